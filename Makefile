@@ -1,0 +1,55 @@
+# kk — the two commands a new user needs (as root, on Debian/Ubuntu): `make setup`, `make test`.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+# OS packages kk needs on the control machine and for its end-to-end test machines.
+APT_PACKAGES := nats-server fio systemd-container debootstrap iproute2 iptables curl openssl ca-certificates
+
+.PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down
+
+setup: deps build
+
+deps:
+	@if [ "$$(id -u)" != 0 ]; then echo "make setup installs OS packages: run it as root" >&2; exit 1; fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
+	npm ci --no-audit --no-fund
+
+build:
+	node scripts/build.mjs
+
+typecheck:
+	npx tsc -p tsconfig.json --noEmit
+
+lint:
+	npx eslint .
+
+test: typecheck lint build
+	node scripts/run-tests.mjs all
+
+test-unit: build
+	node scripts/run-tests.mjs unit
+
+test-e2e: build
+	node scripts/run-tests.mjs e2e
+
+demo: build
+	bash scripts/demo.sh
+
+demo-down:
+	bash scripts/demo.sh down
+
+testbed-down:
+	bash scripts/testbed/testbed.sh down
+
+install: build
+	install -d $(PREFIX)/lib/kk/dist $(PREFIX)/lib/kk/bin $(PREFIX)/bin
+	cp -r dist/. $(PREFIX)/lib/kk/dist/
+	install -m 0755 bin/kk-coordinator bin/kk-agent $(PREFIX)/lib/kk/bin/
+	ln -sf $(PREFIX)/lib/kk/bin/kk-coordinator $(PREFIX)/bin/kk-coordinator
+	ln -sf $(PREFIX)/lib/kk/bin/kk-agent $(PREFIX)/bin/kk-agent
+
+bench: build
+	node --import tsx bench/run.ts
+
+clean:
+	rm -rf dist

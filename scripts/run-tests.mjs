@@ -1,0 +1,21 @@
+// Runs the test suites with node's own test runner (its summary is what CI reads).
+// Usage: node scripts/run-tests.mjs [unit|e2e|all] [extra files…]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const which = process.argv[2] ?? 'all';
+const extra = process.argv.slice(3);
+const walk = (dir) => readdirSync(dir).flatMap((n) => {
+  const p = path.join(dir, n);
+  return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];
+});
+const suites = { unit: ['test/unit'], e2e: ['test/e2e'], all: ['test/unit', 'test/e2e'] };
+if (!suites[which] && extra.length === 0) {
+  console.error(`unknown suite "${which}" (unit, e2e or all)`);
+  process.exit(2);
+}
+const files = extra.length ? [which, ...extra].filter((f) => f.endsWith('.ts')) : suites[which].flatMap((d) => walk(d)).sort();
+const reporter = process.stdout.isTTY ? 'spec' : 'spec';
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,110 @@
+// Original file: proto/kk/v1/admin.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateTokenRequest as _kk_v1_CreateTokenRequest, CreateTokenRequest__Output as _kk_v1_CreateTokenRequest__Output } from '../../kk/v1/CreateTokenRequest';
+import type { GetFactsRequest as _kk_v1_GetFactsRequest, GetFactsRequest__Output as _kk_v1_GetFactsRequest__Output } from '../../kk/v1/GetFactsRequest';
+import type { GetFactsResponse as _kk_v1_GetFactsResponse, GetFactsResponse__Output as _kk_v1_GetFactsResponse__Output } from '../../kk/v1/GetFactsResponse';
+import type { ListNodesRequest as _kk_v1_ListNodesRequest, ListNodesRequest__Output as _kk_v1_ListNodesRequest__Output } from '../../kk/v1/ListNodesRequest';
+import type { ListNodesResponse as _kk_v1_ListNodesResponse, ListNodesResponse__Output as _kk_v1_ListNodesResponse__Output } from '../../kk/v1/ListNodesResponse';
+import type { ListTokensRequest as _kk_v1_ListTokensRequest, ListTokensRequest__Output as _kk_v1_ListTokensRequest__Output } from '../../kk/v1/ListTokensRequest';
+import type { ListTokensResponse as _kk_v1_ListTokensResponse, ListTokensResponse__Output as _kk_v1_ListTokensResponse__Output } from '../../kk/v1/ListTokensResponse';
+import type { NodeInfo as _kk_v1_NodeInfo, NodeInfo__Output as _kk_v1_NodeInfo__Output } from '../../kk/v1/NodeInfo';
+import type { RefreshFactsRequest as _kk_v1_RefreshFactsRequest, RefreshFactsRequest__Output as _kk_v1_RefreshFactsRequest__Output } from '../../kk/v1/RefreshFactsRequest';
+import type { RefreshFactsResponse as _kk_v1_RefreshFactsResponse, RefreshFactsResponse__Output as _kk_v1_RefreshFactsResponse__Output } from '../../kk/v1/RefreshFactsResponse';
+import type { RemoveNodeRequest as _kk_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _kk_v1_RemoveNodeRequest__Output } from '../../kk/v1/RemoveNodeRequest';
+import type { RevokeTokenRequest as _kk_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _kk_v1_RevokeTokenRequest__Output } from '../../kk/v1/RevokeTokenRequest';
+import type { TokenInfo as _kk_v1_TokenInfo, TokenInfo__Output as _kk_v1_TokenInfo__Output } from '../../kk/v1/TokenInfo';
+
+export interface AdminServiceClient extends grpc.Client {
+  CreateToken(argument: _kk_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _kk_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _kk_v1_CreateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _kk_v1_CreateTokenRequest, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _kk_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _kk_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _kk_v1_CreateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _kk_v1_CreateTokenRequest, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  
+  GetFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  GetFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  GetFacts(argument: _kk_v1_GetFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  GetFacts(argument: _kk_v1_GetFactsRequest, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  getFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  getFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  getFacts(argument: _kk_v1_GetFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  getFacts(argument: _kk_v1_GetFactsRequest, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListNodes(argument: _kk_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _kk_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _kk_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _kk_v1_ListNodesRequest, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _kk_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _kk_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _kk_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _kk_v1_ListNodesRequest, callback: grpc.requestCallback<_kk_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListTokens(argument: _kk_v1_ListTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _kk_v1_ListTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _kk_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _kk_v1_ListTokensRequest, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _kk_v1_ListTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _kk_v1_ListTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _kk_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _kk_v1_ListTokensRequest, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  
+  RefreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  RefreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  RefreshFacts(argument: _kk_v1_RefreshFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  RefreshFacts(argument: _kk_v1_RefreshFactsRequest, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  refreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  refreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  refreshFacts(argument: _kk_v1_RefreshFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  refreshFacts(argument: _kk_v1_RefreshFactsRequest, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
+  
+  RemoveNode(argument: _kk_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _kk_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _kk_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _kk_v1_RemoveNodeRequest, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _kk_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _kk_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _kk_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _kk_v1_RemoveNodeRequest, callback: grpc.requestCallback<_kk_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  
+  RevokeToken(argument: _kk_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _kk_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _kk_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _kk_v1_RevokeTokenRequest, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _kk_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _kk_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _kk_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _kk_v1_RevokeTokenRequest, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation {
+  CreateToken: grpc.handleUnaryCall<_kk_v1_CreateTokenRequest__Output, _kk_v1_TokenInfo>;
+  
+  GetFacts: grpc.handleUnaryCall<_kk_v1_GetFactsRequest__Output, _kk_v1_GetFactsResponse>;
+  
+  ListNodes: grpc.handleUnaryCall<_kk_v1_ListNodesRequest__Output, _kk_v1_ListNodesResponse>;
+  
+  ListTokens: grpc.handleUnaryCall<_kk_v1_ListTokensRequest__Output, _kk_v1_ListTokensResponse>;
+  
+  RefreshFacts: grpc.handleUnaryCall<_kk_v1_RefreshFactsRequest__Output, _kk_v1_RefreshFactsResponse>;
+  
+  RemoveNode: grpc.handleUnaryCall<_kk_v1_RemoveNodeRequest__Output, _kk_v1_NodeInfo>;
+  
+  RevokeToken: grpc.handleUnaryCall<_kk_v1_RevokeTokenRequest__Output, _kk_v1_TokenInfo>;
+  
+}
+
+export interface AdminServiceDefinition extends grpc.ServiceDefinition {
+  CreateToken: MethodDefinition<_kk_v1_CreateTokenRequest, _kk_v1_TokenInfo, _kk_v1_CreateTokenRequest__Output, _kk_v1_TokenInfo__Output>
+  GetFacts: MethodDefinition<_kk_v1_GetFactsRequest, _kk_v1_GetFactsResponse, _kk_v1_GetFactsRequest__Output, _kk_v1_GetFactsResponse__Output>
+  ListNodes: MethodDefinition<_kk_v1_ListNodesRequest, _kk_v1_ListNodesResponse, _kk_v1_ListNodesRequest__Output, _kk_v1_ListNodesResponse__Output>
+  ListTokens: MethodDefinition<_kk_v1_ListTokensRequest, _kk_v1_ListTokensResponse, _kk_v1_ListTokensRequest__Output, _kk_v1_ListTokensResponse__Output>
+  RefreshFacts: MethodDefinition<_kk_v1_RefreshFactsRequest, _kk_v1_RefreshFactsResponse, _kk_v1_RefreshFactsRequest__Output, _kk_v1_RefreshFactsResponse__Output>
+  RemoveNode: MethodDefinition<_kk_v1_RemoveNodeRequest, _kk_v1_NodeInfo, _kk_v1_RemoveNodeRequest__Output, _kk_v1_NodeInfo__Output>
+  RevokeToken: MethodDefinition<_kk_v1_RevokeTokenRequest, _kk_v1_TokenInfo, _kk_v1_RevokeTokenRequest__Output, _kk_v1_TokenInfo__Output>
+}

@@ -1,0 +1,12 @@
+// Original file: proto/kk/v1/facts.proto
+
+
+export interface CgroupFacts {
+  'version'?: (number);
+  'controllers'?: (string)[];
+}
+
+export interface CgroupFacts__Output {
+  'version': (number);
+  'controllers': (string)[];
+}

@@ -1,0 +1,34 @@
+// One place that turns the generated descriptor into gRPC service definitions and message codecs.
+// The descriptor is JSON bundled into the build, so neither side reads .proto files at run time.
+import * as protoLoader from '@grpc/proto-loader';
+import * as grpc from '@grpc/grpc-js';
+import type { INamespace } from 'protobufjs';
+import descriptorJson from './generated/descriptor.json' with { type: 'json' };
+import type { ProtoGrpcType as AgentGrpc } from './generated/agent';
+import type { ProtoGrpcType as AdminGrpc } from './generated/admin';
+
+/** The options the generated types were made with (scripts/gen-proto.mjs): keep them in step. */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  arrays: true,
+  oneofs: true,
+};
+
+// JSON imports are typed structurally; the descriptor is protobufjs's own toJSON() output.
+export const descriptor = descriptorJson as unknown as INamespace;
+
+let cached: (AgentGrpc & AdminGrpc) | undefined;
+
+export function loadGrpc(): AgentGrpc & AdminGrpc {
+  if (!cached) {
+    const pkg = protoLoader.fromJSON(descriptor, LOADER_OPTIONS);
+    cached = grpc.loadPackageDefinition(pkg) as unknown as AgentGrpc & AdminGrpc;
+  }
+  return cached;
+}
+
+export type { AgentGrpc, AdminGrpc };
+export type { FactSet__Output as WireFactSet, FactSet as WireFactSetInput } from './generated/kk/v1/FactSet';
