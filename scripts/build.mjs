@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [path.join(root, 'scripts/gen-proto.mjs')], { stdio: 'inherit' });
@@ -17,10 +18,13 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   absWorkingDir: root,
+  define: { __KK_VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
 };
 
 await Promise.all([
   build({ ...common, entryPoints: ['coordinator/cli/main.ts'], outfile: 'dist/kk-coordinator.cjs' }),
   build({ ...common, entryPoints: ['agent/cli/main.ts'], outfile: 'dist/kk-agent.cjs', minify: true }),
 ]);
+mkdirSync(path.join(root, 'dist'), { recursive: true });
+copyFileSync(path.join(root, 'scripts/bootstrap.sh'), path.join(root, 'dist/bootstrap.sh'));
 console.log('built dist/kk-coordinator.cjs dist/kk-agent.cjs');

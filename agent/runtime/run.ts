@@ -1,4 +1,219 @@
+// The agent's main loop: enrol once, then keep a session open to the coordinator, report facts at
+// start, when they change and when asked, and hold the node's NATS connection. Every outage is
+// retried with jittered backoff; only a refusal that retrying cannot fix ends the process
+// (exit 78, which kk-agent.service does not restart).
+import * as grpc from '@grpc/grpc-js';
+import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { loadGrpc } from '../../shared/proto/index';
+import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
+import type { SessionEvent__Output } from '../../shared/proto/generated/kk/v1/SessionEvent';
+import { collectFacts } from '../facts/index';
+import { factSetToWire } from '../../shared/facts/wire';
+import { createLogger, type Logger } from '../../shared/log';
+import { Backoff, sleep } from '../../shared/backoff';
+import { AgentStateStore, type AgentState } from './state';
+import { enroll, PermanentRefusal } from './enroll';
+import { factsChangeKey } from './change-key';
+import { nodeInboxPrefix } from '../../shared/subjects';
+import { UserError } from '../../shared/errors';
+import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { KK_VERSION } from '../../shared/version';
+
 export interface AgentOptions { server?: string; token?: string; name?: string; dataDir: string; force: boolean }
-export async function runAgent(_opts: AgentOptions): Promise<void> {
-  throw new Error('not implemented yet');
+
+export const EXIT_PERMANENT = 78;
+
+export async function runAgent(opts: AgentOptions): Promise<void> {
+  const log = createLogger('kk-agent');
+  const store = new AgentStateStore(opts.dataDir);
+  store.clearReady();
+  const stop = new AbortController();
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      log.info({ signal: sig }, 'stopping');
+      stop.abort();
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
+  }
+  const name = opts.name ?? process.env.KK_NAME;
+  const force = opts.force || process.env.KK_FORCE === '1';
+  try {
+    for (;;) {
+      const state = store.load() ?? (await enrolWithRetry(opts, name, force, store, log, stop.signal));
+      if (!state) return;
+      const outcome = await new Agent(state, store, log, stop.signal).run();
+      if (outcome === 'stopped') return;
+      // 'removed': the coordinator no longer knows our certificate. With a token at hand we
+      // enrol again (the operator re-ran the one-liner); without one there is nothing to do.
+      if (!opts.token && !process.env.KK_TOKEN) {
+        throw new PermanentRefusal('this node was removed from the coordinator: re-run the one-liner from `kk-coordinator token create` to enrol it again');
+      }
+      log.warn('the coordinator no longer knows this node: enrolling again with the configured token');
+      store.clear();
+    }
+  } catch (err) {
+    if (err instanceof PermanentRefusal) {
+      log.error({ reason: err.message }, 'enrolment refused');
+      process.stderr.write(`kk-agent: ${err.message}\n`);
+      process.exit(EXIT_PERMANENT);
+    }
+    throw err;
+  }
+}
+
+async function enrolWithRetry(opts: AgentOptions, name: string | undefined, force: boolean, store: AgentStateStore, log: Logger, signal: AbortSignal): Promise<AgentState | null> {
+  const server = opts.server ?? process.env.KK_SERVER;
+  const joinToken = opts.token ?? process.env.KK_TOKEN;
+  if (!server || !joinToken) throw new UserError('not enrolled yet: pass --server and --token (or set KK_SERVER and KK_TOKEN)', EXIT_PERMANENT);
+  const backoff = new Backoff(1000, 30_000);
+  while (!signal.aborted) {
+    try {
+      const state = await enroll({ server, joinToken, name, force });
+      store.save(state);
+      log.info({ node: state.identity.nodeName, grpc: state.identity.grpcAddress }, 'enrolled');
+      return state;
+    } catch (err) {
+      if (err instanceof PermanentRefusal) throw err;
+      const wait = backoff.next();
+      log.warn({ err: (err as Error).message, retryInMs: wait }, 'cannot enrol yet');
+      await sleep(wait, signal);
+    }
+  }
+  return null;
+}
+
+type Outcome = 'stopped' | 'removed';
+
+class Agent {
+  private readonly client: AgentServiceClient;
+  private lastKey = '';
+  private lastRttMs = 0;
+  private nats?: NatsConnection;
+  private removed = false;
+
+  constructor(private readonly state: AgentState, private readonly store: AgentStateStore, private readonly log: Logger, private readonly signal: AbortSignal) {
+    const creds = grpc.credentials.createSsl(Buffer.from(state.caPem), Buffer.from(state.keyPem), Buffer.from(state.certPem));
+    this.client = new (loadGrpc().kk.v1.AgentService)(state.identity.grpcAddress, creds, {
+      'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
+      'grpc.keepalive_time_ms': 20_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': 1000,
+      'grpc.max_reconnect_backoff_ms': 15_000,
+    });
+  }
+
+  async run(): Promise<Outcome> {
+    const name = this.state.identity.nodeName;
+    this.log.info({ node: name, coordinator: this.state.identity.grpcAddress }, 'agent starting');
+    void this.connectNats();
+    const poll = setInterval(() => { void this.report('periodic').catch(() => {}); }, this.state.identity.factsIntervalSeconds * 1000);
+    const backoff = new Backoff(1000, 30_000);
+    try {
+      while (!this.signal.aborted && !this.removed) {
+        const started = Date.now();
+        try {
+          await this.report('startup', undefined, true);
+          this.store.markReady(name);
+          await this.session();
+        } catch (err) {
+          if (this.removed) break;
+          this.log.warn({ err: (err as Error).message }, 'lost the coordinator');
+        }
+        if (this.signal.aborted || this.removed) break;
+        if (Date.now() - started > 60_000) backoff.reset();
+        const wait = backoff.next();
+        this.log.info({ retryInMs: wait }, 'reconnecting');
+        await sleep(wait, this.signal);
+      }
+    } finally {
+      clearInterval(poll);
+      this.client.close();
+      await this.nats?.close().catch(() => {});
+    }
+    return this.removed ? 'removed' : 'stopped';
+  }
+
+  /** Held open until the coordinator or the network goes away; refresh requests arrive on it. */
+  private session(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.Session({ agentVersion: KK_VERSION });
+      this.signal.addEventListener('abort', () => call.cancel(), { once: true });
+      call.on('data', (ev: SessionEvent__Output) => {
+        if (ev.refreshFacts) {
+          const { requestId, fioDirectory } = ev.refreshFacts;
+          this.report('requested', requestId, true, fioDirectory || undefined).catch((err: unknown) => {
+            this.log.warn({ err: (err as Error).message }, 'requested fact report failed');
+          });
+        }
+      });
+      call.on('error', (err: grpc.ServiceError) => {
+        if (err.code === grpc.status.CANCELLED && this.signal.aborted) resolve();
+        else {
+          this.checkRemoved(err);
+          reject(new Error(err.details || err.message));
+        }
+      });
+      call.on('end', () => reject(new Error('the coordinator closed the session')));
+    });
+  }
+
+  private checkRemoved(err: grpc.ServiceError): void {
+    if (err.code === grpc.status.PERMISSION_DENIED) {
+      this.log.error({ err: err.details }, 'the coordinator refuses this node\'s certificate');
+      this.removed = true;
+    }
+  }
+
+  /** Collects and sends facts; unless forced, only when they changed since the last report. */
+  private async report(reason: string, requestId?: string, force = false, fioDirectory?: string): Promise<void> {
+    const facts = await collectFacts({ fioDirectory });
+    const key = factsChangeKey(facts);
+    if (!force && key === this.lastKey) return;
+    if (facts.time) facts.time.epochMs = Date.now();
+    const sentAt = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      this.client.ReportFacts({ facts: factSetToWire(facts), lastRoundTripMs: this.lastRttMs, reason: reason === 'periodic' ? 'changed' : reason, requestId: requestId ?? '' },
+        { deadline: Date.now() + 30_000 }, (err) => {
+          if (err) {
+            this.checkRemoved(err);
+            reject(new Error(`fact report failed: ${err.details || err.message}`));
+          } else resolve();
+        });
+    });
+    this.lastRttMs = Date.now() - sentAt;
+    this.lastKey = key;
+    this.log.debug({ reason, rttMs: this.lastRttMs }, 'facts reported');
+  }
+
+  /** The node's NATS identity: only its own subjects (commands arrive here; their executors are separate). */
+  private async connectNats(): Promise<void> {
+    const id = this.state.identity;
+    const backoff = new Backoff(1000, 30_000);
+    while (!this.signal.aborted && !this.removed) {
+      try {
+        this.nats = await connect({
+          servers: id.natsUrls,
+          authenticator: nkeyAuthenticator(new TextEncoder().encode(this.state.natsSeed)),
+          tls: { ca: this.state.caPem },
+          name: `kk-agent ${id.nodeName}`,
+          inboxPrefix: nodeInboxPrefix(id.nodeName),
+          reconnect: true,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 2000,
+          reconnectJitter: 1000,
+          timeout: 10_000,
+        });
+        this.log.info({ nats: id.natsUrls }, 'NATS connected');
+        void (async () => {
+          for await (const s of this.nats!.status()) this.log.debug({ nats: s.type }, 'NATS status');
+        })();
+        return;
+      } catch (err) {
+        const wait = backoff.next();
+        this.log.warn({ err: (err as Error).message, retryInMs: wait }, 'cannot connect to NATS yet');
+        await sleep(wait, this.signal);
+      }
+    }
+  }
 }

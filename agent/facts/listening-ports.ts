@@ -1,0 +1,120 @@
+// listeningPorts: TCP sockets in LISTEN and unconnected UDP sockets (what `ss -ltun` shows), from
+// /proc/net/{tcp,tcp6,udp,udp6}, each tied to its process by finding its socket inode among
+// /proc/*/fd. Reading /proc directly needs no ss (absent from some minimal images) and no parsing
+// of ss's address formats.
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import ipaddr from 'ipaddr.js';
+import type { ListeningPort } from '../../shared/facts/types';
+import { ProbeFailure, hostPath, readOptionalHostFile, type ProbeContext } from './probe';
+
+export interface ProcNetSocket {
+  protocol: 'tcp' | 'udp';
+  address: string;
+  port: number;
+  inode: number;
+}
+
+const TCP_LISTEN = '0A';
+const UDP_UNCONNECTED = '07'; // TCP_CLOSE: a bound, unconnected datagram socket
+
+/** Parses one /proc/net/{tcp,udp}[6] table, keeping the sockets that wait for peers. */
+export function parseProcNetSockets(
+  text: string, protocol: 'tcp' | 'udp', source = `/proc/net/${protocol}`, order: 'LE' | 'BE' = endianness(),
+): ProcNetSocket[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0 || !/^\s*sl\s+local_address/.test(lines[0]!)) {
+    throw new ProbeFailure(`${source}: not a socket table (header missing)`);
+  }
+  const wanted = protocol === 'tcp' ? TCP_LISTEN : UDP_UNCONNECTED;
+  const out: ProcNetSocket[] = [];
+  for (const line of lines.slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    const [local, , state] = cols.slice(1, 4);
+    const inode = cols[9];
+    const m = local && /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(local);
+    if (!m || !state || !inode || !/^\d+$/.test(inode)) throw new ProbeFailure(`${source}: cannot read line ${JSON.stringify(line.trim())}`);
+    if (state.toUpperCase() !== wanted) continue;
+    out.push({ protocol, address: decodeAddress(m[1]!, order), port: parseInt(m[2]!, 16), inode: Number(inode) });
+  }
+  return out;
+}
+
+// The kernel prints each 32-bit word of the address with %08X in host byte order.
+function decodeAddress(hex: string, order: 'LE' | 'BE'): string {
+  const bytes: number[] = [];
+  for (let w = 0; w < hex.length; w += 8) {
+    const word = [0, 2, 4, 6].map((i) => parseInt(hex.slice(w + i, w + i + 2), 16));
+    bytes.push(...(order === 'LE' ? word.reverse() : word));
+  }
+  if (bytes.length === 4) return bytes.join('.');
+  const v6 = ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
+  return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
+}
+
+/** Sockets → ports, naming the process that owns each inode; duplicates (SO_REUSEPORT) merge. */
+export function toListeningPorts(sockets: ProcNetSocket[], owners: ReadonlyMap<number, string>): ListeningPort[] {
+  const seen = new Map<string, ListeningPort>();
+  for (const s of sockets) {
+    const key = `${s.protocol} ${s.address} ${s.port}`;
+    const process = owners.get(s.inode) ?? null;
+    const known = seen.get(key);
+    if (!known) seen.set(key, { protocol: s.protocol, address: s.address, port: s.port, process });
+    else if (known.process === null) known.process = process;
+  }
+  return [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port || a.address.localeCompare(b.address));
+}
+
+const SOCKET_LINK = /^socket:\[(\d+)\]$/;
+
+/**
+ * inode → process name (/proc/PID/comm) for the given socket inodes. Processes that exit during
+ * the scan, or whose fds are not readable, are skipped: their sockets keep `process: null`.
+ */
+export async function findSocketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Promise<Map<number, string>> {
+  const owners = new Map<number, string>();
+  if (inodes.size === 0) return owners;
+  const procDir = hostPath(ctx, '/proc');
+  const pids = (await readdir(procDir)).filter((n) => /^\d+$/.test(n));
+  await Promise.all(pids.map(async (pid) => {
+    let fds: string[];
+    try {
+      fds = await readdir(`${procDir}/${pid}/fd`);
+    } catch {
+      return;
+    }
+    const found: number[] = [];
+    await Promise.all(fds.map(async (fd) => {
+      if (owners.size === inodes.size) return;
+      try {
+        const m = SOCKET_LINK.exec(await readlink(`${procDir}/${pid}/fd/${fd}`));
+        if (m && inodes.has(Number(m[1]))) found.push(Number(m[1]));
+      } catch { /* the fd closed meanwhile */ }
+    }));
+    if (found.length === 0) return;
+    let comm: string;
+    try {
+      comm = (await readFile(`${procDir}/${pid}/comm`, 'utf8')).trim();
+    } catch {
+      return;
+    }
+    for (const inode of found) if (!owners.has(inode)) owners.set(inode, comm);
+  }));
+  return owners;
+}
+
+const TABLES = [
+  ['tcp', '/proc/net/tcp'], ['tcp', '/proc/net/tcp6'], ['udp', '/proc/net/udp'], ['udp', '/proc/net/udp6'],
+] as const;
+
+export async function readListeningPorts(ctx: ProbeContext): Promise<ListeningPort[]> {
+  const tables = await Promise.all(TABLES.map(async ([protocol, file]) => {
+    // The *6 tables are absent when IPv6 is disabled: no IPv6 sockets, not a failure.
+    const text = await readOptionalHostFile(ctx, file);
+    if (text === null && !file.endsWith('6')) throw new ProbeFailure(`${file}: no such file or directory`);
+    return text === null ? [] : parseProcNetSockets(text, protocol, file);
+  }));
+  const sockets = tables.flat();
+  const owners = await findSocketOwners(ctx, new Set(sockets.map((s) => s.inode)));
+  return toListeningPorts(sockets, owners);
+}

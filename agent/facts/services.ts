@@ -1,0 +1,78 @@
+// services: the systemd view of the Kubernetes components — one `systemctl show` for every unit —
+// and each component's own version (`kubelet --version` …) when its unit or binary exists.
+// null, with no probe error, when systemd is not running: there is no unit state to report then.
+import path from 'node:path';
+import type { ServiceFacts } from '../../shared/facts/types';
+import { SERVICES } from '../../shared/facts/types';
+import { findBinary } from './binaries';
+import { hostPathExists, ProbeFailure, reasonOf, type ProbeContext, type ProbeErrors } from './probe';
+
+/** `systemctl show -p …` output: one KEY=VALUE block per unit, blocks separated by a blank line. */
+export function parseSystemctlShow(text: string): Array<Record<string, string>> {
+  const blocks: Array<Record<string, string>> = [];
+  let current: Record<string, string> | null = null;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      current = null;
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new ProbeFailure(`systemctl show printed ${JSON.stringify(line.slice(0, 80))}, not KEY=VALUE`);
+    if (!current) blocks.push((current = {}));
+    current[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return blocks;
+}
+
+/** The binary a unit starts, from ExecStart's `{ path=/usr/bin/containerd ; argv[]=… }`. */
+export function execStartPath(execStart: string | undefined): string | null {
+  const m = execStart ? /\bpath=([^\s;]+)/.exec(execStart) : null;
+  return m ? m[1]! : null;
+}
+
+const VERSION_TOKEN = /^v?(\d+\.\d+(?:\.\d+)?(?:[-+~][0-9A-Za-z.+~-]+)?)$/;
+
+/**
+ * The version in a component's `--version` output, without a leading v: "Kubernetes v1.33.1",
+ * "etcd Version: 3.5.21", "containerd containerd.io 1.7.13 <sha>", "Docker version 28.2.2, build …".
+ */
+export function parseComponentVersion(output: string): string {
+  for (const token of output.split(/[\s,]+/)) {
+    const m = VERSION_TOKEN.exec(token);
+    if (m) return m[1]!;
+  }
+  throw new ProbeFailure(`no version in ${JSON.stringify(output.trim().split('\n')[0]?.slice(0, 80) ?? '')}`);
+}
+
+const UNIT_PROPERTIES = 'Id,LoadState,ActiveState,ExecStart';
+
+export async function readServices(ctx: ProbeContext, errors: ProbeErrors, names: readonly string[] = SERVICES): Promise<Record<string, ServiceFacts> | null> {
+  // sd_booted(3): systemd is the running init exactly when this directory exists.
+  if (!(await hostPathExists(ctx, '/run/systemd/system'))) return null;
+  const units = names.map((n) => `${n}.service`);
+  const blocks = parseSystemctlShow(await ctx.run('systemctl', ['show', '--no-pager', '-p', UNIT_PROPERTIES, ...units]));
+  if (blocks.length !== units.length) throw new ProbeFailure(`systemctl show described ${blocks.length} units, asked for ${units.length}`);
+  const entries = await Promise.all(names.map(async (name, i): Promise<[string, ServiceFacts]> => {
+    const block = blocks.find((b) => b.Id === units[i]) ?? blocks[i]!;
+    const loadState = block.LoadState;
+    const activeState = block.ActiveState;
+    if (!loadState || !activeState) throw new ProbeFailure(`systemctl show gave no LoadState/ActiveState for ${units[i]}`);
+    let version: string | null = null;
+    try {
+      version = await componentVersion(ctx, name, loadState === 'loaded' ? execStartPath(block.ExecStart) : null);
+    } catch (err) {
+      errors[`services.${name}.version`] = reasonOf(err);
+    }
+    return [name, { loadState, activeState, version }];
+  }));
+  return Object.fromEntries(entries);
+}
+
+/** `<binary> --version` for the unit's own binary, else the one on the clean PATH; null if neither. */
+async function componentVersion(ctx: ProbeContext, name: string, unitBinary: string | null): Promise<string | null> {
+  // A unit may start a wrapper (sh -c …); its --version says nothing about the component.
+  const fromUnit = unitBinary && path.basename(unitBinary).startsWith(name) && (await hostPathExists(ctx, unitBinary)) ? unitBinary : null;
+  const binary = fromUnit ?? (await findBinary(ctx, name));
+  if (!binary) return null;
+  return parseComponentVersion(await ctx.run(binary, ['--version'], { timeoutMs: 10_000 }));
+}

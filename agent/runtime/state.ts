@@ -1,0 +1,78 @@
+// What the agent keeps in its data dir (/var/lib/kk-agent, 0700): its private key and
+// certificate, its NATS seed, and what enrolment told it. Identity survives restarts and
+// re-runs of the one-liner because this directory does.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AgentIdentity {
+  nodeName: string;
+  server: string;
+  grpcAddress: string;
+  natsUrls: string[];
+  commandSubject: string;
+  resultSubjectPrefix: string;
+  commandSigningPublicKeyPem: string;
+  factsIntervalSeconds: number;
+  enrolledAtMs: number;
+}
+
+export interface AgentState {
+  identity: AgentIdentity;
+  keyPem: string;
+  certPem: string;
+  caPem: string;
+  natsSeed: string;
+}
+
+const FILES = { identity: 'identity.json', key: 'agent.key', cert: 'agent.crt', ca: 'ca.crt', nats: 'nats.nk', ready: 'ready' } as const;
+
+function writePrivate(file: string, data: string): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export class AgentStateStore {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  load(): AgentState | null {
+    const p = (f: string) => path.join(this.dir, f);
+    if (![FILES.identity, FILES.key, FILES.cert, FILES.ca, FILES.nats].every((f) => existsSync(p(f)))) return null;
+    try {
+      return {
+        identity: JSON.parse(readFileSync(p(FILES.identity), 'utf8')) as AgentIdentity,
+        keyPem: readFileSync(p(FILES.key), 'utf8'),
+        certPem: readFileSync(p(FILES.cert), 'utf8'),
+        caPem: readFileSync(p(FILES.ca), 'utf8'),
+        natsSeed: readFileSync(p(FILES.nats), 'utf8').trim(),
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  save(s: AgentState): void {
+    const p = (f: string) => path.join(this.dir, f);
+    writePrivate(p(FILES.key), s.keyPem);
+    writePrivate(p(FILES.cert), s.certPem);
+    writePrivate(p(FILES.ca), s.caPem);
+    writePrivate(p(FILES.nats), s.natsSeed + '\n');
+    // identity.json last: its presence means the rest is complete.
+    writePrivate(p(FILES.identity), JSON.stringify(s.identity, null, 1) + '\n');
+  }
+
+  /** Forget the enrolment (the coordinator removed this node); the next start enrols afresh. */
+  clear(): void {
+    for (const f of Object.values(FILES)) rmSync(path.join(this.dir, f), { force: true });
+  }
+
+  markReady(nodeName: string): void {
+    writeFileSync(path.join(this.dir, FILES.ready), nodeName + '\n', { mode: 0o644 });
+  }
+
+  clearReady(): void {
+    rmSync(path.join(this.dir, FILES.ready), { force: true });
+  }
+}

@@ -1,0 +1,70 @@
+import { Command, Option } from 'commander';
+import { adminClient, call } from '../admin-client';
+import { withConnection, connection } from '../common';
+import { ago, bytes, table } from '../format';
+import type { ListNodesResponse__Output } from '../../../shared/proto/generated/kk/v1/ListNodesResponse';
+import type { NodeInfo__Output } from '../../../shared/proto/generated/kk/v1/NodeInfo';
+import type { RefreshFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/RefreshFactsResponse';
+import type { GetFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/GetFactsResponse';
+import { factSetFromWire } from '../../../shared/facts/wire';
+
+type Conn = { dataDir: string; coordinator?: string; credentials?: string };
+
+export function nodesCommand(): Command {
+  const nodes = withConnection(new Command('nodes'))
+    .description('list enrolled nodes (name, IPs, OS, arch, kernel, CPU, memory, connection)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'wide', 'json']).default('table'))
+    .action(async (o: Conn & { output: string }) => {
+      const client = adminClient(connection(o));
+      const r = await call<ListNodesResponse__Output>(client, (opts, cb) => client.ListNodes({}, opts, cb));
+      if (o.output === 'json') {
+        process.stdout.write(JSON.stringify(r.nodes, null, 2) + '\n');
+      } else {
+        const wide = o.output === 'wide';
+        const headers = ['NAME', 'STATUS', 'INTERNAL-IPS', 'OS', 'ARCH', 'KERNEL', 'CPU', 'MEMORY', 'LAST-SEEN'];
+        if (wide) headers.push('CLOCK-OFFSET', 'AGENT', 'MACHINE-ID', 'ENROLLED');
+        process.stdout.write(table(headers, r.nodes.map((n) => {
+          const row = [
+            n.name, n.connected ? 'connected' : 'disconnected', (wide ? n.internalIps : n.internalIps.filter((ip) => !ip.includes(':'))).join(',') || '-',
+            n.os || '-', n.arch || '-', n.kernel || '-', String(n.cpuCount || '-'), bytes(n.memoryBytes), ago(n.lastSeenMs, r.coordinatorTimeMs),
+          ];
+          if (wide) row.push(`${n.clockOffsetMs}ms`, n.agentVersion, n.machineId, new Date(n.enrolledAtMs).toISOString());
+          return row;
+        })));
+        if (!r.nodes.length) process.stderr.write('no nodes enrolled yet: run `kk-coordinator token create` and the printed line on each node\n');
+      }
+      client.close();
+    });
+
+  nodes.addCommand(withConnection(new Command('remove'))
+    .description('remove a node: revokes its certificate and its NATS user; it must re-enrol with a new token')
+    .argument('<node>')
+    .action(async (name: string, o: Conn) => {
+      const client = adminClient(connection(o));
+      await call<NodeInfo__Output>(client, (opts, cb) => client.RemoveNode({ name }, opts, cb));
+      process.stdout.write(`node ${name} removed\n`);
+      client.close();
+    }));
+  return nodes;
+}
+
+export function factsCommand(): Command {
+  return withConnection(new Command('facts'))
+    .description('print the fact set the coordinator holds for a node (facts.md JSON, plus receivedAtMs and clockOffsetMs)')
+    .argument('<node>')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json']).default('json'))
+    .option('--refresh', 'ask the agent for fresh facts first')
+    .action(async (name: string, o: Conn & { refresh?: boolean }) => {
+      const client = adminClient(connection(o));
+      if (o.refresh) {
+        const r = await call<RefreshFactsResponse__Output>(client, (opts, cb) => client.RefreshFacts({ names: [name], fioDirectory: '', timeoutMs: 20_000 }, opts, cb), 30_000);
+        const why = r.failed[name];
+        if (why) process.stderr.write(`warning: ${name}: ${why}; showing the last facts received\n`);
+      }
+      const r = await call<GetFactsResponse__Output>(client, (opts, cb) => client.GetFacts({ name }, opts, cb));
+      if (!r.facts) throw new Error('coordinator returned no facts');
+      const facts = { ...factSetFromWire(r.facts), receivedAtMs: r.receivedAtMs, clockOffsetMs: r.clockOffsetMs };
+      process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
+      client.close();
+    });
+}

@@ -1,0 +1,78 @@
+// Addresses and CIDRs as KubeKey writes them: `v4`, `v6`, `v4,v6`, or `v4/v6` with the slash
+// doubling as separator (`10.233.64.0/18/fd85:ee78::/108`).
+import ipaddr from 'ipaddr.js';
+import type { AddressFamily } from '../../shared/facts/types';
+
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+
+export interface Cidr {
+  text: string;
+  family: AddressFamily;
+  addr: Addr;
+  prefix: number;
+}
+
+export type CidrList = { ok: true; cidrs: Cidr[] } | { ok: false; error: string };
+
+/** The family of a plain address literal, or null when it is not one. */
+export function ipFamily(text: string): AddressFamily | null {
+  const s = text.trim();
+  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return 'IPv4';
+  if (s.includes(':') && ipaddr.IPv6.isValid(s)) return 'IPv6';
+  return null;
+}
+
+/** A canonical spelling for comparing addresses (`fd00::11` = `fd00:0::11`). */
+export function normalizeIp(text: string): string {
+  const s = text.trim();
+  return ipFamily(s) ? ipaddr.parse(s).toNormalizedString() : s;
+}
+
+export function parseCidr(text: string): Cidr | null {
+  const s = text.trim();
+  const slash = s.lastIndexOf('/');
+  if (slash < 0) return null;
+  const family = ipFamily(s.slice(0, slash));
+  const bitsText = s.slice(slash + 1);
+  if (!family || !/^\d{1,3}$/.test(bitsText)) return null;
+  const prefix = Number(bitsText);
+  if (prefix > (family === 'IPv4' ? 32 : 128)) return null;
+  return { text: s, family, addr: ipaddr.parse(s.slice(0, slash)), prefix };
+}
+
+function splitList(raw: string): string[] {
+  if (raw.includes(',')) return raw.split(',').map((p) => p.trim());
+  const parts = raw.split('/');
+  if (parts.length === 4) return [`${parts[0]}/${parts[1]}`, `${parts[2]}/${parts[3]}`];
+  return [raw.trim()];
+}
+
+/** One or two CIDRs, at most one per family, in the order written. */
+export function parseCidrList(raw: string): CidrList {
+  const items = splitList(raw.trim());
+  if (items.length > 2) return { ok: false, error: `"${raw}" holds ${items.length} CIDRs; at most two (one IPv4, one IPv6)` };
+  const cidrs: Cidr[] = [];
+  for (const item of items) {
+    const c = parseCidr(item);
+    if (!c) return { ok: false, error: `"${item}" is not a valid CIDR` };
+    if (cidrs.some((o) => o.family === c.family)) return { ok: false, error: `"${raw}" holds two ${c.family} CIDRs; at most one per family` };
+    cidrs.push(c);
+  }
+  return { ok: true, cidrs };
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  if (a.family !== b.family) return false;
+  return a.addr.match(b.addr, Math.min(a.prefix, b.prefix));
+}
+
+/** The subnet an interface address sits in, as a Cidr named by its network address. */
+export function subnetOf(address: string, prefixLength: number): Cidr | null {
+  const c = parseCidr(`${address}/${prefixLength}`);
+  if (!c) return null;
+  const net = c.family === 'IPv4'
+    ? ipaddr.IPv4.networkAddressFromCIDR(c.text)
+    : ipaddr.IPv6.networkAddressFromCIDR(c.text);
+  const shown = c.family === 'IPv4' ? net.toString() : (net as ipaddr.IPv6).toRFC5952String();
+  return { ...c, text: `${shown}/${c.prefix}`, addr: net };
+}

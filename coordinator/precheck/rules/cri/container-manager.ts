@@ -1,0 +1,15 @@
+import { clusterRule, fail, pass } from '../../rule';
+import { str, strList } from '../../vars';
+
+export const criContainerManager = clusterRule({
+  id: 'cri.container_manager',
+  severity: 'error',
+  description: 'cri.container_manager is in cluster_require.require_container_manager',
+  appliesTo: () => true,
+  check: ({ model }) => {
+    const cm = str(model.vars, 'cri.container_manager');
+    const allowed = strList(model.vars, 'cluster_require.require_container_manager');
+    if (allowed.includes(cm)) return pass(`container manager ${cm}`);
+    return fail(`cri.container_manager "${cm}" is not supported (${allowed.join(', ')})`);
+  },
+});

@@ -1,0 +1,63 @@
+import type { BlockDeviceFacts } from '../../../../shared/facts/types';
+import type { Value } from '../../../model/cluster';
+import { fact } from '../../facts-access';
+import { fail, hostRule, pass } from '../../rule';
+import { ConfigValueError, lookup } from '../../vars';
+
+const FILESYSTEMS = ['ext4', 'xfs', 'btrfs'];
+const DEFAULT_FS = 'xfs';
+
+type Item = { [key: string]: Value };
+
+function disks(vars: Parameters<typeof lookup>[0]): Item[] {
+  const v = lookup(vars, 'kubernetes.storage_disks');
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigValueError('kubernetes.storage_disks', 'a list', v);
+  return v.map((item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new ConfigValueError('kubernetes.storage_disks', 'a list of maps', v);
+    return item;
+  });
+}
+
+const text = (v: Value | undefined): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
+
+/** lsblk names devices without /dev/ (vdb, vdb1, mapper names as the last path part). */
+function deviceName(device: string): string | null {
+  if (!device.startsWith('/dev/') || device.startsWith('/dev/disk/')) return null;
+  return device.slice(device.lastIndexOf('/') + 1);
+}
+
+export const storageDisks = hostRule({
+  id: 'storage.disks',
+  severity: 'error',
+  description: 'each kubernetes.storage_disks item has device, mountpoint and an ext4/xfs/btrfs filesystem; live: the device exists and is not mounted elsewhere',
+  appliesTo: (host) => (disks(host.vars).length > 0 ? true : 'no kubernetes.storage_disks for this host'),
+  check: (host, ctx) => {
+    const items = disks(host.vars);
+    const problems: string[] = [];
+    let devices: Map<string, BlockDeviceFacts> | null = null;
+    if (ctx.mode === 'live') devices = new Map(fact(ctx, host.name, 'blockDevices').map((d) => [d.name, d]));
+    items.forEach((item, i) => {
+      const where = `storage_disks[${i}]`;
+      const device = text(item.device);
+      const mountpoint = text(item.mountpoint);
+      const filesystem = (text(item.filesystem) || DEFAULT_FS).toLowerCase();
+      if (!device) problems.push(`${where} has no device`);
+      if (!mountpoint) problems.push(`${where} has no mountpoint`);
+      if (!FILESYSTEMS.includes(filesystem)) problems.push(`${where} filesystem "${filesystem}" is not one of ${FILESYSTEMS.join(', ')}`);
+      if (!devices || !device) return;
+      const name = deviceName(device);
+      if (name === null) {
+        problems.push(`${where} device ${device} cannot be matched to the node's block devices: name it /dev/<name>`);
+        return;
+      }
+      const dev = devices.get(name);
+      if (!dev) problems.push(`${where} device ${device} does not exist on ${host.name}`);
+      else if (dev.mountpoint !== null && dev.mountpoint !== mountpoint) {
+        problems.push(`${where} device ${device} is already mounted on ${dev.mountpoint}: unmount it or choose another device`);
+      }
+    });
+    if (problems.length > 0) return fail(problems.join('; '));
+    return pass(`${items.length} storage disk${items.length === 1 ? '' : 's'}: ${items.map((d) => `${text(d.device)} → ${text(d.mountpoint)}`).join(', ')}`);
+  },
+});

@@ -1,0 +1,205 @@
+// `kk-coordinator serve`: the long-running coordinator. Owns the data dir, the CA, the gRPC port
+// (agents + operators), the HTTPS port (bootstrap + downloads) and a supervised nats-server.
+import * as grpc from '@grpc/grpc-js';
+import { mkdirSync, readFileSync, statSync, existsSync, createReadStream, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { isIP } from 'node:net';
+import { loadGrpc } from '../../shared/proto/index';
+import { CertificateAuthority } from '../pki/authority';
+import { TokenStore } from '../tokens/tokens';
+import { NodeRegistry } from '../registry/nodes';
+import { AgentSessions, agentServiceHandlers, type NatsAccess } from '../server/agent-service';
+import { adminServiceHandlers } from '../server/admin-service';
+import { optionalClientCertCredentials } from '../server/peer';
+import { createHttpsServer, type ServedFile } from '../server/http';
+import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
+import { NatsSupervisor } from '../nats/supervisor';
+import { caHash, publicKeyPin, COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { UserError } from '../../shared/errors';
+import type { Logger } from '../../shared/log';
+import { KK_VERSION } from '../../shared/version';
+
+export interface ServeOptions {
+  dataDir: string;
+  listenAddress: string;
+  advertiseAddress?: string;
+  grpcPort: number;
+  httpPort: number;
+  natsPort: number;
+  natsUrl?: string;
+  agentBundle: string;
+  nodeRuntimeDir?: string;
+  factsIntervalSeconds: number;
+  log: Logger;
+}
+
+export interface RunningCoordinator {
+  stop(): Promise<void>;
+  oneLiner(joinToken: string): string;
+}
+
+export function defaultAdvertiseAddress(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+const hostPort = (host: string, port: number) => (isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`);
+
+export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
+  const log = o.log;
+  const advertise = o.advertiseAddress ?? defaultAdvertiseAddress();
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const pkiDir = path.join(o.dataDir, 'pki');
+  const stateDir = path.join(o.dataDir, 'state');
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+
+  const ca = await CertificateAuthority.loadOrCreate(pkiDir);
+  const ips = new Set(['127.0.0.1', '::1']);
+  const dns = new Set(['localhost', os.hostname(), COORDINATOR_TLS_NAME]);
+  for (const a of [advertise, o.listenAddress]) {
+    if (isIP(a)) { if (a !== '0.0.0.0' && a !== '::') ips.add(a); } else dns.add(a);
+  }
+  const serving = await loadOrCreateServingCert(ca, pkiDir, [...dns], [...ips]);
+  const admin = await loadOrCreateAdminCredentials(ca, o.dataDir, hostPort(advertise, o.grpcPort));
+  const signing = loadOrCreateSigningKey(pkiDir);
+  const pin = publicKeyPin(serving.certPem);
+  const hash = caHash(ca.caPem);
+
+  const tokens = new TokenStore(stateDir);
+  const registry = new NodeRegistry(stateDir);
+
+  // NATS: a supervised child by default; with --nats URL an operator-run server.
+  let supervisor: NatsSupervisor | undefined;
+  let natsUrls: string[];
+  if (o.natsUrl) {
+    natsUrls = [o.natsUrl];
+    log.warn({ nats: o.natsUrl }, 'using an external nats-server: include the generated authorization from the data dir (nats/auth.conf) in its config so each node is limited to its own subjects');
+  } else {
+    supervisor = new NatsSupervisor({
+      dataDir: o.dataDir, host: o.listenAddress, port: o.natsPort,
+      tls: { certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), caFile: path.join(pkiDir, 'ca.crt') },
+      log: log.child({ component: 'nats' }),
+      nodes: registry.list().map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })),
+    });
+    await supervisor.start();
+    natsUrls = [`tls://${hostPort(advertise, o.natsPort)}`];
+  }
+  const nats: NatsAccess = {
+    urls: () => natsUrls,
+    syncNodes: async (nodes) => {
+      if (supervisor) await supervisor.setNodes(nodes.map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })));
+    },
+  };
+
+  const oneLiner = (joinToken: string) => {
+    const url = `https://${hostPort(advertise, o.httpPort)}`;
+    return `curl -fsSL -k --pinnedpubkey '${pin}' ${url}/bootstrap.sh | sh -s - --server ${url} --token ${joinToken}`;
+  };
+
+  const sessions = new AgentSessions(registry);
+  const proto = loadGrpc();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  });
+  server.addService(proto.kk.v1.AgentService.service, agentServiceHandlers({
+    ca, tokens, registry, nats, commandSigningPublicKeyPem: signing.publicKeyPem, factsIntervalSeconds: o.factsIntervalSeconds,
+    log: log.child({ component: 'agents' }),
+  }, sessions));
+  const adminFps = new Set([adminFingerprint(admin)]);
+  server.addService(proto.kk.v1.AdminService.service, adminServiceHandlers({
+    adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
+  }, sessions));
+  await new Promise<void>((resolve, reject) => {
+    server.bindAsync(hostPort(o.listenAddress, o.grpcPort), optionalClientCertCredentials(ca.caPem, serving.certPem, serving.keyPem), (err) => {
+      if (err) reject(new UserError(`cannot listen for gRPC on ${hostPort(o.listenAddress, o.grpcPort)}: ${err.message}`));
+      else resolve();
+    });
+  }).catch(async (err: unknown) => {
+    await supervisor?.stop();
+    throw err;
+  });
+
+  const agentFiles = await agentDownloads(o.agentBundle, o.nodeRuntimeDir);
+  const https = createHttpsServer({
+    certPem: serving.certPem, keyPem: serving.keyPem, caPem: ca.caPem,
+    bootstrapScript: readBootstrapScript(o.agentBundle),
+    info: () => ({ version: KK_VERSION, grpc: hostPort(advertise, o.grpcPort), nats: natsUrls }),
+    agentFiles, log: log.child({ component: 'http' }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    https.once('error', (err) => reject(new UserError(`cannot listen for HTTPS on ${hostPort(o.listenAddress, o.httpPort)}: ${err.message}`)));
+    https.listen(o.httpPort, o.listenAddress, () => resolve());
+  }).catch(async (err: unknown) => {
+    server.forceShutdown();
+    await supervisor?.stop();
+    throw err;
+  });
+
+  const pinger = setInterval(() => sessions.pingAll(), 15_000);
+  log.info({
+    dataDir: o.dataDir, grpc: hostPort(o.listenAddress, o.grpcPort), https: hostPort(o.listenAddress, o.httpPort),
+    advertise, nats: natsUrls, caHash: hash, nodes: registry.list().length,
+  }, 'coordinator ready — create a join command with: kk-coordinator token create');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    oneLiner,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(pinger);
+        https.closeAllConnections();
+        await new Promise<void>((resolve) => https.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 3000);
+          server.tryShutdown(() => { clearTimeout(t); resolve(); });
+        });
+        await supervisor?.stop();
+        log.info('coordinator stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
+
+/** What nodes download: the agent bundle, and a Node.js runtime per architecture. */
+async function agentDownloads(bundle: string, runtimeDir?: string): Promise<Map<string, ServedFile>> {
+  if (!existsSync(bundle)) throw new UserError(`agent bundle not found at ${bundle}: run \`make build\` (or pass --agent-bundle)`);
+  const files = new Map<string, ServedFile>();
+  const add = async (name: string, file: string, contentType: string) => {
+    files.set(name, { path: file, sha256: await sha256File(file), size: statSync(file).size, contentType });
+  };
+  await add('kk-agent.cjs', bundle, 'application/javascript');
+  // This coordinator's own runtime serves nodes of its architecture; others come from --node-runtime-dir.
+  const own = NODE_ARCH[process.arch];
+  if (own) await add(`node-linux-${own}`, process.execPath, 'application/octet-stream');
+  if (runtimeDir) {
+    for (const name of readdirSync(runtimeDir)) {
+      if (/^node-linux-(amd64|arm64)$/.test(name)) await add(name, path.join(runtimeDir, name), 'application/octet-stream');
+    }
+  }
+  return files;
+}
+
+function readBootstrapScript(agentBundle: string): string {
+  // Next to the bundle in dist/ (copied by the build), else the source tree's scripts/.
+  for (const p of [path.join(path.dirname(agentBundle), 'bootstrap.sh'), path.join(path.dirname(agentBundle), '../scripts/bootstrap.sh')]) {
+    if (existsSync(p)) return readFileSync(p, 'utf8');
+  }
+  throw new UserError('bootstrap.sh not found next to the agent bundle: run `make build`');
+}

@@ -1,0 +1,109 @@
+// AdminService: what the operator CLI calls. Every call must present the admin certificate.
+import * as grpc from '@grpc/grpc-js';
+import type { AdminServiceHandlers } from '../../shared/proto/generated/kk/v1/AdminService';
+import type { TokenInfo } from '../../shared/proto/generated/kk/v1/TokenInfo';
+import type { NodeInfo } from '../../shared/proto/generated/kk/v1/NodeInfo';
+import type { TokenRecord, TokenStore } from '../tokens/tokens';
+import type { NodeRecord, NodeRegistry } from '../registry/nodes';
+import type { AgentSessions, NatsAccess } from './agent-service';
+import { factSetToWire } from '../../shared/facts/wire';
+import { CallRefused, peerFingerprint, toServiceError } from './peer';
+import type { Logger } from '../../shared/log';
+
+export interface AdminServiceDeps {
+  adminFingerprints: () => Set<string>;
+  tokens: TokenStore;
+  registry: NodeRegistry;
+  nats: NatsAccess;
+  /** Builds the one-liner for a full join token. */
+  oneLiner: (joinToken: string) => string;
+  caHash: string;
+  log: Logger;
+}
+
+const MAX_TTL_S = 365 * 24 * 3600;
+
+export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSessions): AdminServiceHandlers {
+  const { tokens, registry, log } = deps;
+
+  const requireAdmin = (call: Parameters<typeof peerFingerprint>[0]) => {
+    const fp = peerFingerprint(call);
+    if (!fp || !deps.adminFingerprints().has(fp)) {
+      throw new CallRefused(grpc.status.PERMISSION_DENIED, 'operator commands need the admin credential (see --data-dir / --credentials)');
+    }
+  };
+
+  const tokenInfo = (t: TokenRecord): TokenInfo => ({
+    id: t.id, createdAtMs: t.createdAtMs, expiresAtMs: t.expiresAtMs, usesAllowed: t.usesAllowed,
+    usesCount: t.usesCount, revoked: t.revoked, description: t.description, status: tokens.status(t),
+  });
+
+  const nodeInfo = (n: NodeRecord): NodeInfo => {
+    const stored = registry.getFacts(n.name);
+    const f = stored?.facts;
+    const ips = (f?.interfaces ?? [])
+      .filter((i) => i.name !== 'lo')
+      .flatMap((i) => i.addresses.filter((a) => !a.address.startsWith('fe80:') && a.address !== '127.0.0.1' && a.address !== '::1').map((a) => a.address));
+    return {
+      name: n.name, machineId: n.machineId, internalIps: ips,
+      os: f?.os?.prettyName ?? f?.os?.id ?? '', arch: f?.os?.architecture ?? '', kernel: f?.os?.kernelVersion ?? '',
+      cpuCount: f?.cpu?.count ?? 0, memoryBytes: f?.memory?.totalBytes ?? 0,
+      connected: registry.isConnected(n.name), lastSeenMs: registry.lastSeenMs(n.name), enrolledAtMs: n.enrolledAtMs,
+      certificateSerial: n.certSerial, agentVersion: n.agentVersion, clockOffsetMs: stored?.clockOffsetMs ?? 0,
+    };
+  };
+
+  // Wraps a handler so every call is authorised and every failure becomes a gRPC status.
+  function unary<Req, Res>(fn: (req: Req) => Res | Promise<Res>) {
+    return async (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+      try {
+        requireAdmin(call);
+        callback(null, await fn(call.request));
+      } catch (err) {
+        callback(toServiceError(err));
+      }
+    };
+  }
+
+  return {
+    CreateToken: unary((req) => {
+      if (req.ttlSeconds > MAX_TTL_S) throw new CallRefused(grpc.status.INVALID_ARGUMENT, 'ttl is longer than a year');
+      const { record, token } = tokens.create({ ttlMs: req.ttlSeconds * 1000, uses: req.uses, description: req.description.slice(0, 200) });
+      const joinToken = `${deps.caHash}::${token}`;
+      log.info({ token: record.id, ttlSeconds: req.ttlSeconds, uses: req.uses }, 'bootstrap token created');
+      return { ...tokenInfo(record), token: joinToken, oneLiner: deps.oneLiner(joinToken) };
+    }),
+    ListTokens: unary(() => ({ tokens: tokens.list().map(tokenInfo) })),
+    RevokeToken: unary((req) => {
+      const t = tokens.revoke(req.id);
+      if (!t) throw new CallRefused(grpc.status.NOT_FOUND, `no token with id "${req.id}"`);
+      log.info({ token: t.id }, 'bootstrap token revoked');
+      return tokenInfo(t);
+    }),
+    ListNodes: unary(() => ({
+      nodes: registry.list().sort((a, b) => a.name.localeCompare(b.name)).map(nodeInfo),
+      coordinatorTimeMs: Date.now(),
+    })),
+    GetFacts: unary((req) => {
+      if (!registry.get(req.name)) throw new CallRefused(grpc.status.NOT_FOUND, `no enrolled node "${req.name}" (see: kk-coordinator nodes)`);
+      const stored = registry.getFacts(req.name);
+      if (!stored) throw new CallRefused(grpc.status.NOT_FOUND, `node "${req.name}" has not reported facts yet`);
+      return { facts: factSetToWire(stored.facts), receivedAtMs: stored.receivedAtMs, clockOffsetMs: stored.clockOffsetMs };
+    }),
+    RemoveNode: unary(async (req) => {
+      const existing = registry.get(req.name);
+      if (!existing) throw new CallRefused(grpc.status.NOT_FOUND, `no enrolled node "${req.name}"`);
+      const info = nodeInfo(existing);
+      registry.remove(req.name);
+      sessions.disconnect(req.name);
+      await deps.nats.syncNodes(registry.list());
+      log.info({ node: req.name }, 'node removed: certificate and NATS user revoked');
+      return info;
+    }),
+    RefreshFacts: unary(async (req) => {
+      const names = req.names.length ? req.names : registry.list().map((n) => n.name);
+      const r = await sessions.refresh(names, req.fioDirectory, Math.min(req.timeoutMs || 10_000, 600_000));
+      return { refreshed: r.refreshed, failed: r.failed };
+    }),
+  };
+}

@@ -1,0 +1,18 @@
+// Durable small files: write to a temp file, fsync, rename — a crash leaves the old or the new
+// content, never half of either.
+import { closeSync, fsyncSync, openSync, renameSync, writeSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
