@@ -159,12 +159,12 @@ export function nodePermissions(node: string): NodePermissions {
   const tok = nodeToken(node);
   return {
     publish: {
-      allow: [">"],
-      deny: [],
+      allow: [`${RESULT_PREFIX}.${tok}.>`],
+      deny: [...RESERVED_SUBJECTS, `${COMMAND_PREFIX}.>`, COORD_WILDCARD],
     },
     subscribe: {
-      allow: [">", `${COMMAND_PREFIX}.${tok}.>`, `${NODE_INBOX_ROOT}.${tok}.>`],
-      deny: [],
+      allow: [`${COMMAND_PREFIX}.${tok}`, `${COMMAND_PREFIX}.${tok}.>`, `${NODE_INBOX_ROOT}.${tok}.>`],
+      deny: [...RESERVED_SUBJECTS, COORD_WILDCARD, `${RESULT_PREFIX}.>`],
     },
     allowResponses: { max: 1, expiresMs: 2 * 60_000 },
   };

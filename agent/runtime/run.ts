@@ -205,8 +205,14 @@ class Agent {
           timeout: 10_000,
         });
         this.log.info({ nats: id.natsUrls }, 'NATS connected');
+        const nc = this.nats;
         void (async () => {
-          for await (const s of this.nats!.status()) this.log.debug({ nats: s.type }, 'NATS status');
+          for await (const s of nc.status()) {
+            if (s.type === 'reconnect') this.log.info({ server: s.data }, 'NATS reconnected');
+            else if (s.type === 'disconnect') this.log.warn({ server: s.data }, 'NATS disconnected');
+            else if (s.type === 'error') this.log.warn({ err: String(s.data) }, 'NATS error');
+            else this.log.debug({ nats: s.type }, 'NATS status');
+          }
         })();
         return;
       } catch (err) {

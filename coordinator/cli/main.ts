@@ -12,6 +12,8 @@ const program = new Command('kk-coordinator')
   .description('kk: install Kubernetes the KubeKey way, driven through agents on every node')
   .version(KK_VERSION)
   .showHelpAfterError()
+  // `nodes` is both a command and a group (`nodes remove`): options belong to the word they follow.
+  .enablePositionalOptions()
   .addHelpText('after', `
 Getting started:
   kk-coordinator serve                     # on the control machine (as root)

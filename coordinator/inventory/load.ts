@@ -17,17 +17,33 @@ import { YamlSource } from './yaml-source';
 
 export const API_VERSION = 'kubekey.kubesphere.io/v1';
 
-/** Findings of one file, formatted as they are printed. */
+interface Finding {
+  line: number;
+  col: number;
+  text: string;
+}
+
+/** Findings of one file, printed in file order whatever order the checks ran in. */
 class Findings {
-  readonly errors: string[] = [];
-  readonly warnings: string[] = [];
+  private readonly errs: Finding[] = [];
+  private readonly warns: Finding[] = [];
   constructor(readonly src: YamlSource) {}
 
+  private add(to: Finding[], path: PathSeg[], text: string): void {
+    const { line, col } = this.src.position(path);
+    to.push({ line, col, text: this.src.message(path, text) });
+  }
   error(path: PathSeg[], text: string): void {
-    this.errors.push(this.src.message(path, text));
+    this.add(this.errs, path, text);
   }
   warn(path: PathSeg[], text: string): void {
-    this.warnings.push(this.src.message(path, text));
+    this.add(this.warns, path, text);
+  }
+  get errors(): string[] {
+    return sorted(this.errs);
+  }
+  get warnings(): string[] {
+    return sorted(this.warns);
   }
   /** Warns about keys of a fixed-shape map (`spec`, a group) that are near misses of the known ones. */
   typos(value: Vars, path: PathSeg[], known: readonly string[]): void {
@@ -37,10 +53,17 @@ class Findings {
       if (near) this.warn([...path, k], `unknown key "${k}" — did you mean "${near}"? (kept as written)`);
     }
   }
+  // Positions name the key, as users read errors by key (`config.yaml:14:5 spec.cni.pod_cidr: …`).
   issues(list: Issue[]): void {
-    // Positions name the key, as users read errors by key (`config.yaml:14:5 spec.cni.pod_cidr: …`).
-    for (const i of list) (i.level === 'error' ? this.errors : this.warnings).push(this.src.message(i.path, i.message));
+    for (const i of list) {
+      if (i.level === 'error') this.error(i.path, i.message);
+      else this.warn(i.path, i.message);
+    }
   }
+}
+
+function sorted(list: Finding[]): string[] {
+  return [...list].sort((a, b) => a.line - b.line || a.col - b.col).map((f) => f.text);
 }
 
 /** Checks apiVersion/kind and returns `spec` (null when absent or empty). */
@@ -55,7 +78,10 @@ function header(doc: Value, kind: 'Inventory' | 'Config', f: Findings): Vars | n
   }
   f.typos(doc, [], ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   if (doc.apiVersion === undefined) f.error([], `apiVersion is missing; expected ${API_VERSION}`);
-  else if (doc.apiVersion !== API_VERSION) f.error(['apiVersion'], `expected ${API_VERSION}, found ${describe(doc.apiVersion)}`);
+  else if (doc.apiVersion !== API_VERSION) {
+    const v3 = doc.kind === 'Cluster' ? ' (this looks like a KubeKey v3 cluster file; kk reads the v4 Inventory and Config formats)' : '';
+    f.error(['apiVersion'], `expected ${API_VERSION}, found ${describe(doc.apiVersion)}${v3}`);
+  }
   if (doc.kind === undefined) {
     f.error([], `kind is missing; expected ${kind}`);
   } else if (doc.kind !== kind) {

@@ -1,46 +1,49 @@
-// Typed reads of merged variables by dotted path (`getString(vars, 'kubernetes.kube_version')`).
+// Typed reads of merged variables by dotted path (`getString(vars, 'kubernetes.kube_version')`),
+// or by segment list when a key holds dots (`['cluster_require', 'etcd_min_versions', 'v1.33']`).
 // Loading already validated the types of every key kk reads, so these return undefined only for
 // unset keys (or keys outside the schema holding something unexpected).
 import type { Value, Vars } from '../model/cluster';
 import { isMap } from '../config/merge';
 
 /** The raw value at a dotted path; undefined when any segment is missing. Null means "set to null". */
-export function getVar(vars: Vars, path: string): Value | undefined {
+export type VarPath = string | readonly string[];
+
+export function getVar(vars: Vars, path: VarPath): Value | undefined {
   let cur: Value | undefined = vars;
-  for (const seg of path.split('.')) {
+  for (const seg of typeof path === 'string' ? path.split('.') : path) {
     if (!isMap(cur)) return undefined;
     cur = cur[seg];
   }
   return cur;
 }
 
-export function getString(vars: Vars, path: string): string | undefined {
+export function getString(vars: Vars, path: VarPath): string | undefined {
   const v = getVar(vars, path);
   return typeof v === 'string' ? v : undefined;
 }
 
 /** A string that is set and non-empty (KubeKey uses "" for "unset" throughout). */
-export function getNonEmptyString(vars: Vars, path: string): string | undefined {
+export function getNonEmptyString(vars: Vars, path: VarPath): string | undefined {
   const v = getString(vars, path);
   return v === undefined || v === '' ? undefined : v;
 }
 
-export function getNumber(vars: Vars, path: string): number | undefined {
+export function getNumber(vars: Vars, path: VarPath): number | undefined {
   const v = getVar(vars, path);
   return typeof v === 'number' ? v : undefined;
 }
 
-export function getBool(vars: Vars, path: string): boolean | undefined {
+export function getBool(vars: Vars, path: VarPath): boolean | undefined {
   const v = getVar(vars, path);
   return typeof v === 'boolean' ? v : undefined;
 }
 
-export function getStringList(vars: Vars, path: string): string[] | undefined {
+export function getStringList(vars: Vars, path: VarPath): string[] | undefined {
   const v = getVar(vars, path);
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
-export function getMap(vars: Vars, path: string): Vars | undefined {
+export function getMap(vars: Vars, path: VarPath): Vars | undefined {
   const v = getVar(vars, path);
   return isMap(v) ? v : undefined;
 }

@@ -90,13 +90,13 @@ export class YamlSource {
   }
 
   /**
-   * `file:line:col` of the node at `path`: the key for `at: 'key'` (and for values, as KubeKey
-   * users read errors by key), a list item's own position. Falls back to the deepest existing
-   * ancestor when the path runs out (e.g. a value that came in through a merge key).
+   * Line and column of the node at `path`: the key for `at: 'key'`, the value otherwise, a list
+   * item's own position. Falls back to the deepest existing ancestor when the path runs out
+   * (e.g. a value that came in through a merge key); 1:1 for the document itself.
    */
-  where(path: readonly PathSeg[], at: 'key' | 'value' = 'key'): string {
+  position(path: readonly PathSeg[], at: 'key' | 'value' = 'key'): { line: number; col: number } {
     let node: unknown = this.doc?.contents ?? null;
-    let offset: number | undefined = (node as Node | null)?.range?.[0];
+    let offset: number | undefined;
     for (const seg of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => keyText(p) === String(seg));
@@ -114,8 +114,12 @@ export class YamlSource {
         break;
       }
     }
-    if (offset === undefined) return `${this.file}:1:1`;
-    const { line, col } = this.lines.linePos(offset);
+    return offset === undefined ? { line: 1, col: 1 } : this.lines.linePos(offset);
+  }
+
+  /** `file:line:col` of the node at `path`. */
+  where(path: readonly PathSeg[], at: 'key' | 'value' = 'key'): string {
+    const { line, col } = this.position(path, at);
     return `${this.file}:${line}:${col}`;
   }
 

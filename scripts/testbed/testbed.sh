@@ -165,7 +165,7 @@ nspawn_pid() {
 stray_nspawn_pids() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
     [[ $cmd == *systemd-nspawn*" -D $STATE/nodes/"* ]] && echo "${p#/proc/}"
   done
   return 0
@@ -173,8 +173,13 @@ stray_nspawn_pids() {
 
 # The machine's PID 1 seen from the host: the nspawn child that is PID 1 in its own pid namespace.
 leader_pid() {
-  local node=$1 np p
-  np=$(nspawn_pid "$node") || return 1
+  local np
+  np=$(nspawn_pid "$1") || return 1
+  leader_of "$np"
+}
+
+leader_of() {
+  local np=$1 p
   for p in $(cat /proc/"$np"/task/*/children 2>/dev/null); do
     if awk '/^NSpid:/ { exit !($NF == 1 && NF > 2) }' "/proc/$p/status" 2>/dev/null; then echo "$p"; return 0; fi
   done
@@ -193,13 +198,18 @@ require_leader() {
   leader_pid "$1" || die "machine $1 is not running (see $(node_dir "$1")/console.log; '$0 down' cleans up)"
 }
 
-# Runs argv inside the machine: all of PID 1's namespaces, its root and a clean environment.
-in_machine() {
-  local leader=$1; shift
-  nsenter --target "$leader" --mount --uts --ipc --net --pid --cgroup --root --wd=/ -- \
+# Runs argv inside the machine: all of PID 1's namespaces, its root and a clean environment. The process
+# also joins the machine's memory cgroup, so what it loads (dpkg unpacking, say) is charged to the machine.
+in_machine() (
+  local leader=$1 memcg; shift
+  memcg=$(awk -F: '$2=="memory" { print $3 }' "/proc/$leader/cgroup" 2>/dev/null) || memcg=
+  if [[ $memcg == */kk-testbed/node* && -w /sys/fs/cgroup/memory$memcg/cgroup.procs ]]; then
+    echo "$BASHPID" >"/sys/fs/cgroup/memory$memcg/cgroup.procs" 2>/dev/null || true
+  fi
+  exec nsenter --target "$leader" --mount --uts --ipc --net --pid --cgroup --root --wd -- \
     /usr/bin/env -i PATH="$NODE_PATH_ENV" HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
     SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
-}
+)
 
 # ---------------------------------------------------------------- network
 
@@ -318,34 +328,51 @@ launch_node() {
     systemd-nspawn -D "$d/root" -M "$node" --boot --register=no --keep-unit \
       --network-bridge="$BRIDGE" --resolv-conf=off --link-journal=no --console=read-only \
       ${KK_TESTBED_NSPAWN_ARGS:-} \
-    </dev/null >"$d/console.log" 2>&1 &
+    </dev/null >"$d/console.log" 2>&1 7>&- 8>&- 9>&- &
   local i
   for ((i = 0; i < 100; i++)); do [[ -s $d/nspawn.pid ]] && return 0; sleep 0.05; done
   die "machine $node did not start (console: $d/console.log)"
 }
 
-# Waits until NODE's systemd has finished starting (running or degraded) and its IP answers a ping.
+# Waits until NODE's systemd has finished starting (running or degraded) and its address answers on the
+# bridge (the machine pings the host's bridge address: the host has no ping of its own).
 wait_node() {
-  local node=$1 deadline=$2 leader st ip
-  ip=$(node_ip "$node")
+  local node=$1 deadline=$2 leader st=
   while :; do
     if ! nspawn_pid "$node" >/dev/null; then
-      tail -n 30 "$(node_dir "$node")/console.log" >&2 || true
-      die "machine $node exited during boot (console: $(node_dir "$node")/console.log)"
+      log "machine $node exited during boot"
+      return 1
     fi
     if leader=$(leader_pid "$node"); then
-      st=$(timeout 10 nsenter --target "$leader" --mount --pid --root --wd=/ -- \
+      st=$(timeout -k 2 10 nsenter --target "$leader" --mount --pid --root --wd -- \
         /usr/bin/env -i PATH="$NODE_PATH_ENV" systemctl is-system-running --wait 2>/dev/null) || true
       case $st in
         running | degraded)
-          if ping -c1 -W1 "$ip" >/dev/null 2>&1; then echo "$st"; return 0; fi ;;
+          if timeout -k 2 5 nsenter --target "$leader" --net --mount --root --wd -- \
+            /usr/bin/env -i PATH="$NODE_PATH_ENV" ping -c1 -W1 -I "$(node_ip "$node")" "$HOST_IP" >/dev/null 2>&1; then
+            return 0
+          fi ;;
         maintenance | stopping | offline)
-          die "machine $node reports '$st' (console: $(node_dir "$node")/console.log)" ;;
+          log "machine $node reports '$st'"
+          return 1 ;;
       esac
     fi
-    (( $(date +%s) < deadline )) || die "machine $node not ready after ${BOOT_TIMEOUT}s (state: ${st:-unknown}; console: $(node_dir "$node")/console.log)"
+    if (( $(date +%s) >= deadline )); then
+      log "machine $node not ready after ${BOOT_TIMEOUT}s (systemd state: ${st:-unknown})"
+      return 1
+    fi
     sleep 0.5
   done
+}
+
+# Keeps the console logs of a failed boot (the state dir goes away with the cleanup).
+save_console_logs() {
+  local node
+  mkdir -p "$CACHE/logs"
+  for node in $(list_nodes); do
+    cp -f "$(node_dir "$node")/console.log" "$CACHE/logs/$node-console.log" 2>/dev/null || true
+  done
+  log "console logs of the failed boot: $CACHE/logs/"
 }
 
 leftovers_exist() {
@@ -385,7 +412,12 @@ cmd_up() {
   for ((k = 1; k <= n; k++)); do launch_node "node$k"; done
   local deadline=$(( $(date +%s) + BOOT_TIMEOUT ))
   for ((k = 1; k <= n; k++)); do
-    wait_node "node$k" "$deadline" >/dev/null || { do_down; exit 1; }
+    if ! wait_node "node$k" "$deadline"; then
+      tail -n 20 "$(node_dir "node$k")/console.log" >&2 || true
+      save_console_logs
+      do_down
+      die "up failed: machine node$k did not come up; everything was removed"
+    fi
   done
   for ((k = 1; k <= n; k++)); do echo "node$k $(node_ip "node$k") $(leader_pid "node$k")"; done
 }
@@ -395,7 +427,8 @@ cmd_up() {
 lock_state() {
   mkdir -p "$(dirname "$STATE")"
   exec 9>"$STATE.lock"
-  flock 9
+  flock -w 600 9 || die "another testbed.sh holds $STATE.lock for 10 minutes; is a test still running?"
+
 }
 
 kill_pid_and_wait() {
@@ -405,19 +438,20 @@ kill_pid_and_wait() {
 }
 
 do_down() {
-  local node pid leader
-  # Killing a machine's PID 1 ends its whole pid namespace at once; nspawn then exits by itself.
+  local node pid leader pids=()
   for node in $(list_nodes); do
-    if leader=$(leader_pid "$node"); then kill_pid_and_wait "$leader"; fi
+    if pid=$(nspawn_pid "$node"); then pids+=("$pid"); fi
   done
-  for node in $(list_nodes); do
-    if pid=$(nspawn_pid "$node"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do [[ -e /proc/$pid ]] || break; sleep 0.1; done
-      kill_pid_and_wait "$pid"
-    fi
+  # A crashed run may have lost its pid files: also every nspawn whose root lies under our state dir.
+  for pid in $(stray_nspawn_pids); do [[ " ${pids[*]} " == *" $pid "* ]] || pids+=("$pid"); done
+  # Killing a machine's PID 1 ends its whole pid namespace at once; nspawn then cleans up and exits.
+  for pid in "${pids[@]}"; do
+    if leader=$(leader_of "$pid"); then kill -KILL "$leader" 2>/dev/null || true; fi
   done
-  for pid in $(stray_nspawn_pids); do kill_pid_and_wait "$pid"; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do [[ -e /proc/$pid ]] || break; sleep 0.1; done
+    kill_pid_and_wait "$pid"
+  done
   # Unmount everything under the state dir, deepest first.
   local m
   while read -r m; do
@@ -444,7 +478,7 @@ cmd_status() {
   local node leader st mem
   for node in $(list_nodes); do
     if leader=$(leader_pid "$node"); then
-      st=$(timeout 5 nsenter --target "$leader" --mount --pid --root --wd=/ -- \
+      st=$(timeout 5 nsenter --target "$leader" --mount --pid --root --wd -- \
         /usr/bin/env -i PATH="$NODE_PATH_ENV" systemctl is-system-running 2>/dev/null) || true
       mem=$(node_memory_bytes "$node" 2>/dev/null) || mem=
       echo "$node $(node_ip "$node") $leader ${st:-unknown}${mem:+ mem=$((mem / 1048576))MiB}"

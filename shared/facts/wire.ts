@@ -98,9 +98,10 @@ export function factSetFromWire(w: WireFactSet): FactSet {
       name: b.name, sizeBytes: b.sizeBytes, type: b.type, mountpoint: b.mountpoint ?? null, fstype: b.fstype ?? null,
     }))),
     time: w.time === null ? null : { epochMs: w.time.epochMs, ntpSynchronized: w.time.ntpSynchronized ?? null },
-    fio: w.fio === null ? null : {
+    // A fio result without its figures is no result: never stand in zeros for latencies.
+    fio: w.fio === null || w.fio.syncLatencyNs === null ? null : {
       directory: w.fio.directory,
-      syncLatencyNs: w.fio.syncLatencyNs ?? { p50: 0, p90: 0, p99: 0 },
+      syncLatencyNs: { p50: w.fio.syncLatencyNs.p50, p90: w.fio.syncLatencyNs.p90, p99: w.fio.syncLatencyNs.p99 },
       ranAtMs: w.fio.ranAtMs,
     },
     probeErrors,

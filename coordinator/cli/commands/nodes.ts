@@ -12,6 +12,7 @@ type Conn = { dataDir: string; coordinator?: string; credentials?: string };
 
 export function nodesCommand(): Command {
   const nodes = withConnection(new Command('nodes'))
+    .enablePositionalOptions()
     .description('list enrolled nodes (name, IPs, OS, arch, kernel, CPU, memory, connection)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'wide', 'json']).default('table'))
     .action(async (o: Conn & { output: string }) => {

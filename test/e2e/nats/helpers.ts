@@ -154,3 +154,12 @@ export class RawClient {
     return m[0];
   }
 }
+
+/** Rejects if `p` has not settled within `ms` (a hang guard, not a timing assertion). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, guard]).finally(() => clearTimeout(timer));
+}

@@ -12,7 +12,7 @@ import {
   parseResultSubject,
   resultSubject,
 } from '../../../shared/subjects';
-import { connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, sleep, type TlsMaterial } from './helpers';
+import { connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, sleep, within, type TlsMaterial } from './helpers';
 
 const sc = StringCodec();
 const nodeA = makeNode('node-a.lab');
@@ -113,7 +113,7 @@ test("a node cannot subscribe to another node's commands or inbox, nor to wildca
     coord.publish(`${nodeInboxPrefix(nodeB.name)}.x`, sc.encode('for B only'));
     await coord.flush();
     for (const o of outcomes) {
-      const err = await o.failure;
+      const err = await within(o.failure, 5000, `subscription error for ${o.subject}`);
       assert.equal(err.code, 'PERMISSIONS_VIOLATION', o.subject);
       assert.deepEqual(err.permissionContext, { operation: 'subscription', subject: o.subject, queue: undefined });
     }

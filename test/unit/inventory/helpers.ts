@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../../../shared/errors';
 import { loadCluster } from '../../../coordinator/inventory';
 
-export const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'inventory');
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/inventory/', import.meta.url));
 export const fixture = (name: string): string => path.join(FIXTURES, name);
 
 /** Loads and expects a UserError with exit code 2; returns its message lines. */

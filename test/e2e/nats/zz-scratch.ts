@@ -1,0 +1,14 @@
+import { connect } from 'nats';
+import { NatsSupervisor } from '/work/main/coordinator/nats/supervisor';
+import { freePort, makeTempDir, makeTls, memoryLogger } from '/work/main/test/e2e/nats/helpers';
+const t0 = Date.now(); const lap = (s: string) => console.log(s, Date.now() - t0);
+const tmp = makeTempDir('kk-x-'); const tlsF = makeTls(tmp.dir);
+const port = await freePort();
+const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsF, log: memoryLogger().log });
+await sup.start(); lap('started');
+const nc = await connect(sup.coordinatorConnectionOptions());
+const kv = await nc.jetstream().views.kv('x'); lap('kv');
+await kv.put('a', new Uint8Array([1])); lap('put');
+await nc.close(); lap('closed');
+await sup.stop(); lap('stopped');
+setInterval(() => { const h = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles(); console.log(Date.now()-t0, h.map(x => x.constructor.name)); }, 2000).unref();

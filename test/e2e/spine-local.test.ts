@@ -1,0 +1,338 @@
+// The coordinator's trust boundary, end to end on this host: the real coordinator (with its real
+// nats-server child) and the real agent as processes, plus hand-made gRPC calls for the requests a
+// genuine agent would never send. Every refusal is asserted, and after each bad input the
+// coordinator must still serve everyone else.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import tls from 'node:tls';
+import { TestCoordinator, AGENT_BIN, httpsGet, eventually } from './lib/coordinator';
+import { agentClient, enrollDirect, grpcCode, grpc, randomMachineId } from './lib/grpc-clients';
+import { generateKeyPair, x509, SIGNING_ALGORITHM } from '../../shared/pki/x509';
+import type { NodeInfo__Output } from '../../shared/proto/generated/kk/v1/NodeInfo';
+import type { FactSet } from '../../shared/facts/types';
+
+const coord = new TestCoordinator();
+const agents: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+
+function startAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; log: () => string; dataDir: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kk-agent-'));
+  tmpDirs.push(dataDir);
+  let log = '';
+  const proc = spawn(AGENT_BIN, ['run', '--data-dir', dataDir, ...args], { env: { ...process.env, KK_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+  agents.push(proc);
+  return { proc, log: () => log, dataDir };
+}
+
+const nodes = () => coord.json<NodeInfo__Output[]>(['nodes']);
+const exitOf = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once('exit', (c) => r(c))));
+
+async function coordinatorStillServes(): Promise<void> {
+  const r = await coord.cli(['token', 'list']);
+  assert.equal(r.code, 0, `coordinator stopped serving: ${r.stderr}`);
+}
+
+before(async () => {
+  await coord.start();
+});
+
+after(async () => {
+  for (const a of agents) if (a.exitCode === null) a.kill('SIGKILL');
+  await coord.stop();
+  coord.cleanup();
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('tokens and the one-liner', () => {
+  test('token create prints the CA-pinned one-liner; list and revoke show state', async () => {
+    const t = await coord.token(['--ttl', '1h', '--uses', '3', '--description', 'rack 4']);
+    assert.match(t.token, /^[0-9a-f]{64}::[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    assert.match(t.oneLiner, new RegExp(`^curl -fsSL -k --pinnedpubkey 'sha256//[A-Za-z0-9+/=]{44}' https://127\\.0\\.0\\.1:${coord.httpPort}/bootstrap\\.sh \\| sh -s - --server https://127\\.0\\.0\\.1:${coord.httpPort} --token [0-9a-f]{64}::`));
+    // The pin in the one-liner is the real serving key: curl with it succeeds, curl with another fails.
+    const pin = /--pinnedpubkey '([^']+)'/.exec(t.oneLiner)?.[1] ?? '';
+    const ok = execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', pin, `${coord.serverUrl}/bootstrap.sh`]).toString();
+    assert.match(ok, /^#!\/bin\/sh/);
+    assert.throws(() => execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', `${coord.serverUrl}/bootstrap.sh`], { stdio: 'pipe' }));
+    const list = await coord.json<{ id: string; status: string; usesAllowed: number; description: string }[]>(['token', 'list']);
+    const mine = list.find((x) => x.id === t.id);
+    assert.equal(mine?.status, 'valid');
+    assert.equal(mine?.description, 'rack 4');
+    const rv = await coord.cli(['token', 'revoke', t.id]);
+    assert.equal(rv.code, 0, rv.stderr);
+    const after = await coord.json<{ id: string; status: string }[]>(['token', 'list']);
+    assert.equal(after.find((x) => x.id === t.id)?.status, 'revoked');
+  });
+
+  test('bad durations and unknown token ids are clear errors', async () => {
+    const bad = await coord.cli(['token', 'create', '--ttl', 'soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not a duration/);
+    assert.doesNotMatch(bad.stderr, /at .*\.cjs/);
+    const unknown = await coord.cli(['token', 'revoke', 'zzzzzz']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no token with id "zzzzzz"/);
+  });
+});
+
+describe('enrolment refusals', () => {
+  const caAndAddr = () => ({ ca: coord.adminCredentials().caPem, addr: `127.0.0.1:${coord.grpcPort}` });
+
+  test('wrong, malformed, expired, used-up and revoked tokens are refused and enrol nothing', async () => {
+    const { ca, addr } = caAndAddr();
+    const expired = (await coord.token(['--ttl', '1s'])).token.split('::')[1] ?? '';
+    const once = (await coord.token(['--uses', '1'])).token.split('::')[1] ?? '';
+    const revoked = await coord.token();
+    await coord.cli(['token', 'revoke', revoked.id]);
+    await enrollDirect(addr, ca, { token: once, name: 'first-use' });
+    await new Promise((r) => setTimeout(r, 1100));
+    const cases: [string, string, RegExp][] = [
+      ['wrong', 'abcdef.0123456789abcdef', /unknown token/],
+      ['malformed', 'not-a-token', /malformed token/],
+      ['expired', expired, /is expired/],
+      ['used-up', once, /is used-up/],
+      ['revoked', revoked.token.split('::')[1] ?? '', /is revoked/],
+    ];
+    for (const [label, token, why] of cases) {
+      await assert.rejects(enrollDirect(addr, ca, { token, name: `refused-${label}` }), (err: unknown) => {
+        assert.equal(grpcCode(err), grpc.status.UNAUTHENTICATED, label);
+        assert.match((err as Error).message, why, label);
+        return true;
+      });
+    }
+    const names = (await nodes()).map((n) => n.name);
+    assert.ok(names.includes('first-use'));
+    assert.ok(!names.some((n) => n.startsWith('refused-')), `refused enrolments left nodes behind: ${names}`);
+  });
+
+  test('bad names, machine ids, nkeys and CSRs are refused with the reason', async () => {
+    const { ca, addr } = caAndAddr();
+    const token = (await coord.token()).token.split('::')[1] ?? '';
+    const bad: [Parameters<typeof enrollDirect>[2], RegExp][] = [
+      [{ token, name: '../../etc/passwd' }, /not a valid node name/],
+      [{ token, name: 'ok-name', machineId: 'nope' }, /machineId/],
+      [{ token, name: 'ok-name', natsPublicKey: 'SUAFAKESEED' }, /nkey/],
+      [{ token, name: 'ok-name', csrPem: 'garbage' }, /PKCS#10/],
+    ];
+    for (const [req, why] of bad) {
+      await assert.rejects(enrollDirect(addr, ca, req), (err: unknown) => {
+        assert.equal(grpcCode(err), grpc.status.INVALID_ARGUMENT);
+        assert.match((err as Error).message, why);
+        return true;
+      });
+    }
+    assert.ok(!(await nodes()).some((n) => n.name === 'ok-name'));
+  });
+
+  test('a name held by another machine is refused unless forced; forcing revokes the old certificate', async () => {
+    const { ca, addr } = caAndAddr();
+    const token = (await coord.token()).token.split('::')[1] ?? '';
+    const machineA = randomMachineId();
+    const a = await enrollDirect(addr, ca, { token, name: 'contested', machineId: machineA });
+    // The same machine re-enrolling keeps its name.
+    const a2 = await enrollDirect(addr, ca, { token, name: 'contested', machineId: machineA });
+    await assert.rejects(enrollDirect(addr, ca, { token, name: 'contested', machineId: randomMachineId() }), (err: unknown) => {
+      assert.equal(grpcCode(err), grpc.status.ALREADY_EXISTS);
+      assert.match((err as Error).message, /already enrolled by another machine.*--force/);
+      return true;
+    });
+    const b = await enrollDirect(addr, ca, { token, name: 'contested', machineId: randomMachineId(), force: true });
+    assert.notEqual(b.certPem, a2.certPem);
+    // Both of machine A's certificates are now refused.
+    for (const old of [a, a2]) {
+      const c = agentClient(addr, ca, old);
+      await assert.rejects(new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1 } }, (err, r) => (err ? reject(err) : resolve(r)))), (err: unknown) => grpcCode(err) === grpc.status.PERMISSION_DENIED);
+      c.close();
+    }
+  });
+
+  test('an agent whose token carries another CA hash stops before enrolling (exit 78)', async () => {
+    const t = await coord.token();
+    const forged = `${'0'.repeat(64)}::${t.token.split('::')[1]}`;
+    const a = startAgent(['--server', coord.serverUrl, '--token', forged, '--name', 'forged']);
+    assert.equal(await exitOf(a.proc), 78);
+    assert.match(a.log(), /does not match the token's CA hash/);
+    assert.ok(!existsSync(path.join(a.dataDir, 'identity.json')));
+    assert.ok(!(await nodes()).some((n) => n.name === 'forged'));
+  });
+});
+
+describe('a real agent on this host', () => {
+  let agentDir = '';
+  let agentLog: () => string = () => '';
+
+  test('enrols with the one-liner token, reports its facts and shows as connected', async () => {
+    const t = await coord.token();
+    const a = startAgent(['--server', coord.serverUrl, '--token', t.token, '--name', 'hostagent']);
+    agentDir = a.dataDir;
+    agentLog = a.log;
+    const n = await eventually(async () => (await nodes()).find((x) => x.name === 'hostagent' && x.connected && x.kernel), 'hostagent connected with facts');
+    assert.equal(n.kernel, execFileSync('uname', ['-r']).toString().trim());
+    assert.equal(n.cpuCount > 0, true);
+    const facts = await coord.json<FactSet>(['facts', 'hostagent']);
+    assert.equal(facts.hostname, hostname());
+    assert.equal(typeof facts.receivedAtMs, 'number');
+    assert.equal(typeof facts.clockOffsetMs, 'number');
+    assert.ok(Math.abs(facts.clockOffsetMs ?? 1e9) < 2000, `same host, offset ${facts.clockOffsetMs}`);
+    // The agent's secrets stay private.
+    const mode = execFileSync('stat', ['-c', '%a', path.join(agentDir, 'agent.key')]).toString().trim();
+    assert.equal(mode, '600');
+    assert.match(agentLog(), /NATS connected/);
+  });
+
+  test('facts --refresh asks the agent for fresh facts', async () => {
+    const before = (await coord.json<FactSet>(['facts', 'hostagent'])).receivedAtMs ?? 0;
+    const r = await coord.cli(['facts', 'hostagent', '--refresh']);
+    assert.equal(r.code, 0, r.stderr);
+    const after = (JSON.parse(r.stdout) as FactSet).receivedAtMs ?? 0;
+    assert.ok(after > before, 'refresh brought newer facts');
+  });
+
+  test('ReportFacts without a client certificate, or with a certificate from another CA, is refused', async () => {
+    const addr = `127.0.0.1:${coord.grpcPort}`;
+    const ca = coord.adminCredentials().caPem;
+    const anon = agentClient(addr, ca);
+    await assert.rejects(new Promise((resolve, reject) => anon.ReportFacts({ facts: { schemaVersion: 1 } }, (e, r) => (e ? reject(e) : resolve(r)))),
+      (err: unknown) => grpcCode(err) === grpc.status.UNAUTHENTICATED);
+    anon.close();
+    // A self-made CA signing a certificate for "hostagent": not ours, so not trusted.
+    const rogue = await generateKeyPair();
+    const rogueCert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=hostagent,O=kk-nodes', keys: rogue.keys, signingAlgorithm: SIGNING_ALGORITHM });
+    const forged = agentClient(addr, ca, { keyPem: rogue.privateKeyPem, certPem: rogueCert.toString('pem') });
+    await assert.rejects(new Promise((resolve, reject) => forged.ReportFacts({ facts: { schemaVersion: 1 } }, (e, r) => (e ? reject(e) : resolve(r)))));
+    forged.close();
+    const facts = await coord.json<FactSet>(['facts', 'hostagent']);
+    assert.notEqual(facts.schemaVersion, 0);
+    assert.ok(facts.os !== null, 'the real facts were not overwritten');
+  });
+
+  test('a node reports only as itself: its facts never land on another node', async () => {
+    const { caPem } = coord.adminCredentials();
+    const token = (await coord.token()).token.split('::')[1] ?? '';
+    const a = await enrollDirect(`127.0.0.1:${coord.grpcPort}`, caPem, { token, name: 'node-a' });
+    const c = agentClient(`127.0.0.1:${coord.grpcPort}`, caPem, a);
+    await new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1, collectedAtMs: 1, hostname: 'hostagent', probeErrors: {} } }, (e, r) => (e ? reject(e) : resolve(r))));
+    c.close();
+    const own = await coord.json<FactSet>(['facts', 'node-a']);
+    assert.equal(own.hostname, 'hostagent');
+    const other = await coord.json<FactSet>(['facts', 'hostagent']);
+    assert.ok(other.os !== null, 'hostagent keeps its own facts');
+  });
+
+  test('operator commands need the admin credential', async () => {
+    const noCred = await coord.cli(['nodes', '--credentials', '/nonexistent/creds.json']);
+    assert.equal(noCred.code, 1);
+    assert.match(noCred.stderr, /credentials file .* does not exist/);
+    // A node's own certificate is not an admin credential.
+    const admin = coord.adminCredentials();
+    const nodeCreds = path.join(agentDir, 'as-admin.json');
+    writeFileSync(nodeCreds, JSON.stringify({
+      coordinator: admin.coordinator, caPem: admin.caPem,
+      certPem: execFileSync('cat', [path.join(agentDir, 'agent.crt')]).toString(),
+      keyPem: execFileSync('cat', [path.join(agentDir, 'agent.key')]).toString(),
+    }));
+    const asNode = await coord.cli(['nodes', '--credentials', nodeCreds]);
+    assert.equal(asNode.code, 1);
+    assert.match(asNode.stderr, /refused by the coordinator: operator commands need the admin credential/);
+    const tokenAsNode = await coord.cli(['token', 'create', '--credentials', nodeCreds]);
+    assert.equal(tokenAsNode.code, 1);
+  });
+
+  test('garbage, truncated and oversized input on the gRPC, HTTPS and NATS ports fails only that client', async () => {
+    const garbage = Buffer.from('GET / HTTP/1.1\r\n\x00\x01\x02\xff\xfe garbage \r\n\r\n'.repeat(50));
+    for (const port of [coord.grpcPort, coord.httpPort, coord.natsPort]) {
+      await new Promise<void>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => s.end(garbage));
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+        s.resume();
+      });
+      // A TLS client that sends a truncated handshake then vanishes.
+      await new Promise<void>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => { s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); s.destroy(); resolve(); });
+        s.on('error', () => resolve());
+      });
+    }
+    // An oversized gRPC message (over the 4 MiB limit) from an enrolled node.
+    const { caPem } = coord.adminCredentials();
+    const token = (await coord.token()).token.split('::')[1] ?? '';
+    const big = await enrollDirect(`127.0.0.1:${coord.grpcPort}`, caPem, { token, name: 'big-sender' });
+    const c = agentClient(`127.0.0.1:${coord.grpcPort}`, caPem, big);
+    await assert.rejects(new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1, kernelModules: Array.from({ length: 200_000 }, (_, i) => `module_${i}_${'x'.repeat(20)}`) } }, (e, r) => (e ? reject(e) : resolve(r)))),
+      (err: unknown) => grpcCode(err) === grpc.status.RESOURCE_EXHAUSTED);
+    c.close();
+    // HTTPS: an oversized header and a path that is not served.
+    const tlsOversize = await new Promise<string>((resolve) => {
+      const s = tls.connect({ host: '127.0.0.1', port: coord.httpPort, rejectUnauthorized: false }, () => {
+        s.write(`GET /ca.crt HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+      });
+      let out = '';
+      s.on('data', (d: Buffer) => { out += d.toString(); });
+      s.on('close', () => resolve(out));
+      s.on('error', () => resolve(out));
+    });
+    assert.match(tlsOversize, /^HTTP\/1\.1 (431|400)/);
+    const notFound = await httpsGet(`https://127.0.0.1:${coord.httpPort}/../../etc/passwd`, caPem);
+    assert.equal(notFound.status, 404);
+    const post = await new Promise<number>((resolve) => {
+      const s = tls.connect({ host: '127.0.0.1', port: coord.httpPort, rejectUnauthorized: false }, () => s.write('POST /bootstrap.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc'));
+      s.on('data', (d: Buffer) => { resolve(Number(/HTTP\/1\.1 (\d+)/.exec(d.toString())?.[1])); s.destroy(); });
+    });
+    assert.equal(post, 405);
+    // Everyone else is still served: operators, and the real agent stays connected.
+    await coordinatorStillServes();
+    const n = (await nodes()).find((x) => x.name === 'hostagent');
+    assert.equal(n?.connected, true);
+  });
+
+  test('HTTPS serves the agent files with sha256 and byte ranges', async () => {
+    const { caPem } = coord.adminCredentials();
+    const sums = (await httpsGet(`https://127.0.0.1:${coord.httpPort}/agent/SHA256SUMS`, caPem)).body.toString();
+    assert.match(sums, /^[0-9a-f]{64} {2}kk-agent\.cjs$/m);
+    assert.match(sums, /^[0-9a-f]{64} {2}node-linux-amd64$/m);
+    const part = await httpsGet(`https://127.0.0.1:${coord.httpPort}/agent/kk-agent.cjs`, caPem, { Range: 'bytes=0-99' });
+    assert.equal(part.status, 206);
+    assert.equal(part.body.length, 100);
+    assert.match(String(part.headers['content-range']), /^bytes 0-99\/\d+$/);
+  });
+
+  test('nats-server killed with SIGKILL is restarted by the coordinator and the agent reconnects', async () => {
+    const pid = coord.natsPid();
+    assert.ok(pid, 'nats-server pid in the coordinator log');
+    const mark = coord.log.length;
+    const logMark = agentLog().length;
+    process.kill(pid, 'SIGKILL');
+    await coord.waitForLog(/nats-server restarted/, 30_000, mark);
+    assert.notEqual(coord.natsPid(), pid);
+    await eventually(async () => /NATS reconnected/.test(agentLog().slice(logMark)), 'agent NATS reconnect', 30_000);
+  });
+
+  test('nodes remove revokes the node: its certificate is refused and the agent stops', async () => {
+    const r = await coord.cli(['nodes', 'remove', 'hostagent']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!(await nodes()).some((n) => n.name === 'hostagent'));
+    const proc = agents.find((p) => p.exitCode === null && p.spawnargs.includes('hostagent'));
+    assert.ok(proc);
+    // Its token is still in its environment? No: started with --token, so it re-enrols. Here the
+    // token is still valid, so the agent enrols afresh — as re-running the one-liner would.
+    await eventually(async () => (await nodes()).find((x) => x.name === 'hostagent' && x.connected), 're-enrolled after removal');
+    assert.match(agentLog(), /enrolling again/);
+  });
+});
+
+describe('shutdown', () => {
+  test('SIGTERM stops the coordinator cleanly, nats-server included', async () => {
+    const pid = coord.natsPid();
+    const code = await coord.stop('SIGTERM');
+    assert.equal(code, 0);
+    assert.ok(pid);
+    let alive = true;
+    try { process.kill(pid, 0); } catch { alive = false; }
+    assert.equal(alive, false, 'nats-server child still running');
+  });
+});
