@@ -144,6 +144,7 @@ mv -f "$UNIT_FILE.tmp" "$UNIT_FILE"
 systemctl daemon-reload
 systemctl enable kk-agent.service >/dev/null 2>&1 || die "systemctl enable kk-agent failed"
 rm -f "$STATE_DIR/ready"  # the agent writes it again once enrolled and reporting
+: > "$STATE_DIR/rejoin"   # consent to enrol afresh if the coordinator has removed this node
 systemctl restart kk-agent.service
 
 # 5. Wait until the agent is enrolled and connected, or show why not.

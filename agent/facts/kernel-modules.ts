@@ -4,6 +4,7 @@
 // the kernel's modules.builtin (when /lib/modules has it), /sys/module entries that have no
 // `initstate` (built-ins with parameters), and, for br_netfilter, the sysctls only it registers.
 // A kernel without loadable-module support has no /proc/modules at all: that is not a failure.
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { errnoCode, fsReason, hostPath, hostPathExists, ProbeFailure, readHostFile, readOptionalHostFile, type ProbeContext } from './probe';
 
@@ -49,7 +50,7 @@ async function builtinsInSysModule(ctx: ProbeContext): Promise<string[]> {
     if (errnoCode(err) === 'ENOENT') return [];
     throw new ProbeFailure(fsReason('/sys/module', err));
   }
-  // A loadable module's entry has `initstate`; a built-in's does not.
-  const flags = await Promise.all(entries.map((e) => hostPathExists(ctx, `/sys/module/${e}/initstate`)));
-  return entries.filter((_, i) => !flags[i]);
+  // A loadable module's entry has `initstate`; a built-in's does not. (A hundred-odd tiny stats:
+  // cheaper as plain calls than as threadpool round trips.)
+  return entries.filter((e) => !existsSync(hostPath(ctx, `/sys/module/${e}/initstate`)));
 }

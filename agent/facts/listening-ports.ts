@@ -2,7 +2,7 @@
 // /proc/net/{tcp,tcp6,udp,udp6}, each tied to its process by finding its socket inode among
 // /proc/*/fd. Reading /proc directly needs no ss (absent from some minimal images) and no parsing
 // of ss's address formats.
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { endianness } from 'node:os';
 import ipaddr from 'ipaddr.js';
 import type { ListeningPort } from '../../shared/facts/types';
@@ -66,40 +66,49 @@ export function toListeningPorts(sockets: ProcNetSocket[], owners: ReadonlyMap<n
 }
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
+const PIDS_PER_SLICE = 16;
 
 /**
  * inode → process name (/proc/PID/comm) for the given socket inodes. Processes that exit during
  * the scan, or whose fds are not readable, are skipped: their sockets keep `process: null`.
+ * The scan is synchronous in slices of a few processes, yielding in between: thousands of tiny
+ * readlinks cost several times more time and memory as threadpool promises than as plain calls,
+ * and the slices keep the event loop responsive on nodes with many processes.
  */
 export async function findSocketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Promise<Map<number, string>> {
   const owners = new Map<number, string>();
   if (inodes.size === 0) return owners;
   const procDir = hostPath(ctx, '/proc');
-  const pids = (await readdir(procDir)).filter((n) => /^\d+$/.test(n));
-  await Promise.all(pids.map(async (pid) => {
+  const pids = readdirSync(procDir).filter((n) => /^\d+$/.test(n));
+  for (let i = 0; i < pids.length && owners.size < inodes.size; i++) {
+    if (i > 0 && i % PIDS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    const pid = pids[i]!;
     let fds: string[];
     try {
-      fds = await readdir(`${procDir}/${pid}/fd`);
+      fds = readdirSync(`${procDir}/${pid}/fd`);
     } catch {
-      return;
+      continue; // exited, or a kernel thread we may not look into
     }
     const found: number[] = [];
-    await Promise.all(fds.map(async (fd) => {
-      if (owners.size === inodes.size) return;
+    for (const fd of fds) {
+      let target: string;
       try {
-        const m = SOCKET_LINK.exec(await readlink(`${procDir}/${pid}/fd/${fd}`));
-        if (m && inodes.has(Number(m[1]))) found.push(Number(m[1]));
-      } catch { /* the fd closed meanwhile */ }
-    }));
-    if (found.length === 0) return;
+        target = readlinkSync(`${procDir}/${pid}/fd/${fd}`);
+      } catch {
+        continue; // the fd closed meanwhile
+      }
+      const m = SOCKET_LINK.exec(target);
+      if (m && inodes.has(Number(m[1])) && !owners.has(Number(m[1]))) found.push(Number(m[1]));
+    }
+    if (found.length === 0) continue;
     let comm: string;
     try {
-      comm = (await readFile(`${procDir}/${pid}/comm`, 'utf8')).trim();
+      comm = readFileSync(`${procDir}/${pid}/comm`, 'utf8').trim();
     } catch {
-      return;
+      continue;
     }
-    for (const inode of found) if (!owners.has(inode)) owners.set(inode, comm);
-  }));
+    for (const inode of found) owners.set(inode, comm);
+  }
   return owners;
 }
 

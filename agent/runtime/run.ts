@@ -43,12 +43,12 @@ export async function runAgent(opts: AgentOptions): Promise<void> {
       if (!state) return;
       const outcome = await new Agent(state, store, log, stop.signal).run();
       if (outcome === 'stopped') return;
-      // 'removed': the coordinator no longer knows our certificate. With a token at hand we
-      // enrol again (the operator re-ran the one-liner); without one there is nothing to do.
-      if (!opts.token && !process.env.KK_TOKEN) {
+      // 'removed': the coordinator no longer knows our certificate. Only a fresh run of the
+      // one-liner (which leaves a rejoin file) may enrol this machine again.
+      if (!store.rejoinRequested() || !(opts.token ?? process.env.KK_TOKEN)) {
         throw new PermanentRefusal('this node was removed from the coordinator: re-run the one-liner from `kk-coordinator token create` to enrol it again');
       }
-      log.warn('the coordinator no longer knows this node: enrolling again with the configured token');
+      log.warn('the coordinator no longer knows this node and the one-liner was re-run: enrolling again');
       store.clear();
     }
   } catch (err) {
@@ -114,6 +114,7 @@ class Agent {
         const started = Date.now();
         try {
           await this.report('startup', undefined, true);
+          this.store.clearRejoin();
           this.store.markReady(name);
           await this.session();
         } catch (err) {

@@ -24,6 +24,7 @@ export interface AgentState {
   natsSeed: string;
 }
 
+const REJOIN = 'rejoin';
 const FILES = { identity: 'identity.json', key: 'agent.key', cert: 'agent.crt', ca: 'ca.crt', nats: 'nats.nk', ready: 'ready' } as const;
 
 function writePrivate(file: string, data: string): void {
@@ -66,6 +67,19 @@ export class AgentStateStore {
   /** Forget the enrolment (the coordinator removed this node); the next start enrols afresh. */
   clear(): void {
     for (const f of Object.values(FILES)) rmSync(path.join(this.dir, f), { force: true });
+  }
+
+  /**
+   * The one-liner leaves a `rejoin` file each time it runs. It is the operator's consent to enrol
+   * afresh if the coordinator turns out to have removed this node; a plain restart has no such
+   * file, so a removed node stays removed.
+   */
+  rejoinRequested(): boolean {
+    return existsSync(path.join(this.dir, REJOIN));
+  }
+
+  clearRejoin(): void {
+    rmSync(path.join(this.dir, REJOIN), { force: true });
   }
 
   markReady(nodeName: string): void {

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
 import { nodesCommand, factsCommand } from './commands/nodes';
+import { createCommand } from './commands/create';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -25,6 +26,7 @@ program.addCommand(serveCommand());
 program.addCommand(tokenCommand());
 program.addCommand(nodesCommand());
 program.addCommand(factsCommand());
+program.addCommand(createCommand());
 
 program.exitOverride((err) => {
   // commander prints its own message for usage errors; keep its exit code 2 for bad input.

@@ -47,8 +47,11 @@ export interface NatsSupervisorOptions {
   readyTimeoutMs?: number;
   /** Time between SIGTERM and SIGKILL in stop(). Default 10 s. */
   stopGraceMs?: number;
-  /** Restart backoff after unexpected exits. Default 250 ms doubling up to 30 s. */
-  restartBackoff?: { initialMs: number; maxMs: number };
+  /**
+   * Restart backoff after unexpected exits: initialMs doubling up to maxMs; a server that ran at
+   * least resetAfterMs before dying starts again from initialMs. Default 250 ms, 30 s, 30 s.
+   */
+  restartBackoff?: { initialMs: number; maxMs: number; resetAfterMs?: number };
 }
 
 export interface NatsSupervisorEvents {
@@ -67,8 +70,6 @@ interface LineWaiter {
 }
 
 const RECENT_LINES = 40;
-// A run shorter than this counts as a crash loop: the backoff keeps growing instead of resetting.
-const STABLE_RUN_MS = 30_000;
 const RELOAD_OK = /Reloaded server configuration/;
 const RELOAD_FAILED = /Failed to reload server configuration:?\s*(.*)$/;
 const NATS_LOG_LINE = /^\[\d+\]\s+(?:\d{4}\/\d\d\/\d\d \S+\s+)?\[(TRC|DBG|INF|WRN|ERR|FTL)\]\s?(.*)$/;
@@ -83,7 +84,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private readonly binary: string;
   private readonly readyTimeoutMs: number;
   private readonly stopGraceMs: number;
-  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
   private nodes: NatsNodeIdentity[];
   private nkey: CoordinatorNkey | undefined;
   private state: State = 'stopped';
@@ -113,7 +114,8 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     this.binary = opts.binary ?? 'nats-server';
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
     this.stopGraceMs = opts.stopGraceMs ?? 10_000;
-    this.backoff = opts.restartBackoff ?? { initialMs: 250, maxMs: 30_000 };
+    // A run shorter than resetAfterMs counts as a crash loop: the backoff keeps growing.
+    this.backoff = { initialMs: 250, maxMs: 30_000, resetAfterMs: 30_000, ...opts.restartBackoff };
     this.nextBackoffMs = this.backoff.initialMs;
     this.nodes = [...(opts.nodes ?? [])];
   }
@@ -202,7 +204,12 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const exited = await Promise.race([this.childExited.then(() => true), delay(this.stopGraceMs).then(() => false)]);
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<boolean>((resolve) => {
+        graceTimer = setTimeout(() => resolve(false), this.stopGraceMs);
+      });
+      const exited = await Promise.race([this.childExited.then(() => true), graceOver]);
+      clearTimeout(graceTimer);
       if (!exited) {
         this.log.warn({ pid: child.pid, graceMs: this.stopGraceMs }, 'nats-server ignored SIGTERM; sending SIGKILL');
         child.kill('SIGKILL');
@@ -380,7 +387,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     const code = info?.code ?? null;
     const signal = info?.signal ?? null;
     const ranMs = Date.now() - this.startedAt;
-    this.nextBackoffMs = ranMs >= STABLE_RUN_MS ? this.backoff.initialMs : this.nextBackoffMs;
+    this.nextBackoffMs = ranMs >= this.backoff.resetAfterMs ? this.backoff.initialMs : this.nextBackoffMs;
     this.state = 'restarting';
     this.log.warn({ code, signal, ranMs, restartInMs: this.nextBackoffMs, last: this.recent.slice(-3) }, 'nats-server exited unexpectedly; restarting');
     this.emit('exited', { code, signal });

@@ -2,9 +2,11 @@
 // doubling as separator (`10.233.64.0/18/fd85:ee78::/108`).
 import ipaddr from 'ipaddr.js';
 import type { AddressFamily } from '../../shared/facts/types';
+import { memoize } from './memo';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
+/** Parsed once and shared (memoized): treat as immutable. */
 export interface Cidr {
   text: string;
   family: AddressFamily;
@@ -15,20 +17,20 @@ export interface Cidr {
 export type CidrList = { ok: true; cidrs: Cidr[] } | { ok: false; error: string };
 
 /** The family of a plain address literal, or null when it is not one. */
-export function ipFamily(text: string): AddressFamily | null {
+export const ipFamily = memoize((text: string): AddressFamily | null => {
   const s = text.trim();
   if (ipaddr.IPv4.isValidFourPartDecimal(s)) return 'IPv4';
   if (s.includes(':') && ipaddr.IPv6.isValid(s)) return 'IPv6';
   return null;
-}
+});
 
 /** A canonical spelling for comparing addresses (`fd00::11` = `fd00:0::11`). */
-export function normalizeIp(text: string): string {
+export const normalizeIp = memoize((text: string): string => {
   const s = text.trim();
   return ipFamily(s) ? ipaddr.parse(s).toNormalizedString() : s;
-}
+});
 
-export function parseCidr(text: string): Cidr | null {
+export const parseCidr = memoize((text: string): Cidr | null => {
   const s = text.trim();
   const slash = s.lastIndexOf('/');
   if (slash < 0) return null;
@@ -38,7 +40,7 @@ export function parseCidr(text: string): Cidr | null {
   const prefix = Number(bitsText);
   if (prefix > (family === 'IPv4' ? 32 : 128)) return null;
   return { text: s, family, addr: ipaddr.parse(s.slice(0, slash)), prefix };
-}
+});
 
 function splitList(raw: string): string[] {
   if (raw.includes(',')) return raw.split(',').map((p) => p.trim());
@@ -68,11 +70,15 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 
 /** The subnet an interface address sits in, as a Cidr named by its network address. */
 export function subnetOf(address: string, prefixLength: number): Cidr | null {
-  const c = parseCidr(`${address}/${prefixLength}`);
+  return subnetOfText(`${address}/${prefixLength}`);
+}
+
+const subnetOfText = memoize((text: string): Cidr | null => {
+  const c = parseCidr(text);
   if (!c) return null;
   const net = c.family === 'IPv4'
     ? ipaddr.IPv4.networkAddressFromCIDR(c.text)
     : ipaddr.IPv6.networkAddressFromCIDR(c.text);
   const shown = c.family === 'IPv4' ? net.toString() : (net as ipaddr.IPv6).toRFC5952String();
   return { ...c, text: `${shown}/${c.prefix}`, addr: net };
-}
+});

@@ -2,6 +2,7 @@
 // ConfigValueError naming the key; the engine reports it as that rule's failure.
 import type { Value, Vars } from '../model/cluster';
 import { PRECHECK_DEFAULTS } from './defaults';
+import { memoize } from './memo';
 
 export class ConfigValueError extends Error {
   constructor(readonly path: string, expected: string, found: Value) {
@@ -10,9 +11,12 @@ export class ConfigValueError extends Error {
   }
 }
 
+// Rules read the same few dozen keys once per host: split each path once.
+const splitPath = memoize((path: string): string[] => path.split('.'));
+
 function walk(tree: Vars, path: string): Value | undefined {
   let cur: Value | undefined = tree;
-  for (const part of path.split('.')) {
+  for (const part of splitPath(path)) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
     cur = (cur as { [key: string]: Value })[part];
   }

@@ -271,12 +271,13 @@ cgroup_cleanup() {
   fi
 }
 
+# Memory charged to the machine's memory cgroup (its processes plus the page cache they brought in).
 node_memory_bytes() {
-  local node=$1 d
-  for d in $(cgroup_dirs "$node"); do
-    if [[ -r $d/memory.usage_in_bytes ]]; then cat "$d/memory.usage_in_bytes"; return 0; fi
-  done
-  return 1
+  local leader memcg
+  leader=$(leader_pid "$1") || return 1
+  memcg=$(awk -F: '$2=="memory" { print $3 }' "/proc/$leader/cgroup") || return 1
+  [[ $memcg == */kk-testbed/* ]] || return 1
+  cat "/sys/fs/cgroup/memory$memcg/memory.usage_in_bytes"
 }
 
 # ---------------------------------------------------------------- up

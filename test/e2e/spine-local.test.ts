@@ -5,7 +5,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { connect, nkeyAuthenticator } from 'nats';
+import { commandSubject, resultSubject, nodeInboxPrefix } from '../../shared/subjects';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -185,6 +187,32 @@ describe('a real agent on this host', () => {
     assert.match(agentLog(), /NATS connected/);
   });
 
+  test("the agent's own NATS credentials reach only its own subjects", async () => {
+    const seed = readFileSync(path.join(agentDir, 'nats.nk'), 'utf8').trim();
+    const nc = await connect({
+      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)),
+      tls: { ca: coord.adminCredentials().caPem }, inboxPrefix: nodeInboxPrefix('hostagent'), reconnect: false,
+    });
+    const statusErrors: string[] = [];
+    void (async () => { for await (const st of nc.status()) if (st.type === 'error') statusErrors.push(String(st.data)); })();
+    try {
+      const own = nc.subscribe(commandSubject('hostagent'));
+      const violation = new Promise<string>((resolve) => {
+        nc.subscribe(commandSubject('node-b'), { callback: (err) => { if (err) resolve(err.code); } });
+      });
+      await nc.flush();
+      assert.equal(await violation, 'PERMISSIONS_VIOLATION');
+      nc.publish('kk.coord.forged', new Uint8Array([1]));
+      nc.publish(resultSubject('node-b', 'forged'), new Uint8Array([1]));
+      await nc.flush();
+      await eventually(async () => statusErrors.length >= 2, 'publish violations reported');
+      assert.ok(statusErrors.every((e) => /PERMISSIONS_VIOLATION/.test(e)), statusErrors.join());
+      assert.equal(own.isClosed(), false, 'its own command subject stays subscribed');
+    } finally {
+      await nc.close();
+    }
+  });
+
   test('facts --refresh asks the agent for fresh facts', async () => {
     const before = (await coord.json<FactSet>(['facts', 'hostagent'])).receivedAtMs ?? 0;
     const r = await coord.cli(['facts', 'hostagent', '--refresh']);
@@ -312,16 +340,29 @@ describe('a real agent on this host', () => {
     await eventually(async () => /NATS reconnected/.test(agentLog().slice(logMark)), 'agent NATS reconnect', 30_000);
   });
 
-  test('nodes remove revokes the node: its certificate is refused and the agent stops', async () => {
+  test('nodes remove revokes the node: its certificate is refused and the agent stops (exit 78)', async () => {
+    const proc = agents.find((p) => p.exitCode === null && p.spawnargs.includes('hostagent'));
+    assert.ok(proc);
     const r = await coord.cli(['nodes', 'remove', 'hostagent']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!(await nodes()).some((n) => n.name === 'hostagent'));
-    const proc = agents.find((p) => p.exitCode === null && p.spawnargs.includes('hostagent'));
-    assert.ok(proc);
-    // Its token is still in its environment? No: started with --token, so it re-enrols. Here the
-    // token is still valid, so the agent enrols afresh — as re-running the one-liner would.
+    // The agent still holds a valid token, but a removed node stays removed until the operator
+    // runs the one-liner again.
+    assert.equal(await exitOf(proc), 78);
+    assert.match(agentLog(), /removed from the coordinator/);
+    assert.ok(!(await nodes()).some((n) => n.name === 'hostagent'));
+  });
+
+  test('after removal, the one-liner\'s rejoin mark lets the same machine enrol again', async () => {
+    const t = await coord.token();
+    writeFileSync(path.join(agentDir, 'rejoin'), '');
+    const proc = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--server', coord.serverUrl, '--token', t.token, '--name', 'hostagent'], { env: { ...process.env, KK_LOG_FORMAT: 'json' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    agents.push(proc);
+    let log = '';
+    proc.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
     await eventually(async () => (await nodes()).find((x) => x.name === 'hostagent' && x.connected), 're-enrolled after removal');
-    assert.match(agentLog(), /enrolling again/);
+    assert.match(log, /enrolling again/);
+    assert.ok(!existsSync(path.join(agentDir, 'rejoin')), 'the rejoin mark is used up');
   });
 });
 

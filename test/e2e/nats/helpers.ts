@@ -8,7 +8,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import pino from 'pino';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
-import { createUser } from 'nkeys.js';
+import { createUser, fromSeed } from 'nkeys.js';
 import type { Logger } from '../../../shared/log';
 import { nodeInboxPrefix } from '../../../shared/subjects';
 
@@ -137,6 +137,15 @@ export class RawClient {
     const c = new RawClient(sock);
     c.info = JSON.parse(infoLine.replace(/^INFO\s+/, '')) as RawClient['info'];
     return c;
+  }
+
+  /** Authenticates as `node` (nkey signature over the server's nonce) and waits for the PONG. */
+  async authenticate(node: NodeIdentity): Promise<void> {
+    const kp = fromSeed(node.seed);
+    const sig = Buffer.from(kp.sign(new TextEncoder().encode(this.info.nonce ?? ''))).toString('base64url');
+    const connectArgs = { verbose: false, pedantic: false, tls_required: true, nkey: node.nkeyPublic, sig, protocol: 1, lang: 'raw', version: '0' };
+    this.write(`CONNECT ${JSON.stringify(connectArgs)}\r\nPING\r\n`);
+    await this.waitFor(/PONG\r\n/);
   }
 
   write(data: string | Buffer): void {

@@ -24,7 +24,7 @@ export const networkCidrOverlap = clusterRule({
     const subnets = new Map<string, { cidr: Cidr; hosts: string[] }>();
     const unknown: string[] = [];
     const add = (cidr: Cidr, host: string): void => {
-      const key = `${cidr.addr.toNormalizedString()}/${cidr.prefix}`;
+      const key = cidr.text;
       const seen = subnets.get(key);
       if (seen) seen.hosts.push(host);
       else subnets.set(key, { cidr, hosts: [host] });
@@ -33,9 +33,8 @@ export const networkCidrOverlap = clusterRule({
       const fs = ctx.facts.get(host.name);
       for (const ip of validInternalIps(host)) {
         const hit = fs?.interfaces ? interfaceCarrying(fs.interfaces, ip) : null;
-        const own = parseCidr(`${ip}/${ip.includes(':') ? 128 : 32}`)!;
-        if (hit) add(subnetOf(hit.address.address, hit.address.prefixLength) ?? own, host.name);
-        else add(own, host.name);
+        const subnet = hit ? subnetOf(hit.address.address, hit.address.prefixLength) : null;
+        add(subnet ?? parseCidr(`${ip}/${ip.includes(':') ? 128 : 32}`)!, host.name);
         if (!fs) unknown.push(`subnet of ${host.name} unknown: ${missingReason(ctx, host.name)}`);
         else if (!fs.interfaces) unknown.push(`subnet of ${host.name} unknown: ${nullReason(fs, 'interfaces')}`);
       }

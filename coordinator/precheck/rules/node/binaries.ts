@@ -25,7 +25,7 @@ export const nodeBinaries = hostRule({
     const missing = (names: string[]): string[] => names.filter((b) => entry(host.name, fs, 'binaries', b, binaries) === null);
     const missingRequired = missing(required);
     const missingOptional = missing(OPTIONAL);
-    const install = (names: string[]): string => `install ${names.join(', ')} (on the clean PATH)`;
+    const install = (names: string[]): string => `install ${names.length === 1 ? 'it' : 'them'} with the OS package manager`;
     if (missingRequired.length > 0) {
       const also = missingOptional.length > 0 ? `; also missing (optional): ${missingOptional.join(', ')}` : '';
       return fail(`required tools missing: ${missingRequired.join(', ')}: ${install(missingRequired)}${also}`);

@@ -63,7 +63,8 @@ export const nodePorts = hostRule({
       problems.push(`port ${w.port} (${w.component}) is in use by ${who}: ${fix}`);
     }
     if (problems.length > 0) return fail(problems.join('; '));
-    const ports = wanted.map((w) => w.port).join(', ');
-    return pass(reused.length > 0 ? `ports ${ports} free or held by their component: ${reused.join(', ')}` : `ports ${ports} are free`);
+    const ports = `port${wanted.length === 1 ? '' : 's'} ${wanted.map((w) => w.port).join(', ')}`;
+    if (reused.length > 0) return pass(`${ports} free or held by their component: ${reused.join(', ')}`);
+    return pass(`${ports} ${wanted.length === 1 ? 'is' : 'are'} free`);
   },
 });

@@ -4,6 +4,7 @@ import { etcdDeploymentType } from '../../../../coordinator/precheck/rules/etcd/
 import { etcdVersion } from '../../../../coordinator/precheck/rules/etcd/version';
 import { etcdDiskIo } from '../../../../coordinator/precheck/rules/etcd/disk-io';
 import { etcdInstalled } from '../../../../coordinator/precheck/rules/etcd/installed';
+import type { FactPatch } from '../builders';
 import { cluster, context, factsFor, healthyFacts, resultOf, threeNodes } from '../builders';
 
 test('etcd.deployment_type: known type; external needs an odd, non-empty group', () => {
@@ -62,7 +63,7 @@ test('etcd.disk_io: fio not installed warns with how to install; a failed or mis
 test('etcd.installed: running etcd at the right version; otherwise an empty data dir', () => {
   const model = threeNodes();
   const services = (etcd: { loadState: string; activeState: string; version: string | null }) => ({ services: { ...healthyFacts('x', '10.0.0.1').services!, etcd } });
-  const ctx = (patch: Parameters<typeof factsFor>[1][string]) => context(model, factsFor(model, { node1: patch }));
+  const ctx = (patch: FactPatch) => context(model, factsFor(model, { node1: patch }));
   assert.equal(resultOf(etcdInstalled, context(model), 'node1').status, 'pass');
   assert.equal(resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'active', version: '3.5.24' })), 'node1').status, 'pass');
   assert.match(resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'active', version: '3.5.9' })), 'node1').message, /etcd 3\.5\.9 is installed but etcd_version is v3\.5\.24/);
