@@ -6,6 +6,7 @@ import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
 import { nodesCommand, factsCommand } from './commands/nodes';
 import { createCommand } from './commands/create';
+import { precheckCommand } from './commands/precheck';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -27,6 +28,7 @@ program.addCommand(tokenCommand());
 program.addCommand(nodesCommand());
 program.addCommand(factsCommand());
 program.addCommand(createCommand());
+program.addCommand(precheckCommand());
 
 program.exitOverride((err) => {
   // commander prints its own message for usage errors; keep its exit code 2 for bad input.

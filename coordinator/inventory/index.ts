@@ -1,5 +1,5 @@
 // Public surface of the inventory/config loader.
-export { loadCluster, API_VERSION } from './load';
+export { loadCluster, loadClusterFromText, API_VERSION } from './load';
 export type { VarPath } from './vars';
 export { getVar, getString, getNonEmptyString, getNumber, getBool, getStringList, getMap } from './vars';
 export { formatPath } from './yaml-source';

@@ -206,8 +206,20 @@ function fail(errors: string[]): never {
  * Throws UserError (exit code 2) listing every problem found, one per line.
  */
 export function loadCluster(inventoryPath: string, configPath: string | null): ClusterModel {
-  const invSrc = YamlSource.read(inventoryPath);
-  const cfgSrc = configPath === null ? null : YamlSource.read(configPath);
+  return modelFrom(YamlSource.read(inventoryPath), configPath === null ? null : YamlSource.read(configPath));
+}
+
+/**
+ * The same from texts already read (the coordinator receives them over the admin API); `name` is
+ * what messages call each file.
+ */
+export function loadClusterFromText(inventory: { name: string; text: string }, config: { name: string; text: string } | null): ClusterModel {
+  return modelFrom(YamlSource.parse(inventory.name, inventory.text), config ? YamlSource.parse(config.name, config.text) : null);
+}
+
+function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel {
+  const inventoryPath = invSrc.file;
+  const configPath = cfgSrc ? cfgSrc.file : null;
   const syntax = [...invSrc.syntaxErrors, ...(cfgSrc?.syntaxErrors ?? [])];
   if (syntax.length > 0) fail(syntax);
 

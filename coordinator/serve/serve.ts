@@ -116,6 +116,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const adminFps = new Set([adminFingerprint(admin)]);
   server.addService(proto.kk.v1.AdminService.service, adminServiceHandlers({
     adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
+    live: { registry, sessions },
   }, sessions));
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(hostPort(o.listenAddress, o.grpcPort), optionalClientCertCredentials(ca.caPem, serving.certPem, serving.keyPem), (err) => {

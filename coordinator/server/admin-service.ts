@@ -8,6 +8,12 @@ import type { NodeRecord, NodeRegistry } from '../registry/nodes';
 import type { AgentSessions, NatsAccess } from './agent-service';
 import { factSetToWire } from '../../shared/facts/wire';
 import { CallRefused, peerFingerprint, toServiceError } from './peer';
+import { loadClusterFromText } from '../inventory/index';
+import { runLivePrecheck } from '../precheck/live/stream';
+import type { LiveDeps } from '../precheck/live/gather';
+import type { Report } from '../precheck/report';
+import type { PrecheckReport } from '../../shared/proto/generated/kk/v1/PrecheckReport';
+import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
 
 export interface AdminServiceDeps {
@@ -18,7 +24,16 @@ export interface AdminServiceDeps {
   /** Builds the one-liner for a full join token. */
   oneLiner: (joinToken: string) => string;
   caHash: string;
+  live: LiveDeps;
   log: Logger;
+}
+
+export function reportToWire(r: Report): PrecheckReport {
+  return {
+    summary: r.summary,
+    results: r.results.map((x) => ({ id: x.id, status: x.status, severity: x.severity, message: x.message, ...(x.host !== null && { host: x.host }) })),
+    evaluatedAtMs: Date.now(),
+  };
 }
 
 const MAX_TTL_S = 365 * 24 * 3600;
@@ -100,6 +115,34 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
       log.info({ node: req.name }, 'node removed: certificate and NATS user revoked');
       return info;
     }),
+    async Precheck(call) {
+      try {
+        requireAdmin(call);
+        const r = call.request;
+        let model;
+        try {
+          model = loadClusterFromText({ name: r.inventoryName || 'inventory.yaml', text: r.inventoryYaml },
+            r.configName ? { name: r.configName, text: r.configYaml } : null);
+        } catch (err) {
+          throw new CallRefused(grpc.status.INVALID_ARGUMENT, (err as Error).message);
+        }
+        let gone = false;
+        call.on('cancelled', () => { gone = true; });
+        log.info({ hosts: model.hosts.length, watch: r.watch }, 'live precheck');
+        await runLivePrecheck(deps.live, {
+          model, skip: r.skip, ignoreErrors: r.ignoreErrors, workDir: r.workDir || process.cwd(), watch: r.watch,
+          watchIntervalMs: Math.max(1000, r.watchIntervalMs || 5000),
+        }, {
+          progress: (line) => { if (!gone) call.write({ progress: line }); },
+          report: (rep) => { if (!gone) call.write({ report: reportToWire(rep) }); },
+          cancelled: () => gone,
+        });
+        call.end();
+      } catch (err) {
+        const e = err instanceof UserError ? new CallRefused(grpc.status.INVALID_ARGUMENT, err.message) : err;
+        call.emit('error', toServiceError(e));
+      }
+    },
     RefreshFacts: unary(async (req) => {
       const names = req.names.length ? req.names : registry.list().map((n) => n.name);
       const r = await sessions.refresh(names, req.fioDirectory, Math.min(req.timeoutMs || 10_000, 600_000));

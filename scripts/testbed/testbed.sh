@@ -57,11 +57,18 @@ host_codename() {
 # The Debian mirror the host's apt uses: the first source whose suite is the host's codename, in either
 # one-line (.list) or deb822 (.sources) form.
 host_mirror() {
+  local found
+  found=$(mirror_candidates "$1")
+  [[ -n $found ]] || return 1
+  echo "${found%%$'\n'*}"
+}
+
+mirror_candidates() {
   local codename=$1 f
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [[ -r $f ]] || continue
     awk -v s="$codename" '$1=="deb" { i=2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1)==s) { print $i; exit } }' "$f"
-  done | head -n1 | grep . && return 0
+  done
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -r $f ]] || continue
     awk -v s="$codename" '
@@ -72,8 +79,8 @@ host_mirror() {
       tolower($1)=="suites:" { $1=""; suites=$0 }
       tolower($1)=="uris:" { $1=""; uris=$0 }
       END { if (!found) flush() }' "$f"
-  done | head -n1 | grep . && return 0
-  return 1
+  done
+  return 0
 }
 
 image_suite() { echo "${KK_TESTBED_SUITE:-$(host_codename)}"; }
@@ -344,7 +351,8 @@ wait_node() {
       log "machine $node exited during boot"
       return 1
     fi
-    if leader=$(leader_pid "$node"); then
+    # Until nspawn's child has become systemd and opened its bus, systemctl says "offline": keep waiting.
+    if leader=$(leader_pid "$node") && [[ $(cat "/proc/$leader/comm" 2>/dev/null) == systemd ]]; then
       st=$(timeout -k 2 10 nsenter --target "$leader" --mount --pid --root --wd -- \
         /usr/bin/env -i PATH="$NODE_PATH_ENV" systemctl is-system-running --wait 2>/dev/null) || true
       case $st in
@@ -353,7 +361,7 @@ wait_node() {
             /usr/bin/env -i PATH="$NODE_PATH_ENV" ping -c1 -W1 -I "$(node_ip "$node")" "$HOST_IP" >/dev/null 2>&1; then
             return 0
           fi ;;
-        maintenance | stopping | offline)
+        maintenance | stopping)
           log "machine $node reports '$st'"
           return 1 ;;
       esac
@@ -478,7 +486,8 @@ cmd_down() {
 cmd_status() {
   local node leader st mem
   for node in $(list_nodes); do
-    if leader=$(leader_pid "$node"); then
+    # Until nspawn's child has become systemd and opened its bus, systemctl says "offline": keep waiting.
+    if leader=$(leader_pid "$node") && [[ $(cat "/proc/$leader/comm" 2>/dev/null) == systemd ]]; then
       st=$(timeout 5 nsenter --target "$leader" --mount --pid --root --wd -- \
         /usr/bin/env -i PATH="$NODE_PATH_ENV" systemctl is-system-running 2>/dev/null) || true
       mem=$(node_memory_bytes "$node" 2>/dev/null) || mem=

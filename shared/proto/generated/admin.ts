@@ -25,6 +25,11 @@ import type { NodeInfo as _kk_v1_NodeInfo, NodeInfo__Output as _kk_v1_NodeInfo__
 import type { NullableString as _kk_v1_NullableString, NullableString__Output as _kk_v1_NullableString__Output } from './kk/v1/NullableString';
 import type { OsFacts as _kk_v1_OsFacts, OsFacts__Output as _kk_v1_OsFacts__Output } from './kk/v1/OsFacts';
 import type { PathFacts as _kk_v1_PathFacts, PathFacts__Output as _kk_v1_PathFacts__Output } from './kk/v1/PathFacts';
+import type { PrecheckEvent as _kk_v1_PrecheckEvent, PrecheckEvent__Output as _kk_v1_PrecheckEvent__Output } from './kk/v1/PrecheckEvent';
+import type { PrecheckReport as _kk_v1_PrecheckReport, PrecheckReport__Output as _kk_v1_PrecheckReport__Output } from './kk/v1/PrecheckReport';
+import type { PrecheckRequest as _kk_v1_PrecheckRequest, PrecheckRequest__Output as _kk_v1_PrecheckRequest__Output } from './kk/v1/PrecheckRequest';
+import type { PrecheckResult as _kk_v1_PrecheckResult, PrecheckResult__Output as _kk_v1_PrecheckResult__Output } from './kk/v1/PrecheckResult';
+import type { PrecheckSummary as _kk_v1_PrecheckSummary, PrecheckSummary__Output as _kk_v1_PrecheckSummary__Output } from './kk/v1/PrecheckSummary';
 import type { RefreshFactsRequest as _kk_v1_RefreshFactsRequest, RefreshFactsRequest__Output as _kk_v1_RefreshFactsRequest__Output } from './kk/v1/RefreshFactsRequest';
 import type { RefreshFactsResponse as _kk_v1_RefreshFactsResponse, RefreshFactsResponse__Output as _kk_v1_RefreshFactsResponse__Output } from './kk/v1/RefreshFactsResponse';
 import type { RemoveNodeRequest as _kk_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _kk_v1_RemoveNodeRequest__Output } from './kk/v1/RemoveNodeRequest';
@@ -64,6 +69,11 @@ export interface ProtoGrpcType {
       NullableString: MessageTypeDefinition<_kk_v1_NullableString, _kk_v1_NullableString__Output>
       OsFacts: MessageTypeDefinition<_kk_v1_OsFacts, _kk_v1_OsFacts__Output>
       PathFacts: MessageTypeDefinition<_kk_v1_PathFacts, _kk_v1_PathFacts__Output>
+      PrecheckEvent: MessageTypeDefinition<_kk_v1_PrecheckEvent, _kk_v1_PrecheckEvent__Output>
+      PrecheckReport: MessageTypeDefinition<_kk_v1_PrecheckReport, _kk_v1_PrecheckReport__Output>
+      PrecheckRequest: MessageTypeDefinition<_kk_v1_PrecheckRequest, _kk_v1_PrecheckRequest__Output>
+      PrecheckResult: MessageTypeDefinition<_kk_v1_PrecheckResult, _kk_v1_PrecheckResult__Output>
+      PrecheckSummary: MessageTypeDefinition<_kk_v1_PrecheckSummary, _kk_v1_PrecheckSummary__Output>
       RefreshFactsRequest: MessageTypeDefinition<_kk_v1_RefreshFactsRequest, _kk_v1_RefreshFactsRequest__Output>
       RefreshFactsResponse: MessageTypeDefinition<_kk_v1_RefreshFactsResponse, _kk_v1_RefreshFactsResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_kk_v1_RemoveNodeRequest, _kk_v1_RemoveNodeRequest__Output>

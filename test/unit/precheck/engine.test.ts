@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { evaluate, exitCodeOf } from '../../../coordinator/precheck/engine';
 import { rules } from '../../../coordinator/precheck/rules/index';
 import { clusterRule, hostRule, fail, pass } from '../../../coordinator/precheck/rule';
@@ -90,4 +91,9 @@ test('a warning-severity rule reports warn; a failing config value is reported, 
   const k = report.results.find((r) => r.id === 'os.kernel_version')!;
   assert.equal(k.status, 'fail');
   assert.match(k.message, /invalid config: spec\.cluster_require\.min_kernel_version: expected a string/);
+});
+
+test('docs/precheck-rules.md lists every rule id', () => {
+  const doc = readFileSync('docs/precheck-rules.md', 'utf8');
+  for (const r of rules) assert.ok(doc.includes(`\`${r.id}\``), `${r.id} missing from docs/precheck-rules.md`);
 });

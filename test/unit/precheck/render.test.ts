@@ -20,7 +20,7 @@ test('table: failed and warned rules, then the summary; wide adds pass and skip'
   assert.match(lines[1]!, /^node2\s+os\.kernel_version\s+FAIL\s+kernel 4\.4\.0 is older/);
   assert.match(lines[2]!, /^node3\s+node\.time_sync\s+WARN\s+clock/);
   assert.equal(lines[3], 'precheck failed: 1 failed, 1 warning, 1 passed, 1 skipped');
-  assert.doesNotMatch(t, /\u001b\[/);
+  assert.ok(!t.includes('\u001b['));
   const wide = renderTable(report, { color: false, wide: true });
   assert.match(wide, /^-\s+cluster\.unique_hostname\s+PASS\s+3 distinct/m);
   assert.match(wide, /^node2\s+node\.cpu\s+SKIP/m);
@@ -28,8 +28,8 @@ test('table: failed and warned rules, then the summary; wide adds pass and skip'
 
 test('table: colour only when asked', () => {
   const t = renderTable(report, { color: true });
-  assert.match(t, /\u001b\[31mFAIL/);
-  assert.match(t, /\u001b\[33mWARN/);
+  assert.ok(t.includes('\u001b[31mFAIL'));
+  assert.ok(t.includes('\u001b[33mWARN'));
   const ok = renderTable({ summary: { pass: 1, fail: 0, warn: 0, skip: 0 }, results: [report.results[2]!] }, { color: false });
   assert.equal(ok, 'precheck passed: 0 failed, 0 warnings, 1 passed, 0 skipped\n');
 });

@@ -1,33 +1,8 @@
-import type { ReachabilityProbe, RuleContext } from '../../rule';
-import { CP, ETCD, K8S, listReasons, members } from '../../hosts';
-import { PORTS } from '../../defaults';
+import type { ReachabilityProbe } from '../../rule';
+import { listReasons } from '../../hosts';
 import { clusterRule } from '../../rule';
 import { verdict } from '../../verdict';
-import { num } from '../../vars';
-
-interface Requirement {
-  what: string;
-  sources: Set<string>;
-  targets: Set<string>;
-  targetList: string[];
-  port: number;
-}
-
-function requirements(ctx: RuleContext): Requirement[] {
-  const { model } = ctx;
-  const req = (what: string, from: string, to: string, port: number): Requirement => {
-    const targetList = members(model, to);
-    return { what, sources: new Set(members(model, from)), targets: new Set(targetList), targetList, port };
-  };
-  const etcdPort = num(model.vars, 'etcd.port');
-  return [
-    req('k8s → control plane API', K8S, CP, num(model.vars, 'kubernetes.apiserver.port')),
-    req('k8s → kubelet', K8S, K8S, PORTS.kubelet),
-    req('etcd → etcd client', ETCD, ETCD, etcdPort),
-    req('etcd → etcd peer', ETCD, ETCD, num(model.vars, 'etcd.peer_port')),
-    req('control plane → etcd client', CP, ETCD, etcdPort),
-  ];
-}
+import { reachabilityRequirements } from '../../reachability-plan';
 
 const MAX_EXAMPLES = 8;
 
@@ -37,7 +12,7 @@ export const clusterReachability = clusterRule({
   description: 'live: k8s hosts reach the control plane API and each other\'s kubelet; etcd hosts reach each other; the control plane reaches etcd',
   appliesTo: ({ mode }) => (mode === 'live' ? true : 'needs live agents (not evaluated against a fact file)'),
   check: (ctx) => {
-    const reqs = requirements(ctx);
+    const reqs = reachabilityRequirements(ctx.model);
     const probes: readonly ReachabilityProbe[] = ctx.probes ?? [];
     // Count distinct successful-or-failed probes per requirement and source; the expected set is
     // quadratic in the node count, so it is only enumerated for sources that come up short.

@@ -10,6 +10,8 @@ import type { ListNodesResponse as _kk_v1_ListNodesResponse, ListNodesResponse__
 import type { ListTokensRequest as _kk_v1_ListTokensRequest, ListTokensRequest__Output as _kk_v1_ListTokensRequest__Output } from '../../kk/v1/ListTokensRequest';
 import type { ListTokensResponse as _kk_v1_ListTokensResponse, ListTokensResponse__Output as _kk_v1_ListTokensResponse__Output } from '../../kk/v1/ListTokensResponse';
 import type { NodeInfo as _kk_v1_NodeInfo, NodeInfo__Output as _kk_v1_NodeInfo__Output } from '../../kk/v1/NodeInfo';
+import type { PrecheckEvent as _kk_v1_PrecheckEvent, PrecheckEvent__Output as _kk_v1_PrecheckEvent__Output } from '../../kk/v1/PrecheckEvent';
+import type { PrecheckRequest as _kk_v1_PrecheckRequest, PrecheckRequest__Output as _kk_v1_PrecheckRequest__Output } from '../../kk/v1/PrecheckRequest';
 import type { RefreshFactsRequest as _kk_v1_RefreshFactsRequest, RefreshFactsRequest__Output as _kk_v1_RefreshFactsRequest__Output } from '../../kk/v1/RefreshFactsRequest';
 import type { RefreshFactsResponse as _kk_v1_RefreshFactsResponse, RefreshFactsResponse__Output as _kk_v1_RefreshFactsResponse__Output } from '../../kk/v1/RefreshFactsResponse';
 import type { RemoveNodeRequest as _kk_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _kk_v1_RemoveNodeRequest__Output } from '../../kk/v1/RemoveNodeRequest';
@@ -53,6 +55,11 @@ export interface AdminServiceClient extends grpc.Client {
   listTokens(argument: _kk_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
   listTokens(argument: _kk_v1_ListTokensRequest, callback: grpc.requestCallback<_kk_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
   
+  Precheck(argument: _kk_v1_PrecheckRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_PrecheckEvent__Output>;
+  Precheck(argument: _kk_v1_PrecheckRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_PrecheckEvent__Output>;
+  precheck(argument: _kk_v1_PrecheckRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_PrecheckEvent__Output>;
+  precheck(argument: _kk_v1_PrecheckRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_PrecheckEvent__Output>;
+  
   RefreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
   RefreshFacts(argument: _kk_v1_RefreshFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
   RefreshFacts(argument: _kk_v1_RefreshFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_RefreshFactsResponse__Output>): grpc.ClientUnaryCall;
@@ -91,6 +98,8 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   
   ListTokens: grpc.handleUnaryCall<_kk_v1_ListTokensRequest__Output, _kk_v1_ListTokensResponse>;
   
+  Precheck: grpc.handleServerStreamingCall<_kk_v1_PrecheckRequest__Output, _kk_v1_PrecheckEvent>;
+  
   RefreshFacts: grpc.handleUnaryCall<_kk_v1_RefreshFactsRequest__Output, _kk_v1_RefreshFactsResponse>;
   
   RemoveNode: grpc.handleUnaryCall<_kk_v1_RemoveNodeRequest__Output, _kk_v1_NodeInfo>;
@@ -104,6 +113,7 @@ export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   GetFacts: MethodDefinition<_kk_v1_GetFactsRequest, _kk_v1_GetFactsResponse, _kk_v1_GetFactsRequest__Output, _kk_v1_GetFactsResponse__Output>
   ListNodes: MethodDefinition<_kk_v1_ListNodesRequest, _kk_v1_ListNodesResponse, _kk_v1_ListNodesRequest__Output, _kk_v1_ListNodesResponse__Output>
   ListTokens: MethodDefinition<_kk_v1_ListTokensRequest, _kk_v1_ListTokensResponse, _kk_v1_ListTokensRequest__Output, _kk_v1_ListTokensResponse__Output>
+  Precheck: MethodDefinition<_kk_v1_PrecheckRequest, _kk_v1_PrecheckEvent, _kk_v1_PrecheckRequest__Output, _kk_v1_PrecheckEvent__Output>
   RefreshFacts: MethodDefinition<_kk_v1_RefreshFactsRequest, _kk_v1_RefreshFactsResponse, _kk_v1_RefreshFactsRequest__Output, _kk_v1_RefreshFactsResponse__Output>
   RemoveNode: MethodDefinition<_kk_v1_RemoveNodeRequest, _kk_v1_NodeInfo, _kk_v1_RemoveNodeRequest__Output, _kk_v1_NodeInfo__Output>
   RevokeToken: MethodDefinition<_kk_v1_RevokeTokenRequest, _kk_v1_TokenInfo, _kk_v1_RevokeTokenRequest__Output, _kk_v1_TokenInfo__Output>
