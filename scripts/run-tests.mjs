@@ -15,7 +15,12 @@ if (!suites[which] && extra.length === 0) {
   console.error(`unknown suite "${which}" (unit, e2e or all)`);
   process.exit(2);
 }
-const files = extra.length ? [which, ...extra].filter((f) => f.endsWith('.ts')) : suites[which].flatMap((d) => walk(d)).sort();
-const reporter = process.stdout.isTTY ? 'spec' : 'spec';
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// Unit tests first (fast feedback), then end to end; each folder in name order.
+const files = extra.length ? [which, ...extra].filter((f) => f.endsWith('.ts')) : suites[which].flatMap((d) => walk(d).sort());
+const r = spawnSync(process.execPath, [
+  '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1',
+  // A test that leaves a handle open must not hang CI; no single test may run for more than 10 minutes.
+  '--test-force-exit', '--test-timeout=600000',
+  ...files,
+], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

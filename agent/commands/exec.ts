@@ -2,6 +2,7 @@
 // the user's shell), in its own process group with a clean environment. On timeout or cancel the
 // whole group gets SIGTERM, then SIGKILL after a grace period.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { ExecCommand } from '../../shared/commands/codec';
 import { commandEnvironment } from './environment';
 import { signalGroup } from './process-group';
@@ -100,7 +101,6 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
   });
 }
 
-const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 function signalNumber(s: NodeJS.Signals): number {
-  return SIGNALS[s] ?? 0;
+  return os.constants.signals[s] ?? 0;
 }

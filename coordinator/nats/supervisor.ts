@@ -9,17 +9,10 @@
 //   nats.pid        the child's pid (nats-server `pid_file`), used to clean up after a crash
 //   jetstream/      the JetStream store (KV buckets for the registry and facts)
 //
-// External server (`--nats URL`, not run by this class): the coordinator would still call
-// loadOrCreateCoordinatorNkey() and renderAuthConfig() and write <dataDir>/nats/auth.conf on every
-// node change; the operator adds `include "/path/to/auth.conf"` to their nats-server config
-// (top level: it defines the KK account, which needs JetStream enabled on their server) and
-// reloads the server (`nats-server --signal reload`) after kk reports the change. kk then connects
-// to URL with the same options as coordinatorConnectionOptions() but the operator's servers and
-// CA. kk cannot verify that the operator reloaded, so enrollment on an external server is only
-// effective after their reload.
+// External server (`--nats URL`): this class is not used; see external.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { connect, nkeyAuthenticator, type ConnectionOptions } from 'nats';
@@ -29,6 +22,7 @@ import { COORDINATOR_INBOX_PREFIX } from '../../shared/subjects';
 import { renderAuthConfig, type NatsNodeIdentity } from './auth';
 import { loadOrCreateCoordinatorNkey, type CoordinatorNkey } from './coordinator-key';
 import { renderServerConfig } from './server-config';
+import { writeFileAtomic } from './write-atomic';
 
 export interface NatsSupervisorOptions {
   /** The coordinator's data dir; everything NATS keeps lives in <dataDir>/nats. */
@@ -70,6 +64,7 @@ interface LineWaiter {
 }
 
 const RECENT_LINES = 40;
+const SERVER_READY = /Server is ready/;
 const RELOAD_OK = /Reloaded server configuration/;
 const RELOAD_FAILED = /Failed to reload server configuration:?\s*(.*)$/;
 const NATS_LOG_LINE = /^\[\d+\]\s+(?:\d{4}\/\d\d\/\d\d \S+\s+)?\[(TRC|DBG|INF|WRN|ERR|FTL)\]\s?(.*)$/;
@@ -98,6 +93,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private runningWaiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private recent: string[] = [];
   private reloadChain: Promise<void> = Promise.resolve();
+  private starting: Promise<void> = Promise.resolve();
   private readonly onParentExit = (): void => {
     // Best effort when the coordinator dies without stop(): do not leave an orphan holding the port.
     this.child?.kill('SIGTERM');
@@ -135,9 +131,14 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   }
 
   /** Writes the configs, starts nats-server and resolves once it accepts our authenticated connection. */
-  async start(): Promise<void> {
-    if (this.state !== 'stopped') throw new Error(`NatsSupervisor.start() called while ${this.state}`);
+  start(): Promise<void> {
+    if (this.state !== 'stopped') return Promise.reject(new Error(`NatsSupervisor.start() called while ${this.state}`));
     this.state = 'starting';
+    this.starting = this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
     try {
       mkdirSync(this.natsDir, { recursive: true, mode: 0o700 });
       const nkey = this.coordinatorNkey();
@@ -156,11 +157,12 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
       await this.killLeftover();
       process.on('exit', this.onParentExit);
       await this.launch();
+      if ((this.state as State) !== 'starting') throw new Error('nats-server was stopped while starting');
       this.state = 'running';
       this.settleRunningWaiters();
       this.log.info({ pid: this.pid, host: this.opts.host, port: this.opts.port }, 'nats-server is ready');
     } catch (err) {
-      this.state = 'stopped';
+      if (this.state === 'starting') this.state = 'stopped';
       process.off('exit', this.onParentExit);
       this.settleRunningWaiters(new Error('nats-server did not start'));
       throw err;
@@ -196,7 +198,10 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   /** SIGTERM, then SIGKILL after the grace period; resolves when the process is gone. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
+    const wasStarting = this.state === 'starting';
     this.state = 'stopping';
+    // Let an in-flight start() finish (it notices the stop and fails), then shut down what it left.
+    if (wasStarting) await this.starting.catch(() => undefined);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.settleRunningWaiters(new Error('nats-server is stopping'));
@@ -239,11 +244,8 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
       return;
     }
     writeFileAtomic(this.authFile, text);
-    if (this.state !== 'running') {
-      // A server being (re)started reads the new auth.conf itself.
-      await this.whenRunning();
-      return;
-    }
+    // A server being (re)started may have read auth.conf before this write: reload once it is up.
+    if (this.state !== 'running') await this.whenRunning();
     await this.reload(nodes.length);
   }
 
@@ -290,6 +292,10 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     }
     this.child = child;
     this.startedAt = Date.now();
+    // Registered before any output is read. Probing only after our own child says it is ready
+    // means a port held by some other program is reported as our child's exit, and we never
+    // open a connection to that other listener.
+    const ready = this.waitForLine((l) => SERVER_READY.test(l), this.readyTimeoutMs);
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let spawnError: Error | undefined;
     this.childExited = new Promise((resolve) => {
@@ -309,7 +315,14 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
 
     const deadline = Date.now() + this.readyTimeoutMs;
     let lastError = '';
-    while (Date.now() < deadline) {
+    const listening = await ready.then(
+      () => true,
+      (err: unknown) => {
+        lastError = errorMessage(err);
+        return false;
+      },
+    );
+    while (listening && Date.now() < deadline) {
       if (spawnError || exitInfo) break;
       try {
         const nc = await connect({ ...this.coordinatorConnectionOptions(), reconnect: false, timeout: 2000, maxReconnectAttempts: 0 });
@@ -466,16 +479,4 @@ function delay(ms: number): Promise<void> {
 export function clientAddress(host: string, port: number): string {
   const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
   return h.includes(':') && !h.startsWith('[') ? `[${h}]:${port}` : `${h}:${port}`;
-}
-
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

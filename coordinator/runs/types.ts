@@ -1,7 +1,7 @@
 // The persisted shape of a run: what was asked for, and per phase → task → host what happened.
 // A task is one unit of work on one host (at most one command); its identity is
 // phase + task + host, which is what --resume matches on.
-import type { CommandStatus } from '../phases/executor';
+import type { OutcomeStatus } from '../phases/executor';
 
 export const PHASE_NAMES = ['pre_hook', 'precheck', 'init', 'install', 'post_hook'] as const;
 export type PhaseName = (typeof PHASE_NAMES)[number];
@@ -37,7 +37,7 @@ export interface TaskRecord {
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
-  outcome?: CommandStatus;
+  outcome?: OutcomeStatus;
   exitCode?: number | null;
   changed?: boolean;
   fromJournal?: boolean;

@@ -54,7 +54,9 @@ function encode(type: protobuf.Type, value: object): Uint8Array {
 
 function decode<T>(type: protobuf.Type, bytes: Uint8Array, max: number): T {
   if (bytes.length > max) throw new Error(`${type.name} of ${bytes.length} bytes exceeds the limit of ${max}`);
-  return type.toObject(type.decode(bytes), TO_OBJECT) as T;
+  // A Buffer (not a bare Uint8Array, as NATS hands out) makes protobufjs decode bytes fields as Buffers.
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return type.toObject(type.decode(buf), TO_OBJECT) as T;
 }
 
 export const encodeCommand = (c: Command): Uint8Array => encode(t().Command, c);

@@ -172,3 +172,40 @@ test('a nats-server orphaned by a coordinator killed with -9 is cleaned up by th
     tmp.cleanup();
   }
 });
+
+test('stop() during start(): start rejects and nothing is left running', async () => {
+  const tmp = makeTempDir('kk-nats-race-');
+  try {
+    const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port: await freePort(), tls: makeTls(tmp.dir), log: memoryLogger().log });
+    const starting = sup.start();
+    const stopping = sup.stop();
+    await assert.rejects(starting, /stopped while starting/);
+    await stopping;
+    assert.equal(sup.pid, undefined);
+    assert.deepEqual(processesWithArg(path.join(tmp.dir, 'nats', 'nats.conf')), []);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('setNodes() during start() takes effect once start resolves', async () => {
+  const tmp = makeTempDir('kk-nats-early-');
+  try {
+    const tlsFiles = makeTls(tmp.dir);
+    const port = await freePort();
+    const node = makeNode('early-bird');
+    const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
+    const starting = sup.start();
+    const adding = sup.setNodes([node]);
+    await starting;
+    await adding;
+    try {
+      const nc = await connectAsNode(port, tlsFiles.caFile, node);
+      await nc.close();
+    } finally {
+      await sup.stop();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});

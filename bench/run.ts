@@ -1,0 +1,62 @@
+// make bench: runs every benchmark, then writes bench/results.json (key → number) and the table
+// in BENCHMARKS.md. Benchmarks never run in `make test` and never fail on time.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { benchAgentFacts } from './agent-facts';
+import { benchAgentIdle } from './agent-idle';
+import { benchOneLiner } from './oneliner';
+import { machineLine, round, type Figure } from './lib';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const only = process.argv.slice(2);
+const want = (key: string) => only.length === 0 || only.includes(key);
+
+const figures: Figure[] = [];
+const step = async (key: string, fn: () => Promise<Figure | null> | Figure | null) => {
+  if (!want(key)) return;
+  process.stderr.write(`bench: ${key} …\n`);
+  const f = await fn();
+  if (f) {
+    figures.push(f);
+    process.stderr.write(`bench: ${key} = ${round(f.median, 2)} ${f.unit} (min ${round(f.min, 2)}, max ${round(f.max, 2)}, ${f.runs} runs)\n`);
+  } else process.stderr.write(`bench: ${key} skipped (needs root and the test machines)\n`);
+};
+
+await step('agent_facts_ms_median', () => benchAgentFacts(repo));
+await step('agent_idle_rss_mb', () => benchAgentIdle());
+await step('oneliner_to_visible_s', () => benchOneLiner());
+
+const resultsFile = path.join(repo, 'bench/results.json');
+const results: Record<string, number> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number> : {};
+const detailsFile = path.join(repo, 'bench/details.json');
+const details: Record<string, Figure & { date: string; machine: string }> = existsSync(detailsFile) ? JSON.parse(readFileSync(detailsFile, 'utf8')) as Record<string, Figure & { date: string; machine: string }> : {};
+const date = new Date().toISOString().slice(0, 10);
+const machine = machineLine();
+for (const f of figures) {
+  results[f.key] = round(f.median, 2);
+  details[f.key] = { ...f, date, machine };
+}
+writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(detailsFile, JSON.stringify(details, null, 2) + '\n');
+
+const rows = Object.values(details).map((d) =>
+  `| \`${d.key}\` | ${d.what} | **${round(d.median, 2)} ${d.unit}** | ${round(d.min, 2)} – ${round(d.max, 2)} (${d.runs} runs) | ${d.goal ?? ''} | \`${d.command}\` | ${d.date} |`);
+const machines = [...new Set(Object.values(details).map((d) => d.machine))];
+const md = `# Benchmarks
+
+Every figure below comes from \`make bench\` (\`node --import tsx bench/run.ts [KEY…]\`) on the
+machine named here; nothing is typed by hand. \`bench/results.json\` holds the medians (key →
+number); \`bench/details.json\` the spread, command and date of each. Benchmarks are never part of
+\`make test\`.
+
+Machine: ${machines.join('; ')}
+
+| key | what | median | min – max | goal | command | date |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Notes
+${Object.values(details).filter((d) => d.note).map((d) => `- \`${d.key}\`: ${d.note}`).join('\n')}
+`;
+writeFileSync(path.join(repo, 'BENCHMARKS.md'), md);
+process.stderr.write(`bench: wrote bench/results.json and BENCHMARKS.md\n`);
