@@ -17,6 +17,8 @@ const SHOW_PROPS = ['LoadState', 'ActiveState', 'SubState', 'Result', 'UnitFileS
 const DEFAULT_WAIT_MS = 60_000;
 const DEFAULT_JOURNAL_LINES = 50;
 const POLL_MS = 250;
+/** How long a freshly started unit must stay active to count as started. */
+const SETTLE_MS = 1000;
 const MAX_JOURNAL_BYTES = 32 * 1024;
 
 export function validateService(spec: ServiceCommand): { action: ServiceAction; unit: string } | string {
@@ -102,7 +104,13 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
     await new Promise((res) => setTimeout(res, POLL_MS));
     now = await show();
   }
-  const state = settledState(now);
+  let state = settledState(now);
+  if (state === 'active' && now.ActiveState === 'active' && !ctx.signal.aborted) {
+    // A simple service is "active" the moment it forks: look again before calling it a success.
+    await new Promise((res) => setTimeout(res, SETTLE_MS));
+    now = await show();
+    state = settledState(now);
+  }
   const changed = action === 'restart' || before.ActiveState !== 'active';
   if (state === 'active' && r.code === 0) return { status: 'ok', exitCode: 0, changed, data: stateData(now) };
   const journal = (await run(journalArgv(unit, spec.journalLines || DEFAULT_JOURNAL_LINES), 15_000)).stdout.slice(-MAX_JOURNAL_BYTES);

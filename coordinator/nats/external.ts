@@ -1,10 +1,13 @@
 // An operator-run nats-server (`kk-coordinator serve --nats URL`): kk does not start or reload it,
 // but still owns the authorization. On every node change the coordinator calls
 // writeExternalAuthConfig(); the operator's config has, at top level,
-//   include "/var/lib/kk/nats/auth.conf"
-// (it defines the KK account with JetStream enabled, so their server must run JetStream), and
-// they reload their server (`nats-server --signal reload`). Until that reload an enrolled node
-// cannot connect and a removed node keeps its connection: kk cannot check this, so it says so.
+//   include "<path of auth.conf RELATIVE to the directory of their config file>"
+// (nats-server 2.9 joins every include path onto that directory, even an absolute one, so
+// "/var/lib/kk/nats/auth.conf" from /etc/nats/nats.conf must be written
+// "../../var/lib/kk/nats/auth.conf"). auth.conf defines the KK account with JetStream enabled,
+// so their server must run JetStream. The operator then reloads (`nats-server --signal reload`).
+// Until that reload an enrolled node cannot connect and a removed node keeps its connection; kk
+// cannot check this, so it must tell the operator.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { nkeyAuthenticator, type ConnectionOptions } from 'nats';

@@ -20,13 +20,18 @@ test('an operator server including kk’s auth.conf enforces it after the operat
   writeFileSync(opConf, [
     `host: "127.0.0.1"`, `port: ${port}`, `jetstream { store_dir: ${confString(path.join(tmp.dir, 'js'))} }`,
     `tls { cert_file: ${confString(tlsFiles.certFile)}, key_file: ${confString(tlsFiles.keyFile)} }`,
-    `include ${confString(authFile)}`, '',
+    // nats-server 2.9 resolves include paths against the including file's directory, even absolute ones.
+    `include ${confString(path.relative(tmp.dir, authFile))}`, '',
   ].join('\n'));
   let log = '';
   const server = spawn('nats-server', ['-c', opConf], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  server.stdout.on('data', (d: Buffer) => (log += d.toString()));
   try {
-    await eventually(() => log.includes('Server is ready'), `operator server to start: ${log}`);
+    await eventually(() => {
+      if (server.exitCode !== null) throw new Error(`operator server exited: ${log}`);
+      return log.includes('Server is ready');
+    }, 'operator server to start');
     const coord = await connect({ ...externalCoordinatorConnectionOptions(dataDir, [`127.0.0.1:${port}`], tlsFiles.caFile), reconnect: false });
     await (await coord.jetstream().views.kv('kk-ext')).put('k', new Uint8Array([1]));
     await assert.rejects(connectAsNode(port, tlsFiles.caFile, node), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');

@@ -51,7 +51,8 @@ test('start waits through activating until active; already active is unchanged',
   const r = await runService({ action: 'start', unit: 'x.service', waitMs: 10_000 }, testContext(), a.run);
   assert.equal(r.status, 'ok');
   assert.equal(r.changed, true);
-  assert.equal(a.calls.filter((c) => c[1] === 'show').length, 4);
+  // before, three polls, and one more look after it turned active
+  assert.equal(a.calls.filter((c) => c[1] === 'show').length, 5);
   const b = scripted([show('active')]);
   assert.equal((await runService({ action: 'start', unit: 'x.service' }, testContext(), b.run)).changed, false);
 });
@@ -65,6 +66,13 @@ test('a unit that fails to start: failed with the journal tail in the output and
   assert.match(ctx.text('stderr'), /boom/);
   assert.match(r.data?.journal ?? '', /boom/);
   assert.ok(a.calls.some((c) => c.includes('--lines=7')));
+});
+
+test('a service that is active for a moment after the fork and then dies is a failure', async () => {
+  const a = scripted([show('inactive'), show('active'), show('failed')]);
+  const r = await runService({ action: 'start', unit: 'x.service' }, testContext(), a.run);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /ActiveState=failed/);
 });
 
 test('enable reports changed from UnitFileState; unknown unit fails', async () => {
