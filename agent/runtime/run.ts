@@ -14,6 +14,7 @@ import { Backoff, sleep } from '../../shared/backoff';
 import { AgentStateStore, type AgentState } from './state';
 import { enroll, PermanentRefusal } from './enroll';
 import { factsChangeKey } from './change-key';
+import { startCommandListener } from '../commands/listener';
 import { nodeInboxPrefix } from '../../shared/subjects';
 import { UserError } from '../../shared/errors';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
@@ -90,6 +91,7 @@ class Agent {
   private lastRttMs = 0;
   private nats?: NatsConnection;
   private removed = false;
+  private stopCommands?: () => Promise<void>;
 
   constructor(private readonly state: AgentState, private readonly store: AgentStateStore, private readonly log: Logger, private readonly signal: AbortSignal) {
     const creds = grpc.credentials.createSsl(Buffer.from(state.caPem), Buffer.from(state.keyPem), Buffer.from(state.certPem));
@@ -130,6 +132,7 @@ class Agent {
     } finally {
       clearInterval(poll);
       this.client.close();
+      await this.stopCommands?.().catch(() => {});
       await this.nats?.close().catch(() => {});
     }
     return this.removed ? 'removed' : 'stopped';
@@ -206,6 +209,10 @@ class Agent {
           timeout: 10_000,
         });
         this.log.info({ nats: id.natsUrls }, 'NATS connected');
+        this.stopCommands = startCommandListener(this.nats, {
+          nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: this.state.caPem,
+          serverUrl: id.server, dataDir: this.store.dir, log: this.log.child({ component: 'commands' }), subject: id.commandSubject,
+        });
         const nc = this.nats;
         void (async () => {
           for await (const s of nc.status()) {

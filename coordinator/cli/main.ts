@@ -7,6 +7,7 @@ import { tokenCommand } from './commands/token';
 import { nodesCommand, factsCommand } from './commands/nodes';
 import { createCommand } from './commands/create';
 import { precheckCommand } from './commands/precheck';
+import { runCommand, runsCommand } from './commands/runs';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -29,6 +30,8 @@ program.addCommand(nodesCommand());
 program.addCommand(factsCommand());
 program.addCommand(createCommand());
 program.addCommand(precheckCommand());
+program.addCommand(runCommand());
+program.addCommand(runsCommand());
 
 program.exitOverride((err) => {
   // commander prints its own message for usage errors; keep its exit code 2 for bad input.

@@ -16,6 +16,10 @@ import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
 import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
 import { NatsSupervisor } from '../nats/supervisor';
+import { writeExternalAuthConfig, externalCoordinatorConnectionOptions } from '../nats/external';
+import { connect, type NatsConnection } from 'nats';
+import { CommandDispatcher } from '../commands/dispatcher';
+import { reachabilityRunner } from '../precheck/live/reachability';
 import { caHash, publicKeyPin, COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
@@ -77,7 +81,8 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   let natsUrls: string[];
   if (o.natsUrl) {
     natsUrls = [o.natsUrl];
-    log.warn({ nats: o.natsUrl }, 'using an external nats-server: include the generated authorization from the data dir (nats/auth.conf) in its config so each node is limited to its own subjects');
+    writeExternalAuthConfig(o.dataDir, registry.list().map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })));
+    log.warn({ nats: o.natsUrl, authConfig: path.join(o.dataDir, 'nats/auth.conf') }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config) and reload it whenever nodes change, so each node is limited to its own subjects');
   } else {
     supervisor = new NatsSupervisor({
       dataDir: o.dataDir, host: o.listenAddress, port: o.natsPort,
@@ -91,9 +96,21 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const nats: NatsAccess = {
     urls: () => natsUrls,
     syncNodes: async (nodes) => {
-      if (supervisor) await supervisor.setNodes(nodes.map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })));
+      const identities = nodes.map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic }));
+      if (supervisor) await supervisor.setNodes(identities);
+      else writeExternalAuthConfig(o.dataDir, identities);
     },
   };
+
+  // The coordinator's own NATS connection carries every command (signed) and every result.
+  let commandsNc: NatsConnection;
+  try {
+    commandsNc = await connect(supervisor ? supervisor.coordinatorConnectionOptions() : externalCoordinatorConnectionOptions(o.dataDir, natsUrls, path.join(pkiDir, 'ca.crt')));
+  } catch (err) {
+    await supervisor?.stop();
+    throw new UserError(`cannot connect to NATS at ${natsUrls.join(', ')}: ${(err as Error).message}`);
+  }
+  const dispatcher = new CommandDispatcher(commandsNc, signing.privateKeyPem, log.child({ component: 'commands' }));
 
   const oneLiner = (joinToken: string) => {
     const url = `https://${hostPort(advertise, o.httpPort)}`;
@@ -116,7 +133,8 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const adminFps = new Set([adminFingerprint(admin)]);
   server.addService(proto.kk.v1.AdminService.service, adminServiceHandlers({
     adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
-    live: { registry, sessions },
+    live: { registry, sessions, reachability: reachabilityRunner(dispatcher) },
+    runs: { dataDir: o.dataDir, dispatcher: () => dispatcher },
   }, sessions));
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(hostPort(o.listenAddress, o.grpcPort), optionalClientCertCredentials(ca.caPem, serving.certPem, serving.keyPem), (err) => {
@@ -162,6 +180,8 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
           const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 3000);
           server.tryShutdown(() => { clearTimeout(t); resolve(); });
         });
+        await dispatcher.close();
+        await commandsNc.close().catch(() => {});
         await supervisor?.stop();
         log.info('coordinator stopped');
       })();

@@ -14,6 +14,7 @@ import type { LiveDeps } from '../precheck/live/gather';
 import type { Report } from '../precheck/report';
 import type { PrecheckReport } from '../../shared/proto/generated/kk/v1/PrecheckReport';
 import { UserError } from '../../shared/errors';
+import { runServiceHandlers, type RunServiceDeps } from './run-service';
 import type { Logger } from '../../shared/log';
 
 export interface AdminServiceDeps {
@@ -25,6 +26,7 @@ export interface AdminServiceDeps {
   oneLiner: (joinToken: string) => string;
   caHash: string;
   live: LiveDeps;
+  runs: Omit<RunServiceDeps, 'live' | 'log'>;
   log: Logger;
 }
 
@@ -81,6 +83,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
   }
 
   return {
+    ...runServiceHandlers({ ...deps.runs, live: deps.live, log: log.child({ component: 'runs' }) }, requireAdmin),
     CreateToken: unary((req) => {
       if (req.ttlSeconds > MAX_TTL_S) throw new CallRefused(grpc.status.INVALID_ARGUMENT, 'ttl is longer than a year');
       const { record, token } = tokens.create({ ttlMs: req.ttlSeconds * 1000, uses: req.uses, description: req.description.slice(0, 200) });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { starterConfig, starterInventory, DEFAULT_KUBE_VERSION } from '../../inventory/index';
 import { UserError } from '../../../shared/errors';
+import { createClusterCommand } from './runs';
 
 /** Writes a starter file, never over an existing one unless asked: an operator's edits are not ours to lose. */
 function writeStarter(content: string, output: string, force: boolean): void {
@@ -15,7 +16,7 @@ function writeStarter(content: string, output: string, force: boolean): void {
 }
 
 export function createCommand(): Command {
-  const create = new Command('create').description('write starter files (KubeKey v4 format)');
+  const create = new Command('create').description('create a cluster, or write starter files (KubeKey v4 format)');
   create.addCommand(new Command('config')
     .description('write a starter config.yaml with the component versions pinned for one Kubernetes version')
     .option('--with-kubernetes <version>', 'Kubernetes version, e.g. v1.33.1', DEFAULT_KUBE_VERSION)
@@ -31,5 +32,6 @@ export function createCommand(): Command {
     .action((o: { output: string; force: boolean }) => {
       writeStarter(starterInventory(), o.output, o.force);
     }));
+  create.addCommand(createClusterCommand());
   return create;
 }

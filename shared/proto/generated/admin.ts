@@ -5,6 +5,7 @@ import type { AdminServiceClient as _kk_v1_AdminServiceClient, AdminServiceDefin
 import type { BlockDeviceFacts as _kk_v1_BlockDeviceFacts, BlockDeviceFacts__Output as _kk_v1_BlockDeviceFacts__Output } from './kk/v1/BlockDeviceFacts';
 import type { CgroupFacts as _kk_v1_CgroupFacts, CgroupFacts__Output as _kk_v1_CgroupFacts__Output } from './kk/v1/CgroupFacts';
 import type { CpuFacts as _kk_v1_CpuFacts, CpuFacts__Output as _kk_v1_CpuFacts__Output } from './kk/v1/CpuFacts';
+import type { CreateClusterRequest as _kk_v1_CreateClusterRequest, CreateClusterRequest__Output as _kk_v1_CreateClusterRequest__Output } from './kk/v1/CreateClusterRequest';
 import type { CreateTokenRequest as _kk_v1_CreateTokenRequest, CreateTokenRequest__Output as _kk_v1_CreateTokenRequest__Output } from './kk/v1/CreateTokenRequest';
 import type { DefaultRoute as _kk_v1_DefaultRoute, DefaultRoute__Output as _kk_v1_DefaultRoute__Output } from './kk/v1/DefaultRoute';
 import type { DiskFacts as _kk_v1_DiskFacts, DiskFacts__Output as _kk_v1_DiskFacts__Output } from './kk/v1/DiskFacts';
@@ -17,6 +18,7 @@ import type { InterfaceAddress as _kk_v1_InterfaceAddress, InterfaceAddress__Out
 import type { InterfaceFacts as _kk_v1_InterfaceFacts, InterfaceFacts__Output as _kk_v1_InterfaceFacts__Output } from './kk/v1/InterfaceFacts';
 import type { ListNodesRequest as _kk_v1_ListNodesRequest, ListNodesRequest__Output as _kk_v1_ListNodesRequest__Output } from './kk/v1/ListNodesRequest';
 import type { ListNodesResponse as _kk_v1_ListNodesResponse, ListNodesResponse__Output as _kk_v1_ListNodesResponse__Output } from './kk/v1/ListNodesResponse';
+import type { ListRunsRequest as _kk_v1_ListRunsRequest, ListRunsRequest__Output as _kk_v1_ListRunsRequest__Output } from './kk/v1/ListRunsRequest';
 import type { ListTokensRequest as _kk_v1_ListTokensRequest, ListTokensRequest__Output as _kk_v1_ListTokensRequest__Output } from './kk/v1/ListTokensRequest';
 import type { ListTokensResponse as _kk_v1_ListTokensResponse, ListTokensResponse__Output as _kk_v1_ListTokensResponse__Output } from './kk/v1/ListTokensResponse';
 import type { ListeningPort as _kk_v1_ListeningPort, ListeningPort__Output as _kk_v1_ListeningPort__Output } from './kk/v1/ListeningPort';
@@ -34,7 +36,13 @@ import type { RefreshFactsRequest as _kk_v1_RefreshFactsRequest, RefreshFactsReq
 import type { RefreshFactsResponse as _kk_v1_RefreshFactsResponse, RefreshFactsResponse__Output as _kk_v1_RefreshFactsResponse__Output } from './kk/v1/RefreshFactsResponse';
 import type { RemoveNodeRequest as _kk_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _kk_v1_RemoveNodeRequest__Output } from './kk/v1/RemoveNodeRequest';
 import type { RevokeTokenRequest as _kk_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _kk_v1_RevokeTokenRequest__Output } from './kk/v1/RevokeTokenRequest';
+import type { RunCommandRequest as _kk_v1_RunCommandRequest, RunCommandRequest__Output as _kk_v1_RunCommandRequest__Output } from './kk/v1/RunCommandRequest';
+import type { RunEvent as _kk_v1_RunEvent, RunEvent__Output as _kk_v1_RunEvent__Output } from './kk/v1/RunEvent';
+import type { RunFinished as _kk_v1_RunFinished, RunFinished__Output as _kk_v1_RunFinished__Output } from './kk/v1/RunFinished';
+import type { RunLogsRequest as _kk_v1_RunLogsRequest, RunLogsRequest__Output as _kk_v1_RunLogsRequest__Output } from './kk/v1/RunLogsRequest';
 import type { ServiceFacts as _kk_v1_ServiceFacts, ServiceFacts__Output as _kk_v1_ServiceFacts__Output } from './kk/v1/ServiceFacts';
+import type { ShowRunRequest as _kk_v1_ShowRunRequest, ShowRunRequest__Output as _kk_v1_ShowRunRequest__Output } from './kk/v1/ShowRunRequest';
+import type { TextResponse as _kk_v1_TextResponse, TextResponse__Output as _kk_v1_TextResponse__Output } from './kk/v1/TextResponse';
 import type { TimeFacts as _kk_v1_TimeFacts, TimeFacts__Output as _kk_v1_TimeFacts__Output } from './kk/v1/TimeFacts';
 import type { TokenInfo as _kk_v1_TokenInfo, TokenInfo__Output as _kk_v1_TokenInfo__Output } from './kk/v1/TokenInfo';
 
@@ -49,6 +57,7 @@ export interface ProtoGrpcType {
       BlockDeviceFacts: MessageTypeDefinition<_kk_v1_BlockDeviceFacts, _kk_v1_BlockDeviceFacts__Output>
       CgroupFacts: MessageTypeDefinition<_kk_v1_CgroupFacts, _kk_v1_CgroupFacts__Output>
       CpuFacts: MessageTypeDefinition<_kk_v1_CpuFacts, _kk_v1_CpuFacts__Output>
+      CreateClusterRequest: MessageTypeDefinition<_kk_v1_CreateClusterRequest, _kk_v1_CreateClusterRequest__Output>
       CreateTokenRequest: MessageTypeDefinition<_kk_v1_CreateTokenRequest, _kk_v1_CreateTokenRequest__Output>
       DefaultRoute: MessageTypeDefinition<_kk_v1_DefaultRoute, _kk_v1_DefaultRoute__Output>
       DiskFacts: MessageTypeDefinition<_kk_v1_DiskFacts, _kk_v1_DiskFacts__Output>
@@ -61,6 +70,7 @@ export interface ProtoGrpcType {
       InterfaceFacts: MessageTypeDefinition<_kk_v1_InterfaceFacts, _kk_v1_InterfaceFacts__Output>
       ListNodesRequest: MessageTypeDefinition<_kk_v1_ListNodesRequest, _kk_v1_ListNodesRequest__Output>
       ListNodesResponse: MessageTypeDefinition<_kk_v1_ListNodesResponse, _kk_v1_ListNodesResponse__Output>
+      ListRunsRequest: MessageTypeDefinition<_kk_v1_ListRunsRequest, _kk_v1_ListRunsRequest__Output>
       ListTokensRequest: MessageTypeDefinition<_kk_v1_ListTokensRequest, _kk_v1_ListTokensRequest__Output>
       ListTokensResponse: MessageTypeDefinition<_kk_v1_ListTokensResponse, _kk_v1_ListTokensResponse__Output>
       ListeningPort: MessageTypeDefinition<_kk_v1_ListeningPort, _kk_v1_ListeningPort__Output>
@@ -78,7 +88,13 @@ export interface ProtoGrpcType {
       RefreshFactsResponse: MessageTypeDefinition<_kk_v1_RefreshFactsResponse, _kk_v1_RefreshFactsResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_kk_v1_RemoveNodeRequest, _kk_v1_RemoveNodeRequest__Output>
       RevokeTokenRequest: MessageTypeDefinition<_kk_v1_RevokeTokenRequest, _kk_v1_RevokeTokenRequest__Output>
+      RunCommandRequest: MessageTypeDefinition<_kk_v1_RunCommandRequest, _kk_v1_RunCommandRequest__Output>
+      RunEvent: MessageTypeDefinition<_kk_v1_RunEvent, _kk_v1_RunEvent__Output>
+      RunFinished: MessageTypeDefinition<_kk_v1_RunFinished, _kk_v1_RunFinished__Output>
+      RunLogsRequest: MessageTypeDefinition<_kk_v1_RunLogsRequest, _kk_v1_RunLogsRequest__Output>
       ServiceFacts: MessageTypeDefinition<_kk_v1_ServiceFacts, _kk_v1_ServiceFacts__Output>
+      ShowRunRequest: MessageTypeDefinition<_kk_v1_ShowRunRequest, _kk_v1_ShowRunRequest__Output>
+      TextResponse: MessageTypeDefinition<_kk_v1_TextResponse, _kk_v1_TextResponse__Output>
       TimeFacts: MessageTypeDefinition<_kk_v1_TimeFacts, _kk_v1_TimeFacts__Output>
       TokenInfo: MessageTypeDefinition<_kk_v1_TokenInfo, _kk_v1_TokenInfo__Output>
     }
