@@ -48,7 +48,14 @@ export function readMachineId(): string {
   }
 }
 
-export interface EnrollInput { server: string; joinToken: string; name?: string; force: boolean }
+export interface EnrollInput {
+  server: string;
+  joinToken: string;
+  name?: string;
+  force: boolean;
+  /** Defaults to /etc/machine-id; the fleet simulator gives each simulated node its own. */
+  machineId?: string;
+}
 
 export async function enroll(input: EnrollInput): Promise<AgentState> {
   const sep = input.joinToken.indexOf('::');
@@ -70,7 +77,7 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
   const name = (input.name ?? os.hostname()).trim().toLowerCase();
   const csrPem = await createCsr(keys, name);
   const nkey = createUser();
-  const machineId = readMachineId();
+  const machineId = input.machineId ?? readMachineId();
 
   const proto = loadGrpc();
   const client = new proto.kk.v1.AgentService(info.grpc, grpc.credentials.createSsl(Buffer.from(caPem)), {

@@ -29,7 +29,19 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 }
 
 export function reachabilityRunner(sender: ProbeSender): ReachabilityRunner {
-  return async (pairs: ProbePair[], hostToNode: ReadonlyMap<string, string>, model: ClusterModel): Promise<ReachabilityProbe[]> => {
+  // Two prechecks at once (a --watch and a one-shot run) would race for the same ports, each
+  // seeing the other's listener come and go: probe rounds take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const runner: ReachabilityRunner = (pairs, hostToNode, model) => {
+    const mine = turn.then(() => probeRound(sender, pairs, hostToNode, model));
+    turn = mine.catch(() => {});
+    return mine;
+  };
+  return runner;
+}
+
+async function probeRound(sender: ProbeSender, pairs: ProbePair[], hostToNode: ReadonlyMap<string, string>, model: ClusterModel): Promise<ReachabilityProbe[]> {
+  {
     if (pairs.length === 0) return [];
     const tag = randomBytes(4).toString('hex');
     let seq = 0;
@@ -95,5 +107,5 @@ export function reachabilityRunner(sender: ProbeSender): ReachabilityRunner {
       }
     }
     return results;
-  };
+  }
 }
