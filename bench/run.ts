@@ -5,6 +5,7 @@ import path from 'node:path';
 import { benchAgentFacts } from './agent-facts';
 import { benchAgentIdle } from './agent-idle';
 import { benchOneLiner } from './oneliner';
+import { benchBundle, benchDownloadRatio } from './downloads';
 import { machineLine, round, type Figure } from './lib';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -25,6 +26,9 @@ const step = async (key: string, fn: () => Promise<Figure | null> | Figure | nul
 await step('agent_facts_ms_median', () => benchAgentFacts(repo));
 await step('agent_idle_rss_mb', () => benchAgentIdle());
 await step('oneliner_to_visible_s', () => benchOneLiner());
+await step('download_vs_curl_ratio', () => benchDownloadRatio());
+await step('bundle_export_1gb_s', async () => (await benchBundle()).export);
+await step('bundle_import_1gb_s', async () => (await benchBundle()).import);
 
 const resultsFile = path.join(repo, 'bench/results.json');
 const results: Record<string, number> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number> : {};

@@ -8,6 +8,8 @@ import { nodesCommand, factsCommand } from './commands/nodes';
 import { createCommand } from './commands/create';
 import { precheckCommand } from './commands/precheck';
 import { runCommand, runsCommand } from './commands/runs';
+import { certsCommand } from './commands/certs';
+import { artifactCommand } from './commands/artifact';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -32,6 +34,8 @@ program.addCommand(createCommand());
 program.addCommand(precheckCommand());
 program.addCommand(runCommand());
 program.addCommand(runsCommand());
+program.addCommand(certsCommand());
+program.addCommand(artifactCommand());
 
 program.exitOverride((err) => {
   // commander prints its own message for usage errors; keep its exit code 2 for bad input.

@@ -210,6 +210,7 @@ const download = map({
   artifact_file: str,
   artifact_md5: str,
   artifact_sha256: str,
+  base_url: str,
   fetch: bool,
   artifact_url: dict(str),
   tools: any,

@@ -93,6 +93,9 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private runningWaiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private recent: string[] = [];
   private reloadChain: Promise<void> = Promise.resolve();
+  /** The reload that calls to setNodes join until it starts, and the list it will apply. */
+  private queuedApply: Promise<void> | undefined;
+  private queuedNodes: NatsNodeIdentity[] | undefined;
   private starting: Promise<void> = Promise.resolve();
   private readonly onParentExit = (): void => {
     // Best effort when the coordinator dies without stop(): do not leave an orphan holding the port.
@@ -172,13 +175,26 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   /**
    * Replaces the set of nodes allowed to connect: rewrites auth.conf atomically, reloads the
    * server and resolves once the server reports the reload applied. Removed nodes' connections are
-   * closed by the server (Authorization Violation). Calls are serialized.
+   * closed by the server (Authorization Violation). Calls are serialized, and calls made while a
+   * reload is in flight are coalesced: they share the next reload, which applies the list of the
+   * latest call (each caller passes the whole registry, so the latest list holds every earlier
+   * change). A fleet enrolling at once thus costs a few dozen reloads, not one per node.
    */
   setNodes(nodes: NatsNodeIdentity[]): Promise<void> {
-    const next = this.reloadChain.then(() => this.applyNodes([...nodes]));
-    // Keep the chain alive after a failure; the caller still sees this call's error.
-    this.reloadChain = next.catch(() => undefined);
-    return next;
+    this.queuedNodes = [...nodes];
+    if (!this.queuedApply) {
+      const next = this.reloadChain.then(() => {
+        // From here on, new calls queue for the reload after this one.
+        this.queuedApply = undefined;
+        const latest = this.queuedNodes ?? [];
+        this.queuedNodes = undefined;
+        return this.applyNodes(latest);
+      });
+      this.queuedApply = next;
+      // Keep the chain alive after a failure; the callers still see this reload's error.
+      this.reloadChain = next.catch(() => undefined);
+    }
+    return this.queuedApply;
   }
 
   /** What nats.connect needs for the coordinator's own connection (full rights, JetStream). */

@@ -15,6 +15,8 @@ export interface HttpDeps {
   info: () => Record<string, unknown>;
   /** name (e.g. kk-agent.cjs, node-linux-amd64) → file */
   agentFiles: Map<string, ServedFile>;
+  /** sha256 → a verified file of the artifact cache (init/artifacts/cache.ts `cacheLookup`), served at /artifacts/<sha256>. */
+  artifacts?: (sha256: string) => ServedFile | undefined;
   log: Logger;
 }
 
@@ -55,6 +57,11 @@ export function createHttpsServer(deps: HttpDeps): https.Server {
       case '/v1/info': return send(res, 200, JSON.stringify(deps.info()) + '\n', { 'Content-Type': 'application/json' }, req.method === 'HEAD');
       case '/agent/SHA256SUMS': return send(res, 200, sums, { 'Content-Type': 'text/plain' }, req.method === 'HEAD');
       case '/healthz': return send(res, 200, 'ok\n');
+    }
+    const art = /^\/artifacts\/([0-9a-f]{64})$/.exec(url.pathname);
+    if (art) {
+      const f = deps.artifacts?.(art[1]!);
+      return f ? serveFile(req, res, f) : send(res, 404, 'no such artifact\n');
     }
     const m = /^\/agent\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
     const file = m?.[1] ? deps.agentFiles.get(m[1]) : undefined;

@@ -151,6 +151,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         const exitCodes: Record<string, number> = {};
         const errors: Record<string, string> = {};
         deps.log.info({ hosts: hosts.length, argv0: r.argv[0] }, 'run');
+        const startedAt = Date.now();
         await Promise.all(hosts.map(async (host, i) => {
           const out = await executor.send(host, { exec: { argv: r.argv, timeoutMs: (r.timeoutSeconds || 0) * 1000 } }, {
             id: `${tag}-${i}`,
@@ -159,6 +160,8 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
             onOutput: (c) => lines.push(host, c.data.toString('utf8')),
           });
           lines.flush(host);
+          // Per-host completion as the coordinator sees it (bench/fleet-fanout.ts reads these).
+          deps.log.debug({ run: tag, host, status: out.status, ms: Date.now() - startedAt }, 'run: host done');
           exitCodes[host] = out.exitCode ?? -1;
           if (out.status !== 'ok' && out.status !== 'failed') errors[host] = `${out.status}${out.error ? `: ${out.error}` : ''}`;
           else if (out.exitCode === null) errors[host] = out.error ?? out.status;

@@ -89,6 +89,8 @@ export interface ArtifactPlan {
   /** Architectures, from `download.arch` ∪ every host's arch when known. */
   arches: string[];
   zone: string;
+  /** zone=cn: try each artifact's mirrorUrl before its url (upstream hosts are often slow or unreachable there). */
+  preferMirror: boolean;
   /** `download.base_url`, normalised without a trailing slash; null when unset. */
   baseUrl: string | null;
   /** Resolved directories (absolute once work_dir is absolute). */

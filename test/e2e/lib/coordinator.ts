@@ -22,7 +22,15 @@ export function run(bin: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
 }
 
-export interface CoordinatorOptions { listen?: string; advertise?: string; dataDir?: string }
+export interface CoordinatorOptions {
+  listen?: string;
+  advertise?: string;
+  dataDir?: string;
+  /** Extra environment for `serve` only (e.g. NODE_OPTIONS=--cpu-prof, KK_LOG_LEVEL). */
+  env?: NodeJS.ProcessEnv;
+  /** Node flags for `serve` (e.g. --cpu-prof, which NODE_OPTIONS refuses): runs dist/ without the sh wrapper. */
+  nodeArgs?: string[];
+}
 
 export class TestCoordinator {
   proc?: ChildProcess;
@@ -33,11 +41,15 @@ export class TestCoordinator {
   readonly dataDir: string;
   readonly listen: string;
   readonly advertise: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly nodeArgs?: string[];
 
   constructor(o: CoordinatorOptions = {}) {
     this.dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'kk-coord-'));
     this.listen = o.listen ?? '127.0.0.1';
     this.advertise = o.advertise ?? this.listen;
+    this.env = o.env ?? {};
+    this.nodeArgs = o.nodeArgs;
   }
 
   async start(): Promise<void> {
@@ -46,12 +58,16 @@ export class TestCoordinator {
       this.httpPort = await freePort();
       this.natsPort = await freePort();
     }
-    this.proc = spawn(COORDINATOR_BIN, [
+    const [bin, pre] = this.nodeArgs
+      ? [process.execPath, ['--enable-source-maps', ...this.nodeArgs, path.join(REPO, 'dist/kk-coordinator.cjs')]]
+      : [COORDINATOR_BIN, []];
+    const from = this.log.length;
+    this.proc = spawn(bin, [...pre,
       'serve', '--data-dir', this.dataDir, '--listen-address', this.listen, '--advertise-address', this.advertise,
       '--grpc-port', String(this.grpcPort), '--http-port', String(this.httpPort), '--nats-port', String(this.natsPort),
-    ], { env: { ...process.env, KK_LOG_FORMAT: 'json', KK_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'inherit', 'pipe'] });
+    ], { env: { ...process.env, KK_LOG_FORMAT: 'json', KK_LOG_LEVEL: 'debug', ...this.env }, stdio: ['ignore', 'inherit', 'pipe'] });
     this.proc.stderr?.on('data', (d: Buffer) => { this.log += d.toString(); });
-    await this.waitForLog(/coordinator ready/, 30_000);
+    await this.waitForLog(/coordinator ready/, 30_000, from);
   }
 
   async waitForLog(re: RegExp, timeoutMs = 20_000, from = 0): Promise<void> {
@@ -64,8 +80,11 @@ export class TestCoordinator {
     throw new Error(`timed out waiting for ${re} in the coordinator log:\n${this.log.slice(-3000)}`);
   }
 
+  /** Runs an operator command against this coordinator (--data-dir goes before any `--`). */
   cli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
-    return run(COORDINATOR_BIN, [...args, '--data-dir', this.dataDir], { env });
+    const dd = args.indexOf('--');
+    const withDir = dd < 0 ? [...args, '--data-dir', this.dataDir] : [...args.slice(0, dd), '--data-dir', this.dataDir, ...args.slice(dd)];
+    return run(COORDINATOR_BIN, withDir, { env });
   }
 
   async json<T>(args: string[]): Promise<T> {

@@ -55,8 +55,10 @@ test('create cluster runs pre_hook → precheck → init → install → post_ho
   // every command id is distinct
   const ids = run.phaseRecords.flatMap((p) => p.tasks.flatMap((x) => x.commandIds));
   assert.equal(new Set(ids).size, ids.length);
-  // init and install say they have nothing to do yet
-  assert.match(h.text(), /init: nothing to do yet — certificates and downloads arrive with the init-phase issue/);
+  // init generates the certificates on the coordinator: root, kubernetes, front-proxy, etcd-node1, etcd-node2, etcd-client
+  assert.match(h.text(), /\[@coordinator\] init: generate certificates ok \(\d+\.\ds\): 6 generated, 0 kept/);
+  const init = run.phaseRecords.find((p) => p.name === 'init')!;
+  assert.deepEqual(init.tasks.map((x) => [x.task, x.host, x.status]), [['generate certificates', '@coordinator', 'ok'], ['download artifacts', '@coordinator', 'ok']]);
   assert.match(h.text(), /\[node2\] pre_hook: pre_install_node2\.sh ok \(\d+\.\ds\)/);
 });
 
@@ -244,7 +246,7 @@ test('--dry-run prints per phase and host the commands, sends nothing and record
   assert.match(text, /pre_hook — /);
   assert.match(text, new RegExp(`copy pre_install\\.sh: write /etc/kubekey/scripts/pre_install\\.sh \\(0755 root:root\\) from ${dir}/pre_install\\.sh`));
   assert.match(text, /pre_install_node2\.sh: run \/bin\/bash \/etc\/kubekey\/scripts\/pre_install_node2\.sh in \/etc\/kubekey\/scripts with KK_INVENTORY_HOSTNAME=node2 KK_GROUPS=[^ ]*etcd[^ ]* KK_PHASE=pre_hook/);
-  assert.match(text, /init: nothing to do yet/);
+  assert.match(text, /generate certificates: generate or check the cluster certificates in \S+\/pki \(on the coordinator\)/);
   assert.match(text, /backup kubeadm-config: back up \/etc\/kubernetes\/kubeadm-config\.yaml/);
   // phases appear in pipeline order
   const at = (s: string) => text.indexOf(s);

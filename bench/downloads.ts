@@ -1,0 +1,146 @@
+// Artifact figures: download throughput from a local HTTPS mirror, kk (verify + cache + place)
+// against curl of the same files; and the offline bundle's export and import time for a 1 GiB plan.
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { throwawayCa } from '../test/unit/init/artifact-mirror';
+import { downloadPlan } from '../coordinator/init/artifacts/download';
+import { ArtifactCache, type ResolvedArtifact } from '../coordinator/init/artifacts/cache';
+import { exportBundle } from '../coordinator/init/artifacts/bundle-export';
+import { importBundle } from '../coordinator/init/artifacts/bundle-import';
+import type { ArtifactPlan, PlannedArtifact } from '../coordinator/init/artifacts/types';
+import { round, stats, type Figure } from './lib';
+
+const MiB = 1 << 20;
+
+/** Writes `count` random files of `size` bytes; returns their paths relative to root and sums. */
+function fakeFiles(root: string, names: string[], size: number): { rel: string; sha256: string }[] {
+  return names.map((rel) => {
+    const body = randomBytes(size);
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), body);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    writeFileSync(path.join(root, `${rel}.sha256`), `${sha256}\n`);
+    return { rel, sha256 };
+  });
+}
+
+export async function benchDownloadRatio(runs = 3): Promise<Figure> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kk-bench-dl-'));
+  const tlsMaterial = throwawayCa();
+  const certFile = path.join(dir, 'srv.crt');
+  const keyFile = path.join(dir, 'srv.key');
+  const caFile = path.join(dir, 'ca.crt');
+  writeFileSync(certFile, tlsMaterial.certPem);
+  writeFileSync(keyFile, tlsMaterial.keyPem);
+  writeFileSync(caFile, tlsMaterial.caPem);
+  const root = path.join(dir, 'www');
+  const size = 128 * MiB;
+  const names = ['kubeadm', 'kubelet', 'kubectl', 'kube-proxy'].map((b) => `dl.k8s.io/release/v1.33.1/bin/linux/amd64/${b}`);
+  const files = fakeFiles(root, names, size);
+  const total = size * files.length;
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'static-https.ts'), root, certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve));
+    const base = `https://127.0.0.1:${port}`;
+    const kkRates: number[] = [];
+    const curlRates: number[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      // kk: a fresh cache each run, so every body is fetched, hashed, committed and placed.
+      const work = path.join(dir, `kk-${r}`);
+      const plan: ArtifactPlan = {
+        kubeVersion: 'v1.33.1', arches: ['amd64'], zone: '', preferMirror: false, baseUrl: null,
+        workDir: work, binaryDir: path.join(work, 'kubekey'), artifactDir: path.join(work, 'artifact'), images: [], notes: [],
+        artifacts: files.map((f): PlannedArtifact => ({
+          id: path.basename(f.rel), name: path.basename(f.rel), kind: 'binary', arch: 'amd64', version: 'v1.33.1',
+          url: `${base}/${f.rel}`, mirrorUrl: null, dest: f.rel, base: 'binary_dir', reason: 'bench',
+          checksum: { algorithm: 'sha256', url: `${base}/${f.rel}.sha256`, format: 'digest' },
+        })),
+      };
+      let t0 = process.hrtime.bigint();
+      await downloadPlan(plan, { ca: [tlsMaterial.caPem], concurrency: 4 });
+      const kk = total / MiB / (Number(process.hrtime.bigint() - t0) / 1e9);
+      rmSync(work, { recursive: true, force: true });
+      // curl: the same files, four at a time, no verification.
+      const out = path.join(dir, `curl-${r}`);
+      mkdirSync(out);
+      t0 = process.hrtime.bigint();
+      execFileSync('curl', ['-sS', '--fail', '--parallel', '--parallel-max', '4', '--cacert', caFile,
+        ...files.flatMap((f, i) => ['-o', path.join(out, `${i}`), `${base}/${f.rel}`])]);
+      const curl = total / MiB / (Number(process.hrtime.bigint() - t0) / 1e9);
+      rmSync(out, { recursive: true, force: true });
+      kkRates.push(kk);
+      curlRates.push(curl);
+      ratios.push(kk / curl);
+    }
+    const s = stats(ratios);
+    return {
+      key: 'download_vs_curl_ratio', what: 'artifact download throughput from a local HTTPS mirror: kk ÷ curl (same files, 4 at a time)', unit: '×', ...s, runs,
+      goal: '≥ 0.8',
+      command: `downloadPlan(4 × ${size / MiB} MiB, concurrency 4) vs curl --parallel --parallel-max 4; bench/downloads.ts`,
+      note: `kk median ${round(stats(kkRates).median)} MiB/s (fetch + sha256 of every byte + checksum files + cache commit + hard-link placement), curl median ${round(stats(curlRates).median)} MiB/s (fetch and write only); the server is a separate Node process on loopback`,
+    };
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface BundleFigures { export: Figure; import: Figure }
+let bundleRun: Promise<BundleFigures> | null = null;
+
+/** Export and import of a 1 GiB plan (16 × 64 MiB of random bytes: incompressible, the worst case for gzip). */
+export function benchBundle(runs = 2): Promise<BundleFigures> {
+  bundleRun ??= (async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kk-bench-bundle-'));
+    try {
+      const artifactDir = path.join(dir, 'online', 'artifact');
+      const cache = new ArtifactCache(artifactDir);
+      const resolved: ResolvedArtifact[] = [];
+      const size = 64 * MiB;
+      for (let i = 0; i < 16; i++) {
+        const body = randomBytes(size);
+        const sha256 = createHash('sha256').update(body).digest('hex');
+        const staged = path.join(dir, `staged-${i}`);
+        writeFileSync(staged, body);
+        cache.commit(staged, sha256);
+        resolved.push({
+          id: `fake-${i}/v1/amd64`, name: `fake-${i}`, kind: 'binary', arch: 'amd64', version: 'v1', base: 'binary_dir',
+          dest: `fake/v1/amd64/fake-${i}`, sha256, size, url: `https://example.invalid/fake-${i}`, verified: `sha256:${sha256}`,
+        });
+      }
+      const bundle = path.join(dir, 'kk-artifact.tgz');
+      const exportTimes: number[] = [];
+      const importTimes: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        let t0 = process.hrtime.bigint();
+        await exportBundle({ plan: { kubeVersion: 'v1.33.1', arches: ['amd64'] }, resolved, artifactDir, imageLayout: null }, bundle);
+        exportTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        const clean = path.join(dir, `offline-${r}`);
+        t0 = process.hrtime.bigint();
+        await importBundle(bundle, { binaryDir: path.join(clean, 'kubekey'), workDir: clean, artifactDir: path.join(clean, 'artifact') });
+        importTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        rmSync(clean, { recursive: true, force: true });
+      }
+      const common = { unit: 's', runs, goal: '' };
+      return {
+        export: {
+          key: 'bundle_export_1gb_s', what: 'artifact export of a 1 GiB plan (16 × 64 MiB) into one .tgz, every entry re-hashed', ...common, ...stats(exportTimes),
+          command: 'exportBundle(16 × 64 MiB from the cache); bench/downloads.ts',
+          note: 'random bytes do not compress: gzip level 1 stores them; real binaries compress, images and tarballs do not',
+        },
+        import: {
+          key: 'bundle_import_1gb_s', what: 'artifact import of that bundle on a clean work dir: gunzip, sha256 of every entry, commit to the cache, place', ...common, ...stats(importTimes),
+          command: 'importBundle(1 GiB bundle); bench/downloads.ts',
+        },
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return bundleRun;
+}
