@@ -5,6 +5,7 @@ import path from 'node:path';
 import { benchAgentFacts } from './agent-facts';
 import { benchAgentIdle } from './agent-idle';
 import { benchOneLiner } from './oneliner';
+import { benchAnsible } from './ansible';
 import { benchBundle, benchDownloadRatio } from './downloads';
 import { machineLine, round, type Figure } from './lib';
 
@@ -13,19 +14,23 @@ const only = process.argv.slice(2);
 const want = (key: string) => only.length === 0 || only.includes(key);
 
 const figures: Figure[] = [];
-const step = async (key: string, fn: () => Promise<Figure | null> | Figure | null) => {
+// A step yields one figure, several (one measurement, several keys), or none when it cannot run here.
+const step = async (key: string, fn: () => Promise<Figure | Figure[] | null> | Figure | Figure[] | null) => {
   if (!want(key)) return;
   process.stderr.write(`bench: ${key} …\n`);
-  const f = await fn();
-  if (f) {
+  const got = await fn();
+  const list = got === null ? [] : Array.isArray(got) ? got : [got];
+  for (const f of list) {
     figures.push(f);
-    process.stderr.write(`bench: ${key} = ${round(f.median, 2)} ${f.unit} (min ${round(f.min, 2)}, max ${round(f.max, 2)}, ${f.runs} runs)\n`);
-  } else process.stderr.write(`bench: ${key} skipped (needs root and the test machines)\n`);
+    process.stderr.write(`bench: ${f.key} = ${round(f.median, 2)} ${f.unit} (min ${round(f.min, 2)}, max ${round(f.max, 2)}, ${f.runs} runs)\n`);
+  }
+  if (list.length === 0) process.stderr.write(`bench: ${key} skipped (needs root and the test machines)\n`);
 };
 
 await step('agent_facts_ms_median', () => benchAgentFacts(repo));
 await step('agent_idle_rss_mb', () => benchAgentIdle());
 await step('oneliner_to_visible_s', () => benchOneLiner());
+await step('ansible', () => benchAnsible());
 await step('download_vs_curl_ratio', () => benchDownloadRatio());
 await step('bundle_export_1gb_s', async () => (await benchBundle()).export);
 await step('bundle_import_1gb_s', async () => (await benchBundle()).import);

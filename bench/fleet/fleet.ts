@@ -58,13 +58,18 @@ export class Fleet {
     this.dataRoot = o.dataRoot ?? mkdtempSync(path.join('/dev/shm', 'kk-fleet-'));
   }
 
-  /** Forks the workers and starts every node; resolves once the workers have their share. */
-  start(): Promise<void> {
+  /** Forks the workers, waits until they are loaded, then starts every node at once (startedAt). */
+  async start(): Promise<void> {
     const n = Math.max(1, Math.min(this.o.workers ?? 4, this.hosts.length));
-    this.startedAt = Date.now();
+    const starts: (() => void)[] = [];
+    const loaded: Promise<void>[] = [];
     for (let w = 0; w < n; w++) {
       const share = this.hosts.map((h, index) => ({ index, name: h.name })).filter((_, i) => i % n === w);
       const child = fork(WORKER, [], { cwd: REPO, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+      loaded.push(new Promise<void>((resolve, reject) => {
+        child.once('message', (m: FromWorker) => (m.type === 'loaded' ? resolve() : reject(new Error(`fleet worker said ${m.type} before loaded`))));
+        child.once('exit', (code) => reject(new Error(`fleet worker exited (${code}) while loading`)));
+      }));
       child.on('message', (m: FromWorker) => this.onMessage(m));
       child.on('exit', (code, signal) => {
         if (code !== 0 && !this.stopping) {
@@ -77,9 +82,11 @@ export class Fleet {
         type: 'start', server: this.o.server, joinToken: this.o.joinToken, dataRoot: this.dataRoot, agents: share,
         concurrency: this.o.concurrency ?? 0, logLevel: this.o.logLevel ?? 'warn',
       };
-      child.send(msg);
+      starts.push(() => child.send(msg));
     }
-    return Promise.resolve();
+    await Promise.all(loaded);
+    this.startedAt = Date.now();
+    for (const go of starts) go();
   }
 
   get progress(): FleetProgress {

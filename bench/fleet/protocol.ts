@@ -15,6 +15,7 @@ export interface StartMessage {
 export type ToWorker = StartMessage | { type: 'stop' } | { type: 'stats' };
 
 export type FromWorker =
+  | { type: 'loaded' }
   | { type: 'enrolled'; name: string; ms: number; attempts: number }
   | { type: 'ready'; name: string; ms: number }
   | { type: 'failed'; name: string; error: string }

@@ -37,6 +37,21 @@ export function nodesCommand(): Command {
       client.close();
     });
 
+  nodes.addCommand(withConnection(new Command('refresh'))
+    .description('ask agents for fresh facts now (all nodes, or the ones named) and wait for them')
+    .argument('[node...]', 'node names (default: every enrolled node)')
+    .option('--fio <dir>', 'also run the etcd fio disk probe in DIR on those nodes')
+    .option('--timeout <seconds>', 'how long to wait for the answers', (v) => Number(v), 30)
+    .action(async (names: string[], o: Conn & { fio?: string; timeout: number }) => {
+      const client = adminClient(connection(o));
+      const r = await call<RefreshFactsResponse__Output>(client, (opts, cb) => client.RefreshFacts({ names, fioDirectory: o.fio ?? '', timeoutMs: o.timeout * 1000 }, opts, cb), o.timeout * 1000 + 10_000);
+      process.stdout.write(`${r.refreshed.length} node(s) reported fresh facts\n`);
+      const failed = Object.entries(r.failed);
+      for (const [n, why] of failed) process.stderr.write(`  ${n}: ${why}\n`);
+      process.exitCode = failed.length ? 1 : 0;
+      client.close();
+    }));
+
   nodes.addCommand(withConnection(new Command('remove'))
     .description('remove a node: revokes its certificate and its NATS user; it must re-enrol with a new token')
     .argument('<node>')

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
-import { serve } from '../../serve/serve';
-import { createLogger } from '../../../shared/log';
 import { DEFAULT_DATA_DIR, parsePort } from '../common';
 
 export function serveCommand(): Command {
@@ -25,6 +23,8 @@ Example:
       dataDir: string; listenAddress: string; advertiseAddress?: string; grpcPort: number; httpPort: number; natsPort: number;
       nats?: string; agentBundle?: string; nodeRuntimeDir?: string; factsInterval: number;
     }) => {
+      // Loaded on demand: operator commands start faster without the whole server in memory.
+      const [{ serve }, { createLogger }] = await Promise.all([import('../../serve/serve'), import('../../../shared/log')]);
       const log = createLogger('kk-coordinator');
       const running = await serve({
         dataDir: path.resolve(o.dataDir), listenAddress: o.listenAddress, advertiseAddress: o.advertiseAddress,
