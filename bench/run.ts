@@ -6,7 +6,10 @@ import { benchAgentFacts } from './agent-facts';
 import { benchAgentIdle } from './agent-idle';
 import { benchOneLiner } from './oneliner';
 import { benchAnsible } from './ansible';
+import { benchMachines } from './machines';
 import { benchBundle, benchDownloadRatio } from './downloads';
+import { benchFleet, FLEET_KEYS } from './fleet-suite';
+import { benchPrecheckFacts } from './precheck-facts';
 import { machineLine, round, type Figure } from './lib';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -31,9 +34,14 @@ await step('agent_facts_ms_median', () => benchAgentFacts(repo));
 await step('agent_idle_rss_mb', () => benchAgentIdle());
 await step('oneliner_to_visible_s', () => benchOneLiner());
 await step('ansible', () => benchAnsible());
+await step('machines', () => benchMachines());
 await step('download_vs_curl_ratio', () => benchDownloadRatio());
 await step('bundle_export_1gb_s', async () => (await benchBundle()).export);
 await step('bundle_import_1gb_s', async () => (await benchBundle()).import);
+await step('precheck_facts_5000_ms', () => benchPrecheckFacts(repo));
+// One simulated fleet serves all the fleet keys: measured once, handed out per key.
+let fleetFigures: Promise<Figure[]> | undefined;
+for (const key of FLEET_KEYS) await step(key, async () => (await (fleetFigures ??= benchFleet(want))).filter((f) => f.key === key));
 
 const resultsFile = path.join(repo, 'bench/results.json');
 const results: Record<string, number> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number> : {};

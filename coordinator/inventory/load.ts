@@ -257,20 +257,30 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
 
   const groupNames = [...Object.keys(resolved.members)];
   const order = new Map(inventory.groups.map((g, i) => [g.name, i]));
+  // Sets, not Array.includes: with thousands of hosts the lookups were quadratic.
+  const memberSets = new Map(groupNames.map((g) => [g, new Set(resolved.members[g] ?? [])]));
   const hostGroups = (host: string): string[] => {
-    const mine = groupNames.filter((g) => resolved.members[g]?.includes(host));
+    const mine = groupNames.filter((g) => memberSets.get(g)?.has(host));
     const rank = (g: string): number => (g === 'all' ? -1 : order.get(g) ?? Number.MAX_SAFE_INTEGER);
     return mine.sort((a, b) => rank(a) - rank(b));
   };
   const merged = new Map<string, Vars>();
   const hostGroupList = new Map<string, string[]>();
+  const groupPrefix = new Map<string, Vars>();
   for (const name of inventory.hostOrder) {
     const groups = hostGroups(name);
     hostGroupList.set(name, groups);
     // Parent groups before the groups nested in them, so the more specific group wins.
     const byDepth = [...groups].sort((a, b) => (resolved.depth[a] ?? 1) - (resolved.depth[b] ?? 1) || groups.indexOf(a) - groups.indexOf(b));
-    const groupLayers = byDepth.map((g) => inventory.groupVars.get(g) ?? {});
-    merged.set(name, mergeLayers([defaults, inventory.specVars, ...groupLayers, inventory.hostVars.get(name) ?? {}, configSpec]));
+    // Hosts in the same groups share everything below their host vars: merge that once (deepMerge
+    // copies its inputs, so the cached prefix is never changed by a later merge).
+    const key = byDepth.join('\0');
+    let prefix = groupPrefix.get(key);
+    if (!prefix) {
+      prefix = mergeLayers([defaults, inventory.specVars, ...byDepth.map((g) => inventory.groupVars.get(g) ?? {})]);
+      groupPrefix.set(key, prefix);
+    }
+    merged.set(name, deepMerge(deepMerge(prefix, inventory.hostVars.get(name) ?? {}), configSpec));
   }
   const ctx = { groups: resolved.members, hostVars: (n: string) => merged.get(n) };
   const hosts: InventoryHost[] = inventory.hostOrder.map((name) => ({

@@ -127,6 +127,15 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
     assert.match(some.stderr, /2\/2 hosts exited 0/);
   });
 
+  test('Ctrl-C on the CLI cancels the command on the node (its whole process group)', async () => {
+    const p = spawn(COORDINATOR_BIN, ['run', '-i', c.inventory, '--hosts', 'node1', '--data-dir', c.coord.dataDir, '--', 'bash', '-c', 'sleep 300 & wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+    await eventually(async () => (await sh('node1', 'pgrep -f "sleep 300"')).code === 0, 'sleep running on node1');
+    p.kill('SIGINT');
+    assert.equal(await exited, 130);
+    await eventually(async () => (await sh('node1', 'pgrep -f "sleep 300"')).code === 1, 'the sleep on node1 was killed', 20_000);
+  });
+
   test('a command published without a valid signature, even with the coordinator\'s own NATS credentials, never runs on the node', async () => {
     const seed = readFileSync(path.join(c.coord.dataDir, 'nats/coordinator.nk'), 'utf8').trim();
     const nc = await connect({ servers: `tls://10.213.0.1:${c.coord.natsPort}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), tls: { caFile: path.join(c.coord.dataDir, 'pki/ca.crt') } });

@@ -76,10 +76,7 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
       }
       const parts: Buffer[] = [];
       let size = 0;
-      entry.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MANIFEST_LIMIT) parts.push(c);
-      });
+      // 'end' first: adding a 'data' listener may flush a fully buffered entry, end included, at once.
       entry.on('end', () => {
         try {
           manifest = parseManifest(Buffer.concat(parts).toString('utf8'), file);
@@ -87,6 +84,10 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
         } catch (err) {
           problems.push((err as Error).message);
         }
+      });
+      entry.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MANIFEST_LIMIT) parts.push(c);
       });
       return;
     }
@@ -111,14 +112,19 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
     let size = 0;
     const out = createWriteStream(target);
     open.set(out, name);
+    // One path for the bytes (hash and file together), listeners before the flow starts.
     entry.on('end', () => {
       if (current === name) current = null;
+      out.end();
     });
     entry.on('data', (c: Buffer) => {
       h.update(c);
       size += c.length;
+      if (!out.write(c)) {
+        entry.pause();
+        out.once('drain', () => entry.resume());
+      }
     });
-    entry.pipe(out);
     writes.push((async () => {
       await once(out, 'close');
       open.delete(out);
@@ -137,11 +143,13 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
 
   const whole = createHash('sha256');
   const md5 = createHash('md5');
-  const input = createReadStream(file);
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
   input.on('data', (c) => {
     whole.update(c as Buffer);
     md5.update(c as Buffer);
   });
+  // Default 16 KiB output chunks: when the data is damaged, zlib drops the chunk it failed in,
+  // so small chunks keep as much as possible readable (and the damaged entry nameable).
   const gunzip = createGunzip();
   const done = new Promise<void>((resolve, reject) => {
     parser.on('end', resolve);
@@ -165,6 +173,10 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
   if (o.expectSha256 && o.expectSha256.toLowerCase() !== sha256) problems.unshift(`sha256 of ${file} is ${sha256}, download.artifact_sha256 says ${o.expectSha256}: the file is corrupt or not the expected artifact`);
   if (o.expectMd5 && o.expectMd5.toLowerCase() !== md5hex) problems.unshift(`md5 of ${file} is ${md5hex}, download.artifact_md5 says ${o.expectMd5}: the file is corrupt or not the expected artifact`);
   const m = manifest as BundleManifest | null;
+  if (first && damage !== null) {
+    // Nothing could be read at all: not gzip, or damaged in its first bytes.
+    throw new UserError(`artifact ${file} is not a gzip'd tar (${damage}): not a kk bundle`);
+  }
   if (!m && !problems.some((p) => p.includes(MANIFEST_NAME))) problems.push(`${MANIFEST_NAME} is missing: this is not a kk bundle`);
   if (m) {
     for (const e of m.entries) {

@@ -4,8 +4,9 @@
 // root, with a fixed mtime so the same inputs give the same tar.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { constants as zc, createGzip, type Gzip, type ZlibParams } from 'node:zlib';
-import { Readable, Transform, type Writable } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Header, Pax } from 'tar';
 
@@ -46,17 +47,12 @@ function alreadyCompressed(source: string | Buffer): boolean {
   return hex.startsWith('1f8b') || hex.startsWith('504b0304') || hex.startsWith('fd377a585a00') || hex.startsWith('28b52ffd') || hex.startsWith('425a68');
 }
 
-async function* tarStream(entries: Iterable<TarInput>, gz: Gzip & ZlibParams, level: number, onEntry?: (name: string) => void): AsyncGenerator<Buffer> {
-  let current = level;
+/** Tar bytes, with a number before each run that wants another gzip level. */
+async function* tarStream(entries: Iterable<TarInput>, level: number, onEntry?: (name: string) => void): AsyncGenerator<Buffer | number> {
+  yield level;
   for (const e of entries) {
     onEntry?.(e.name);
-    // Compressed entries (tarballs, image layers) are stored; the level changes mid-stream, which
-    // deflate allows, so a bundle of mostly .tgz files is written at disk speed.
-    const want = e.size > 4096 && alreadyCompressed(e.source) ? 0 : level;
-    if (want !== current) {
-      await new Promise<void>((resolve) => gz.params(want, zc.Z_DEFAULT_STRATEGY, () => resolve()));
-      current = want;
-    }
+    yield e.size > 4096 && alreadyCompressed(e.source) ? 0 : level;
     yield header(e.name, e.size);
     const h = createHash('sha256');
     let n = 0;
@@ -83,7 +79,12 @@ async function* tarStream(entries: Iterable<TarInput>, gz: Gzip & ZlibParams, le
 
 export interface WrittenArchive { sha256: string; md5: string; size: number }
 
-/** Streams the archive (gzip at `level`) into `out`, returning the sums of the compressed file. */
+/**
+ * Streams the archive into `out`, returning the sums of the compressed file. Entries that are
+ * already compressed (tarballs, image layers) are stored rather than deflated again: each run of
+ * entries at one level is its own gzip member, and gzip readers (gunzip, tar -z, node's zlib)
+ * read concatenated members as one stream. A bundle of mostly .tgz files is written at disk speed.
+ */
 export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: { level?: number; onEntry?: (name: string) => void } = {}): Promise<WrittenArchive> {
   const sha = createHash('sha256');
   const md5 = createHash('md5');
@@ -96,9 +97,42 @@ export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: 
       cb(null, chunk);
     },
   });
-  const level = o.level ?? 1;
-  // Gzip streams are deflate streams underneath: params() exists at run time, the typings omit it.
-  const gz = createGzip({ level, chunkSize: 1 << 20 }) as Gzip & ZlibParams;
-  await pipeline(Readable.from(tarStream(entries, gz, level, o.onEntry)), gz, sums, out);
+  const sink = pipeline(sums, out);
+  const sinkFailed = new Promise<never>((_, reject) => sink.catch(reject));
+  sinkFailed.catch(() => {});
+  let gz: Gzip | null = null;
+  let level = o.level ?? 1;
+  const endMember = async () => {
+    const g = gz;
+    if (!g) return;
+    gz = null;
+    const ended = once(g, 'end');
+    g.end();
+    await Promise.race([ended, sinkFailed]);
+  };
+  try {
+    for await (const item of tarStream(entries, level, o.onEntry)) {
+      if (typeof item === 'number') {
+        if (item !== level) await endMember();
+        level = item;
+        continue;
+      }
+      if (!gz) {
+        const g = createGzip({ level, chunkSize: 1 << 20 });
+        g.on('error', (err) => sums.destroy(err));
+        g.pipe(sums, { end: false });
+        gz = g;
+      }
+      if (!gz.write(item)) await Promise.race([once(gz, 'drain'), sinkFailed]);
+    }
+    await endMember();
+    sums.end();
+    await sink;
+  } catch (err) {
+    (gz as Gzip | null)?.destroy();
+    sums.destroy(err as Error);
+    await sink.catch(() => {});
+    throw err;
+  }
   return { sha256: sha.digest('hex'), md5: md5.digest('hex'), size };
 }

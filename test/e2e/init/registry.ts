@@ -101,7 +101,8 @@ export async function startRegistry(o: { tls?: Throwaway; token?: TokenService }
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const stop = async () => {
-    if (child.exitCode === null) {
+    // A process ended by a signal keeps exitCode null: check both, so a second stop() returns.
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
@@ -109,7 +110,7 @@ export async function startRegistry(o: { tls?: Throwaway; token?: TokenService }
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${log}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`docker-registry exited: ${log}`);
     const up = await new Promise<boolean>((resolve) => {
       const mod = o.tls ? https : http;
       const req = mod.get(`${o.tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {

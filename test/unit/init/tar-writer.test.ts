@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,9 @@ test('entries from files and memory, long names, stored and deflated content, re
     assert.equal(res.sha256, sha(bytes));
     assert.equal(res.size, bytes.length);
     assert.ok(bytes.length < text.length, 'the text was compressed');
-    gunzipSync(bytes); // one valid gzip stream despite the level changes
+    gunzipSync(bytes); // concatenated gzip members read as one stream
+    // GNU tar (what KubeKey and operators use) reads it too.
+    assert.deepEqual(execFileSync('tar', ['-tzf', out]).toString().trim().split('\n'), ['a.txt', 'cni/plugins.tgz', longName, 'empty']);
     const seen = new Map<string, Buffer>();
     await tar.t({
       file: out,
