@@ -10,7 +10,8 @@ import type { RunStore } from '../runs/store';
 import type { PhaseName, RunRecord } from '../runs/types';
 import { PHASE_NAMES } from '../runs/types';
 import type { HostExecutor } from './executor';
-import { initPhase } from './init';
+import { makeInitPhase } from './init';
+import type { InitSteps } from '../init';
 import { installPhase } from './install';
 import { formatPlan } from './plan-format';
 import { postHookPhase } from './post-hook';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   /** The directory work_dir defaults to; process.cwd() unless given. */
   cwd?: string;
   now?: () => Date;
+  /** How init gets its artifacts (downloads or an offline bundle); absent → planned, not fetched. */
+  init?: InitSteps;
 }
 
 export interface Pipeline {
@@ -70,7 +73,7 @@ export interface PipelineResult {
 
 /** The pipeline for `create cluster`. */
 export function createClusterPipeline(deps: PipelineDeps): Pipeline {
-  return { deps, phases: [preHookPhase, precheckPhase, initPhase, installPhase, postHookPhase] };
+  return { deps, phases: [preHookPhase, precheckPhase, makeInitPhase(deps.init), installPhase, postHookPhase] };
 }
 
 function checkNames(names: string[], flag: string): void {

@@ -20,6 +20,7 @@ import { writeExternalAuthConfig, externalCoordinatorConnectionOptions } from '.
 import { connect, type NatsConnection } from 'nats';
 import { CommandDispatcher } from '../commands/dispatcher';
 import { reachabilityRunner } from '../precheck/live/reachability';
+import { cacheLookup } from '../init/artifacts/cache';
 import { caHash, publicKeyPin, COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
@@ -35,6 +36,8 @@ export interface ServeOptions {
   natsUrl?: string;
   agentBundle: string;
   nodeRuntimeDir?: string;
+  /** The artifact cache served to agents at /artifacts/<sha256> (default <dataDir>/artifacts). */
+  artifactDir?: string;
   factsIntervalSeconds: number;
   log: Logger;
 }
@@ -152,6 +155,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
     bootstrapScript: readBootstrapScript(o.agentBundle),
     info: () => ({ version: KK_VERSION, grpc: hostPort(advertise, o.grpcPort), nats: natsUrls }),
     agentFiles, log: log.child({ component: 'http' }),
+    artifacts: cacheLookup(o.artifactDir ?? path.join(o.dataDir, 'artifacts')),
   });
   await new Promise<void>((resolve, reject) => {
     https.once('error', (err) => reject(new UserError(`cannot listen for HTTPS on ${hostPort(o.listenAddress, o.httpPort)}: ${err.message}`)));

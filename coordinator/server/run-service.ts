@@ -16,6 +16,8 @@ import { createClusterPipeline, runPipeline } from '../phases/index';
 import type { RunPrecheck } from '../phases/index';
 import { RunStore, listRuns, showRun, runLogs } from '../runs/index';
 import { mappedExecutor } from './host-executor';
+import { bundleStep, downloadStep } from '../init/steps';
+import { optString } from '../precheck/vars';
 import { CallRefused, toServiceError } from './peer';
 import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
@@ -113,6 +115,11 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
           runStore: store, runPrecheck, log: deps.log,
           output: { write, isTTY: r.tty, columns: r.columns || 100 },
           cwd: r.workDir || process.cwd(),
+          init: r.noDownload ? {} : {
+            download: r.artifact
+              ? bundleStep(r.artifact, { sha256: optString(model.vars, 'download.artifact_sha256'), md5: optString(model.vars, 'download.artifact_md5') })
+              : downloadStep(write),
+          },
         });
         deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, 'create cluster');
         const res = await runPipeline(pipeline, {

@@ -55,7 +55,7 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   test('pre_hook: a failing host script stops the run with its name, exit code and output', async () => {
     // work_dir defaults to the directory the command runs in: run it from the test's dir.
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir], { cwd: c.dir });
+      const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--no-download', '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir], { cwd: c.dir });
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -92,7 +92,7 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   test('after the fix, --resume completes the run without re-running what succeeded', async () => {
     script(path.join(scripts, 'pre_install_node3.sh'), 'echo "$(basename "$0") fixed" >> /tmp/kk-hooks.log');
     const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--resume', failedRun, '--data-dir', c.coord.dataDir], { cwd: c.dir });
+      const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--no-download', '--resume', failedRun, '--data-dir', c.coord.dataDir], { cwd: c.dir });
       let stdout = '';
       p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
       p.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -32,6 +32,8 @@ export function createClusterCommand(): Command {
     .option('--resume <run-id>', 'continue a failed or interrupted run without redoing completed steps')
     .option('--skip <ids>', 'precheck rules not evaluated', collect, [])
     .option('--ignore-errors <ids>', 'precheck errors reported as warnings ("all" for every rule)', collect, [])
+    .option('--artifact <file>', 'offline bundle (kk-coordinator artifact export): init takes every file from it, verified, and downloads nothing')
+    .option('--no-download', 'init: plan the artifacts but fetch nothing (they are already in place)')
     .option('-y, --yes', 'do not ask for confirmation')
     .addHelpText('after', `
 Examples:
@@ -39,7 +41,7 @@ Examples:
   kk-coordinator create cluster -i inventory.yaml -c config.yaml --phases pre_hook,precheck -y
   kk-coordinator runs                                   # find the id of a failed run
   kk-coordinator create cluster --resume 20261125-101500-ab12 -y`)
-    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean }) => {
+    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean; artifact?: string; download: boolean }) => {
       if (!o.inventory && !o.resume) throw new UserError('create cluster needs -i inventory.yaml (or --resume RUN_ID)', 2);
       const f = o.inventory ? files(o.inventory, o.config) : { inventoryName: '', inventoryYaml: '', configName: '', configYaml: '' };
       if (!o.dryRun && !o.yes) {
@@ -54,6 +56,7 @@ Examples:
         ...f, phases: o.phases, skipPhases: o.skipPhases, dryRun: Boolean(o.dryRun), resume: o.resume ?? '',
         ignorePrecheckErrors: false, workDir: process.cwd(), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100,
         command: ['create', 'cluster', ...process.argv.slice(4)], skip: o.skip, ignoreErrors: o.ignoreErrors,
+        artifact: o.artifact ? path.resolve(o.artifact) : '', noDownload: !o.download,
       });
       const done = await followRun(stream, client.address);
       client.close();

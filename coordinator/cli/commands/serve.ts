@@ -13,6 +13,7 @@ export function serveCommand(): Command {
     .option('--nats-port <port>', 'port of the supervised nats-server (TLS)', parsePort, 9442)
     .option('--nats <url>', 'use this nats-server instead of starting one')
     .option('--agent-bundle <file>', 'agent bundle served to nodes (default: kk-agent.cjs next to this program)')
+    .option('--artifact-dir <dir>', 'artifact cache served to agents at /artifacts/<sha256> (default: <data-dir>/artifacts)')
     .option('--node-runtime-dir <dir>', 'extra Node.js runtimes for nodes, named node-linux-amd64 / node-linux-arm64')
     .addOption(new Option('--facts-interval <seconds>', 'how often agents look for changed facts').argParser(Number).default(30).hideHelp())
     .addHelpText('after', `
@@ -21,7 +22,7 @@ Example:
   kk-coordinator token create            # prints the one-liner to run on each node`)
     .action(async (o: {
       dataDir: string; listenAddress: string; advertiseAddress?: string; grpcPort: number; httpPort: number; natsPort: number;
-      nats?: string; agentBundle?: string; nodeRuntimeDir?: string; factsInterval: number;
+      nats?: string; agentBundle?: string; nodeRuntimeDir?: string; artifactDir?: string; factsInterval: number;
     }) => {
       // Loaded on demand: operator commands start faster without the whole server in memory.
       const [{ serve }, { createLogger }] = await Promise.all([import('../../serve/serve'), import('../../../shared/log')]);
@@ -30,7 +31,7 @@ Example:
         dataDir: path.resolve(o.dataDir), listenAddress: o.listenAddress, advertiseAddress: o.advertiseAddress,
         grpcPort: o.grpcPort, httpPort: o.httpPort, natsPort: o.natsPort, natsUrl: o.nats,
         agentBundle: o.agentBundle ?? path.join(path.dirname(process.argv[1] ?? '.'), 'kk-agent.cjs'),
-        nodeRuntimeDir: o.nodeRuntimeDir, factsIntervalSeconds: o.factsInterval, log,
+        nodeRuntimeDir: o.nodeRuntimeDir, artifactDir: o.artifactDir ? path.resolve(o.artifactDir) : undefined, factsIntervalSeconds: o.factsInterval, log,
       });
       let signals = 0;
       const shutdown = (sig: string) => {

@@ -17,6 +17,8 @@ export interface CreateClusterRequest {
   'command'?: (string)[];
   'skip'?: (string)[];
   'ignoreErrors'?: (string)[];
+  'artifact'?: (string);
+  'noDownload'?: (boolean);
 }
 
 export interface CreateClusterRequest__Output {
@@ -35,4 +37,6 @@ export interface CreateClusterRequest__Output {
   'command': (string)[];
   'skip': (string)[];
   'ignoreErrors': (string)[];
+  'artifact': (string);
+  'noDownload': (boolean);
 }
