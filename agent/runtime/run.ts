@@ -193,7 +193,9 @@ class Agent {
   /** The node's NATS identity: only its own subjects (commands arrive here; their executors are separate). */
   private async connectNats(): Promise<void> {
     const id = this.state.identity;
-    const backoff = new Backoff(1000, 30_000);
+    // Short at first: right after enrolment the server may still be applying this node's user
+    // (a reload for a burst of enrolments), and the refusal clears within a moment.
+    const backoff = new Backoff(250, 15_000);
     while (!this.signal.aborted && !this.removed) {
       try {
         this.nats = await connect({

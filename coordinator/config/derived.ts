@@ -3,7 +3,7 @@
 // any level — always wins, and a changed input (work_dir, auth.registry …) moves the derived value.
 import ipaddr from 'ipaddr.js';
 import type { Value, Vars } from '../model/cluster';
-import { isMap } from './merge';
+import { isMap, setIn } from './merge';
 import { parseCidrList, parseVersion } from './formats';
 import semver from 'semver';
 
@@ -24,23 +24,12 @@ function get(vars: Vars, path: string): Value | undefined {
 }
 
 /** Sets `path` unless a non-null value is already there; creates intermediate maps. */
+// Merged trees share maps between hosts (config/merge.ts), so writes copy along their path.
+// A scalar where a map belongs is the user's value: setIn leaves it alone.
 function fill(vars: Vars, path: string, value: Value): void {
-  const segs = path.split('.');
-  let cur: Vars = vars;
-  for (const seg of segs.slice(0, -1)) {
-    const next = cur[seg];
-    if (isMap(next)) {
-      cur = next;
-    } else if (next === undefined || next === null) {
-      const made: Vars = {};
-      cur[seg] = made;
-      cur = made;
-    } else {
-      return; // a scalar where a map belongs: leave the user's value alone
-    }
-  }
-  const last = segs[segs.length - 1]!;
-  if (cur[last] === undefined || cur[last] === null) cur[last] = value;
+  const existing = get(vars, path);
+  if (existing !== undefined && existing !== null) return;
+  setIn(vars, path.split('.'), value);
 }
 
 const str = (v: Value | undefined): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));

@@ -286,7 +286,8 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
   const hosts: InventoryHost[] = inventory.hostOrder.map((name) => ({
     name,
     groups: hostGroupList.get(name) ?? ['all'],
-    vars: applyDerived(structuredClone(merged.get(name) ?? {}), ctx),
+    // A shallow copy is this host's own top level; applyDerived copies deeper maps before writing.
+    vars: applyDerived({ ...(merged.get(name) ?? {}) }, ctx),
   }));
 
   return {

@@ -51,6 +51,15 @@ export class NodeRegistry {
     }
   }
 
+  /** Resolves once every registry change is on disk. */
+  flushed(): Promise<void> {
+    return this.store.flushed();
+  }
+
+  flushSync(): void {
+    this.store.flushSync();
+  }
+
   list(): NodeRecord[] {
     return [...this.store.get().nodes];
   }
@@ -100,7 +109,8 @@ export class NodeRegistry {
   putFacts(name: string, stored: StoredFacts): void {
     this.facts.set(name, stored);
     this.touch(name, stored.receivedAtMs);
-    writeFileAtomic(path.join(this.factsDir, `${name}.json`), JSON.stringify(stored), 0o600);
+    // A cache, not a record (the agent reports again on reconnect): no fsync per report.
+    writeFileAtomic(path.join(this.factsDir, `${name}.json`), JSON.stringify(stored), 0o600, { fsync: false });
     for (const l of this.listeners) l(name, stored);
   }
 

@@ -187,6 +187,8 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
         await dispatcher.close();
         await commandsNc.close().catch(() => {});
         await supervisor?.stop();
+        registry.flushSync();
+        tokens.flushSync();
         log.info('coordinator stopped');
       })();
       return stopping;

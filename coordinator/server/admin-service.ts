@@ -84,17 +84,19 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
 
   return {
     ...runServiceHandlers({ ...deps.runs, live: deps.live, log: log.child({ component: 'runs' }) }, requireAdmin),
-    CreateToken: unary((req) => {
+    CreateToken: unary(async (req) => {
       if (req.ttlSeconds > MAX_TTL_S) throw new CallRefused(grpc.status.INVALID_ARGUMENT, 'ttl is longer than a year');
       const { record, token } = tokens.create({ ttlMs: req.ttlSeconds * 1000, uses: req.uses, description: req.description.slice(0, 200) });
+      await tokens.flushed();
       const joinToken = `${deps.caHash}::${token}`;
       log.info({ token: record.id, ttlSeconds: req.ttlSeconds, uses: req.uses }, 'bootstrap token created');
       return { ...tokenInfo(record), token: joinToken, oneLiner: deps.oneLiner(joinToken) };
     }),
     ListTokens: unary(() => ({ tokens: tokens.list().map(tokenInfo) })),
-    RevokeToken: unary((req) => {
+    RevokeToken: unary(async (req) => {
       const t = tokens.revoke(req.id);
       if (!t) throw new CallRefused(grpc.status.NOT_FOUND, `no token with id "${req.id}"`);
+      await tokens.flushed();
       log.info({ token: t.id }, 'bootstrap token revoked');
       return tokenInfo(t);
     }),
@@ -113,6 +115,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
       if (!existing) throw new CallRefused(grpc.status.NOT_FOUND, `no enrolled node "${req.name}"`);
       const info = nodeInfo(existing);
       registry.remove(req.name);
+      await registry.flushed();
       sessions.disconnect(req.name);
       await deps.nats.syncNodes(registry.list());
       log.info({ node: req.name }, 'node removed: certificate and NATS user revoked');

@@ -167,6 +167,7 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
           throw new CallRefused(grpc.status.UNAVAILABLE, `NATS is not ready, try again: ${(err as Error).message}`);
         }
         deps.tokens.redeem(r.token, true);
+        await Promise.all([registry.flushed(), deps.tokens.flushed()]);
         sessions.disconnect(name);
         log.info({ node: name, peer, token: token.id, force: r.force, replaced: previous ? previous.machineId !== r.machineId : false }, 'node enrolled');
         callback(null, response);

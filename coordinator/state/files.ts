@@ -4,13 +4,13 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync, mkdirSync } from
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, opts: { fsync?: boolean } = {}): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (opts.fsync !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

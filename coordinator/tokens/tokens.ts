@@ -54,6 +54,15 @@ export class TokenStore {
     return { record, token: `${id}.${secret}` };
   }
 
+  /** Resolves once every change is on disk. */
+  flushed(): Promise<void> {
+    return this.store.flushed();
+  }
+
+  flushSync(): void {
+    this.store.flushSync();
+  }
+
   list(): TokenRecord[] {
     return [...this.store.get().tokens];
   }

@@ -7,12 +7,13 @@ import { TokenStore, TokenRefused, splitJoinToken } from '../../../coordinator/t
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'kk-tokens-'));
 
-test('a token is kubeadm-shaped and its secret is never stored', () => {
+test('a token is kubeadm-shaped and its secret is never stored', async () => {
   const d = dir();
   const store = new TokenStore(d);
   const { token, record } = store.create({ ttlMs: 60_000, uses: 0 });
   assert.match(token, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
   assert.equal(record.id, token.split('.')[0]);
+  await store.flushed();
   const onDisk = readFileSync(path.join(d, 'tokens.json'), 'utf8');
   assert.ok(!onDisk.includes(token.split('.')[1] ?? 'x'), 'secret written to disk');
   assert.equal(store.redeem(token).id, record.id);
@@ -34,13 +35,14 @@ test('expiry, use limits and revocation each refuse with their own reason', () =
   assert.throws(() => store.redeem('x'), /malformed/);
 });
 
-test('checking without consuming leaves the use count alone; state survives a reload', () => {
+test('checking without consuming leaves the use count alone; state survives a reload', async () => {
   const d = dir();
   const store = new TokenStore(d);
   const { token } = store.create({ ttlMs: 0, uses: 2 });
   store.redeem(token, false);
   store.redeem(token, false);
   store.redeem(token);
+  await store.flushed();
   const reloaded = new TokenStore(d);
   assert.equal(reloaded.list()[0]?.usesCount, 1);
 });
