@@ -1,9 +1,9 @@
 // One real agent, enrolled with a real coordinator on this host, left idle: its resident memory.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestCoordinator, AGENT_BIN, eventually } from '../test/e2e/lib/coordinator';
+import { TestCoordinator, REPO, eventually } from '../test/e2e/lib/coordinator';
 import { rssMb, stats, type Figure } from './lib';
 import type { NodeInfo__Output } from '../shared/proto/generated/kk/v1/NodeInfo';
 
@@ -12,8 +12,10 @@ export async function benchAgentIdle(idleSeconds = 40): Promise<Figure> {
   await coord.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kk-bench-agent-'));
   const token = (await coord.token()).token;
-  // The agent binary is a sh wrapper that execs node: the pid is node's.
-  const agent = spawn(AGENT_BIN, ['run', '--server', coord.serverUrl, '--token', token, '--name', 'bench-agent', '--data-dir', dataDir], { stdio: 'ignore', env: { ...process.env, KK_LOG_FORMAT: 'json' } });
+  // Run exactly as kk-agent.service runs it: the Node flags come from the unit the one-liner writes.
+  const unit = readFileSync(path.join(REPO, 'scripts/bootstrap.sh'), 'utf8');
+  const flags = (/^ExecStart=\$PREFIX\/node (.*?) ?\$PREFIX\/kk-agent\.cjs/m.exec(unit)?.[1] ?? '').split(' ').filter(Boolean);
+  const agent = spawn(process.execPath, [...flags, path.join(REPO, 'dist/kk-agent.cjs'), 'run', '--server', coord.serverUrl, '--token', token, '--name', 'bench-agent', '--data-dir', dataDir], { stdio: 'ignore', env: { ...process.env, KK_LOG_FORMAT: 'json' } });
   try {
     await eventually(async () => (await coord.json<NodeInfo__Output[]>(['nodes'])).find((n) => n.name === 'bench-agent' && n.connected), 'agent connected');
     const samples: number[] = [];
@@ -24,7 +26,7 @@ export async function benchAgentIdle(idleSeconds = 40): Promise<Figure> {
     const s = stats(samples);
     return {
       key: 'agent_idle_rss_mb', what: 'kk-agent RSS, idle after enrolment (connected: gRPC session + NATS)', unit: 'MB', ...s, runs: samples.length,
-      goal: '≤ 60', command: `kk-agent run … ; VmRSS sampled each second over the last ${idleSeconds / 2} s of ${idleSeconds} s idle`,
+      goal: '≤ 60', command: `node ${flags.join(' ')} dist/kk-agent.cjs run … (as kk-agent.service runs it); VmRSS sampled each second over the last ${idleSeconds / 2} s of ${idleSeconds} s idle`,
     };
   } finally {
     agent.kill('SIGTERM');

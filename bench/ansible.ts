@@ -3,6 +3,7 @@
 // (`ansible all -m command -a true` vs `kk-coordinator run -- true`). Both sides are timed as
 // whole processes, as an operator would run them; Ansible uses its defaults (SSH ControlPersist on).
 import { spawnSync, execFileSync } from 'node:child_process';
+import { timedRun } from './lib';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,14 +12,12 @@ import { testbedAvailable, testbedDown, execIn, copyIn } from '../test/e2e/lib/t
 import { joinedCluster } from '../test/e2e/lib/cluster';
 import { stats, type Figure } from './lib';
 
-function timeRuns(argv: string[], runs: number, env: NodeJS.ProcessEnv = {}): number[] {
+async function timeRuns(argv: string[], runs: number, env: NodeJS.ProcessEnv = {}): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(argv[0] ?? '', argv.slice(1), { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-2000)}${r.stdout?.toString().slice(-2000)}`);
-    times.push(ms);
+    const r = await timedRun(argv, { env });
+    if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
+    times.push(r.ms);
   }
   return times;
 }
@@ -26,7 +25,7 @@ function timeRuns(argv: string[], runs: number, env: NodeJS.ProcessEnv = {}): nu
 export async function benchAnsible(runs = 7): Promise<Figure[]> {
   if (!testbedAvailable().ok) return [];
   if (spawnSync('ansible', ['--version']).status !== 0) throw new Error('ansible is not installed: apt-get install ansible-core');
-  const c = await joinedCluster(3);
+  const c = await joinedCluster(3, '', { KK_LOG_LEVEL: 'info' });
   const dir = mkdtempSync(path.join(tmpdir(), 'kk-bench-ansible-'));
   try {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id')]);
@@ -43,13 +42,13 @@ export async function benchAnsible(runs = 7): Promise<Figure[]> {
     const kk = (args: string[]) => [COORDINATOR_BIN, ...args, '--data-dir', c.coord.dataDir];
 
     // Warm both sides once (Ansible opens its SSH control connections; kk its caches).
-    timeRuns(['ansible', 'all', '-i', inv, '-m', 'setup'], 1, env);
-    timeRuns(kk(['nodes', 'refresh']), 1);
-    const ansibleFacts = timeRuns(['ansible', 'all', '-i', inv, '-m', 'setup'], runs, env);
-    const kkFacts = timeRuns(kk(['nodes', 'refresh']), runs);
-    const ansibleCmd = timeRuns(['ansible', 'all', '-i', inv, '-m', 'command', '-a', 'true'], runs, env);
+    await timeRuns(['ansible', 'all', '-i', inv, '-m', 'setup'], 1, env);
+    await timeRuns(kk(['nodes', 'refresh']), 1);
+    const ansibleFacts = await timeRuns(['ansible', 'all', '-i', inv, '-m', 'setup'], runs, env);
+    const kkFacts = await timeRuns(kk(['nodes', 'refresh']), runs);
+    const ansibleCmd = await timeRuns(['ansible', 'all', '-i', inv, '-m', 'command', '-a', 'true'], runs, env);
     const runArgs = ['run', '-i', c.inventory, '--data-dir', c.coord.dataDir, '--', 'true'];
-    const kkCmd = timeRuns([COORDINATOR_BIN, ...runArgs], runs);
+    const kkCmd = await timeRuns([COORDINATOR_BIN, ...runArgs], runs);
 
     const ratio = (a: number[], b: number[], key: string, what: string, cmd: string): Figure => {
       const ratios = a.map((x, i) => x / (b[i] ?? x));

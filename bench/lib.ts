@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: repeated measurement, medians and spread, and the record
 // that `make bench` writes into bench/results.json and BENCHMARKS.md.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 
 export interface Figure {
@@ -39,6 +39,24 @@ export function machineLine(): string {
     // reported as unknown
   }
   return `${os.cpus().length} × ${cpu}, ${round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, Node ${process.version}, ${nats}`;
+}
+
+/**
+ * Times one whole process. Asynchronous on purpose: a benchmark that also runs the coordinator as
+ * its child must keep reading the coordinator's output while the timed command runs (a blocking
+ * spawnSync would let that pipe fill up and stall the coordinator mid-measurement).
+ */
+export function timedRun(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const p = spawn(argv[0] ?? '', argv.slice(1), { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, stdout, stderr }));
+  });
 }
 
 export function rssMb(pid: number): number {

@@ -1,41 +1,44 @@
 // Figures on the three systemd test machines, each a whole operator command as a person runs it:
 // a live precheck without fio (command to report), `run -- true` (median and p99 over many runs)
 // and `create cluster --phases pre_hook` with a global hook script.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COORDINATOR_BIN } from '../test/e2e/lib/coordinator';
 import { testbedAvailable, testbedDown } from '../test/e2e/lib/testbed';
 import { joinedCluster } from '../test/e2e/lib/cluster';
-import { percentile, stats, type Figure } from './lib';
+import { percentile, stats, timedRun, type Figure } from './lib';
 
-function timed(argv: string[], cwd?: string): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(argv[0] ?? '', argv.slice(1), { cwd, maxBuffer: 64 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.toString().slice(-2000)}`);
-  return ms;
+async function timed(argv: string[], cwd?: string): Promise<number> {
+  const r = await timedRun(argv, { cwd });
+  if (r.code !== 0 && r.code !== 1) throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
+  return r.ms;
+}
+
+async function repeat(n: number, fn: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await fn());
+  return out;
 }
 
 export async function benchMachines(): Promise<Figure[]> {
   if (!testbedAvailable().ok) return [];
-  const c = await joinedCluster(3);
+  const c = await joinedCluster(3, '', { KK_LOG_LEVEL: 'info' });
   try {
     const kk = (...args: string[]) => [COORDINATOR_BIN, ...args, '--data-dir', c.coord.dataDir];
     const pre = kk('precheck', '-i', c.inventory, '-c', c.config, '--skip', 'etcd.disk_io', '-o', 'json');
-    timed(pre);
-    const precheck = Array.from({ length: 9 }, () => timed(pre));
+    await timed(pre);
+    const precheck = await repeat(9, () => timed(pre));
 
     const runArgv = [COORDINATOR_BIN, 'run', '-i', c.inventory, '--data-dir', c.coord.dataDir, '--', 'true'];
-    timed(runArgv);
-    const runs = Array.from({ length: 50 }, () => timed(runArgv));
+    await timed(runArgv);
+    const runs = await repeat(50, () => timed(runArgv));
 
     const scripts = path.join(c.dir, 'scripts');
     mkdirSync(scripts, { recursive: true });
     writeFileSync(path.join(scripts, 'pre_install.sh'), '#!/bin/bash\necho "pre_install on $KK_INVENTORY_HOSTNAME"\n');
     const hook = () => timed(kk('create', 'cluster', '-y', '-i', c.inventory, '-c', c.config, '--phases', 'pre_hook'), c.dir);
-    hook();
-    const hooks = Array.from({ length: 7 }, hook);
+    await hook();
+    const hooks = await repeat(7, hook);
 
     const p = stats(precheck);
     const r = stats(runs);

@@ -4,7 +4,6 @@
 // (exit 78, which kk-agent.service does not restart).
 import * as grpc from '@grpc/grpc-js';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
-import { loadGrpc } from '../../shared/proto/index';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import type { SessionEvent__Output } from '../../shared/proto/generated/kk/v1/SessionEvent';
 import { collectFacts } from '../facts/index';
@@ -15,9 +14,9 @@ import { AgentStateStore, type AgentState } from './state';
 import { enroll, PermanentRefusal } from './enroll';
 import { factsChangeKey } from './change-key';
 import { startCommandListener } from '../commands/listener';
+import { agentChannel } from './channel';
 import { nodeInboxPrefix } from '../../shared/subjects';
 import { UserError } from '../../shared/errors';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import { KK_VERSION } from '../../shared/version';
 
 export interface AgentOptions { server?: string; token?: string; name?: string; dataDir: string; force: boolean }
@@ -94,15 +93,7 @@ class Agent {
   private stopCommands?: () => Promise<void>;
 
   constructor(private readonly state: AgentState, private readonly store: AgentStateStore, private readonly log: Logger, private readonly signal: AbortSignal) {
-    const creds = grpc.credentials.createSsl(Buffer.from(state.caPem), Buffer.from(state.keyPem), Buffer.from(state.certPem));
-    this.client = new (loadGrpc().kk.v1.AgentService)(state.identity.grpcAddress, creds, {
-      'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
-      'grpc.keepalive_time_ms': 20_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-      'grpc.initial_reconnect_backoff_ms': 1000,
-      'grpc.max_reconnect_backoff_ms': 15_000,
-    });
+    this.client = agentChannel(state);
   }
 
   async run(): Promise<Outcome> {

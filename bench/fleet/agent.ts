@@ -3,19 +3,18 @@
 // with a Session stream and fact reports, its own NATS connection authenticated with its own
 // nkey, and agent/commands/listener.ts verifying and running the signed commands (with a journal
 // in its own data dir). Only the facts are made up (facts.ts) instead of read from this host.
-import * as grpc from '@grpc/grpc-js';
+import { agentChannel } from '../../agent/runtime/channel';
+import type * as grpc from '@grpc/grpc-js';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
 import { enroll, PermanentRefusal } from '../../agent/runtime/enroll';
 import type { AgentState } from '../../agent/runtime/state';
 import { startCommandListener } from '../../agent/commands/listener';
-import { loadGrpc } from '../../shared/proto/index';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import type { SessionEvent__Output } from '../../shared/proto/generated/kk/v1/SessionEvent';
 import { factSetToWire } from '../../shared/facts/wire';
 import type { FactSet } from '../../shared/facts/types';
 import { Backoff, sleep } from '../../shared/backoff';
 import { nodeInboxPrefix } from '../../shared/subjects';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import { KK_VERSION } from '../../shared/version';
 import type { Logger } from '../../shared/log';
 import { simulatedFacts, simulatedMachineId } from './facts';
@@ -72,14 +71,7 @@ export class SimAgent {
     if (!this.state) return;
     events.enrolled(Date.now() - startedAt, attempts);
     const s = this.state;
-    this.client = new (loadGrpc().kk.v1.AgentService)(s.identity.grpcAddress, grpc.credentials.createSsl(Buffer.from(s.caPem), Buffer.from(s.keyPem), Buffer.from(s.certPem)), {
-      'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
-      'grpc.keepalive_time_ms': 20_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-      'grpc.initial_reconnect_backoff_ms': 1000,
-      'grpc.max_reconnect_backoff_ms': 15_000,
-    });
+    this.client = agentChannel(s);
     try {
       await this.retrying(() => this.report('startup'));
       this.openSession();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { TestMirror, sha256, sha512, throwawayCa, type Throwaway } from '../../unit/init/artifact-mirror';
 import { artifactCommand, loadModel } from '../../../coordinator/cli/commands/artifact';
 import { planArtifacts } from '../../../coordinator/init/artifacts/plan';
+import { TestCoordinator } from '../lib/coordinator';
 import type { ArtifactPlan } from '../../../coordinator/init/artifacts/types';
 
 let tlsMaterial: Throwaway;
@@ -112,4 +113,37 @@ test('export builds a bundle of the whole plan for two arches; import restores i
   writeFileSync(path.join(dir, 'wrong.yaml'), config(path.join(dir, 'wrong'), `    artifact_sha256: "${'1'.repeat(64)}"\n`));
   await assert.rejects(run('import', bundle, '-c', path.join(dir, 'wrong.yaml')), /download\.artifact_sha256 says 1{64}/);
   assert.equal(existsSync(path.join(dir, 'wrong', 'kubekey')), false);
+});
+
+test('create cluster --artifact: init takes every file from the bundle, offline, and a tampered bundle stops the run naming the entry', async () => {
+  const bundle = path.join(dir, 'kk-artifact.tgz');
+  assert.ok(existsSync(bundle), 'the bundle from the export test');
+  const coord = new TestCoordinator();
+  await coord.start();
+  try {
+    const work = path.join(dir, 'from-bundle');
+    writeFileSync(path.join(dir, 'cluster.yaml'), config(work));
+    writeFileSync(path.join(dir, 'inventory.yaml'), 'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nspec:\n  hosts:\n    node1: { internal_ipv4: 10.0.0.1 }\n  groups:\n    kube_control_plane: { hosts: [node1] }\n    k8s_cluster: { groups: [kube_control_plane] }\n    etcd: { hosts: [node1] }\n');
+    // The mirror is stopped: anything not in the bundle would have to be downloaded, and fail.
+    const ok = await coord.cli(['create', 'cluster', '-y', '--phases', 'init', '-i', path.join(dir, 'inventory.yaml'), '-c', path.join(dir, 'cluster.yaml'), '--artifact', bundle]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /every entry verified/);
+    const plan = planArtifacts(loadModel(path.join(dir, 'cluster.yaml')), { cwd: dir });
+    for (const a of plan.artifacts) {
+      const file = path.join(a.base === 'work_dir' ? work : path.join(work, 'kubekey'), a.dest);
+      assert.ok(readFileSync(file).equals(bodies.get(a.id)!), `${a.id} placed from the bundle`);
+    }
+    // One flipped byte deep inside the bundle: the run fails and says which entry.
+    const tampered = path.join(dir, 'tampered.tgz');
+    const bytes = readFileSync(bundle);
+    const at = Math.floor(bytes.length * 0.6);
+    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+    writeFileSync(tampered, bytes);
+    const bad = await coord.cli(['create', 'cluster', '-y', '--phases', 'init', '-i', path.join(dir, 'inventory.yaml'), '-c', path.join(dir, 'cluster.yaml'), '--artifact', tampered]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /offline bundle .*tampered\.tgz/);
+  } finally {
+    await coord.stop();
+    coord.cleanup();
+  }
 });

@@ -34,9 +34,9 @@ ${hosts}
 `;
 }
 
-export async function joinedCluster(n: number, configExtra = ''): Promise<JoinedCluster> {
+export async function joinedCluster(n: number, configExtra = '', coordinatorEnv: NodeJS.ProcessEnv = {}): Promise<JoinedCluster> {
   const machines = await testbedUp(n);
-  const coord = new TestCoordinator({ listen: hostBridgeIp, advertise: hostBridgeIp });
+  const coord = new TestCoordinator({ listen: hostBridgeIp, advertise: hostBridgeIp, env: coordinatorEnv });
   await coord.start();
   const oneLiner = (await coord.token(['--ttl', '2h'])).oneLiner;
   await Promise.all(machines.map(async (m) => {
