@@ -48,7 +48,9 @@ install: build
 	ln -sf $(PREFIX)/lib/kk/bin/kk-coordinator $(PREFIX)/bin/kk-coordinator
 	ln -sf $(PREFIX)/lib/kk/bin/kk-agent $(PREFIX)/bin/kk-agent
 
+# Benchmarks (never part of `make test`); the Ansible comparison needs Debian's ansible-core.
 bench: build
+	@command -v ansible >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core openssh-client
 	node --import tsx bench/run.ts
 
 clean:
