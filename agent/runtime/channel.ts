@@ -1,9 +1,11 @@
-// The agent's mTLS channel to the coordinator, shared by the real agent and the fleet simulator
-// so both speak with the same keepalives and reconnect behaviour.
+// The agent's connections to the coordinator — the mTLS gRPC channel and the NATS connection —
+// shared by the real agent and the fleet simulator so both behave the same on the wire.
 import * as grpc from '@grpc/grpc-js';
 import { loadGrpc } from '../../shared/proto/index';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { nkeyAuthenticator, type ConnectionOptions } from 'nats';
+import { nodeInboxPrefix } from '../../shared/subjects';
 import type { AgentState } from './state';
 
 export function agentChannel(s: AgentState): AgentServiceClient {
@@ -16,4 +18,21 @@ export function agentChannel(s: AgentState): AgentServiceClient {
     'grpc.initial_reconnect_backoff_ms': 1000,
     'grpc.max_reconnect_backoff_ms': 15_000,
   });
+}
+
+/** NATS as this node: its own nkey, the coordinator CA, its private inbox; reconnects forever. */
+export function agentNatsOptions(s: AgentState, timeoutMs = 10_000): ConnectionOptions {
+  const id = s.identity;
+  return {
+    servers: id.natsUrls,
+    authenticator: nkeyAuthenticator(new TextEncoder().encode(s.natsSeed)),
+    tls: { ca: s.caPem },
+    name: `kk-agent ${id.nodeName}`,
+    inboxPrefix: nodeInboxPrefix(id.nodeName),
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 2000,
+    reconnectJitter: 1000,
+    timeout: timeoutMs,
+  };
 }

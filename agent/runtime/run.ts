@@ -3,7 +3,7 @@
 // retried with jittered backoff; only a refusal that retrying cannot fix ends the process
 // (exit 78, which kk-agent.service does not restart).
 import * as grpc from '@grpc/grpc-js';
-import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import type { SessionEvent__Output } from '../../shared/proto/generated/kk/v1/SessionEvent';
 import { collectFacts } from '../facts/index';
@@ -14,8 +14,7 @@ import { AgentStateStore, type AgentState } from './state';
 import { enroll, PermanentRefusal } from './enroll';
 import { factsChangeKey } from './change-key';
 import { startCommandListener } from '../commands/listener';
-import { agentChannel } from './channel';
-import { nodeInboxPrefix } from '../../shared/subjects';
+import { agentChannel, agentNatsOptions } from './channel';
 import { UserError } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -189,18 +188,7 @@ class Agent {
     const backoff = new Backoff(250, 15_000);
     while (!this.signal.aborted && !this.removed) {
       try {
-        this.nats = await connect({
-          servers: id.natsUrls,
-          authenticator: nkeyAuthenticator(new TextEncoder().encode(this.state.natsSeed)),
-          tls: { ca: this.state.caPem },
-          name: `kk-agent ${id.nodeName}`,
-          inboxPrefix: nodeInboxPrefix(id.nodeName),
-          reconnect: true,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 2000,
-          reconnectJitter: 1000,
-          timeout: 10_000,
-        });
+        this.nats = await connect(agentNatsOptions(this.state));
         this.log.info({ nats: id.natsUrls }, 'NATS connected');
         this.stopCommands = startCommandListener(this.nats, {
           nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: this.state.caPem,

@@ -3,9 +3,9 @@
 // with a Session stream and fact reports, its own NATS connection authenticated with its own
 // nkey, and agent/commands/listener.ts verifying and running the signed commands (with a journal
 // in its own data dir). Only the facts are made up (facts.ts) instead of read from this host.
-import { agentChannel } from '../../agent/runtime/channel';
+import { agentChannel, agentNatsOptions } from '../../agent/runtime/channel';
 import type * as grpc from '@grpc/grpc-js';
-import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { enroll, PermanentRefusal } from '../../agent/runtime/enroll';
 import type { AgentState } from '../../agent/runtime/state';
 import { startCommandListener } from '../../agent/commands/listener';
@@ -14,7 +14,6 @@ import type { SessionEvent__Output } from '../../shared/proto/generated/kk/v1/Se
 import { factSetToWire } from '../../shared/facts/wire';
 import type { FactSet } from '../../shared/facts/types';
 import { Backoff, sleep } from '../../shared/backoff';
-import { nodeInboxPrefix } from '../../shared/subjects';
 import { KK_VERSION } from '../../shared/version';
 import type { Logger } from '../../shared/log';
 import { simulatedFacts, simulatedMachineId } from './facts';
@@ -152,18 +151,7 @@ export class SimAgent {
     // A retry after a failed flush: drop the half-made connection and its listener first.
     await this.stopCommands?.().catch(() => {});
     await this.nats?.close().catch(() => {});
-    const nc = await connect({
-      servers: id.natsUrls,
-      authenticator: nkeyAuthenticator(new TextEncoder().encode(s.natsSeed)),
-      tls: { ca: s.caPem },
-      name: `kk-agent ${id.nodeName}`,
-      inboxPrefix: nodeInboxPrefix(id.nodeName),
-      reconnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 2000,
-      reconnectJitter: 1000,
-      timeout: 20_000,
-    });
+    const nc = await connect(agentNatsOptions(s, 20_000));
     this.nats = nc;
     this.stopCommands = startCommandListener(nc, {
       nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: s.caPem, serverUrl: id.server,
