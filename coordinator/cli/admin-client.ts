@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadGrpc } from '../../shared/proto/index';
 import type { AdminServiceClient } from '../../shared/proto/generated/kk/v1/AdminService';
 import { UserError } from '../../shared/errors';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
 import { ADMIN_CREDENTIALS_FILE, type AdminCredentials } from '../serve/identity';
 
 export interface ConnectionOptions { dataDir: string; coordinator?: string; credentials?: string }

@@ -1,6 +1,5 @@
 // kk-coordinator: the one binary an operator uses — `serve` runs the coordinator; every other
 // command talks to a running one over its admin API.
-import 'reflect-metadata';
 import { Command } from 'commander';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';

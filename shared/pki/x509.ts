@@ -9,12 +9,7 @@ export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-/**
- * Every coordinator serving certificate also names this DNS SAN, and kk's gRPC clients verify it
- * (the CA is kk's own, so the name proves "a coordinator of this CA"). It spares TLS the IP address
- * as SNI, which RFC 6066 forbids, and keeps working when the coordinator's address changes.
- */
-export const COORDINATOR_TLS_NAME = 'kk-coordinator';
+export { COORDINATOR_TLS_NAME } from './tls-name';
 
 export const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 export const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
