@@ -1,11 +1,12 @@
 // Runs the test suites with node's own test runner (its summary is what CI reads).
-// Usage: node scripts/run-tests.mjs [unit|e2e|all] [extra files…]
+// Usage: node scripts/run-tests.mjs [unit|e2e|all]   or   node scripts/run-tests.mjs FILE.test.ts…
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const which = process.argv[2] ?? 'all';
-const extra = process.argv.slice(3);
+const args = process.argv.slice(2);
+const which = args[0] ?? 'all';
+const extra = which.endsWith('.ts') ? args : args.slice(1);
 const walk = (dir) => readdirSync(dir).flatMap((n) => {
   const p = path.join(dir, n);
   return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];
@@ -16,7 +17,7 @@ if (!suites[which] && extra.length === 0) {
   process.exit(2);
 }
 // Unit tests first (fast feedback), then end to end; each folder in name order.
-const files = extra.length ? [which, ...extra].filter((f) => f.endsWith('.ts')) : suites[which].flatMap((d) => walk(d).sort());
+const files = extra.length ? extra.filter((f) => f.endsWith('.ts')) : suites[which].flatMap((d) => walk(d).sort());
 const r = spawnSync(process.execPath, [
   '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1',
   // A test that leaves a handle open must not hang CI; no single test may run for more than 10 minutes.
