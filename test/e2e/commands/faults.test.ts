@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { INTERRUPTED_REASON } from '../../../agent/commands/journal';
 import { eventually, within } from '../nats/helpers';
-import { processAlive } from '../nats/procs';
+import { processAlive } from '../../lib/procs';
 import { agentProcess, inProcessAgent, setup, type Env } from './setup';
 
 let env: Env;

@@ -11,7 +11,7 @@ import { connect, StringCodec } from 'nats';
 import { UserError } from '../../../shared/errors';
 import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { connectAsNode, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within } from './helpers';
-import { processAlive, processesWithArg } from './procs';
+import { processAlive, processesWithArg } from '../../lib/procs';
 
 const sc = StringCodec();
 

@@ -6,7 +6,7 @@ import { connect, Events, StringCodec, type NatsConnection } from 'nats';
 import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { commandSubject, resultSubject } from '../../../shared/subjects';
 import { connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
-import { processAlive } from './procs';
+import { processAlive } from '../../lib/procs';
 
 const sc = StringCodec();
 const node = makeNode('survivor');
