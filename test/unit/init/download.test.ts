@@ -17,6 +17,17 @@ const tmp = () => {
 };
 const fast = (ca: string) => ({ ca: [ca], connectTimeoutMs: 2_000, stallTimeoutMs: 400, backoffMs: 20, maxBackoffMs: 50, attempts: 3 });
 
+/** A local HTTPS mirror serving a fake upstream of the whole plan, stopped whatever the test does. */
+async function withUpstream(fn: (mirror: TestMirror, up: ReturnType<typeof fakeUpstream>) => Promise<void>): Promise<void> {
+  const mirror = new TestMirror(tlsMaterial);
+  await mirror.start();
+  try {
+    await fn(mirror, fakeUpstream(mirror, { workDir: tmp() }));
+  } finally {
+    await mirror.stop();
+  }
+}
+
 before(() => {
   tlsMaterial = throwawayCa();
 });
@@ -25,10 +36,7 @@ after(() => {
 });
 
 test('the whole plan is downloaded, verified and placed at KubeKey paths; a re-run fetches nothing', async () => {
-  const mirror = new TestMirror(tlsMaterial);
-  await mirror.start();
-  try {
-    const up = fakeUpstream(mirror, { workDir: tmp() });
+  await withUpstream(async (mirror, up) => {
     const out = await downloadPlan(up.plan, fast(tlsMaterial.caPem));
     assert.equal(out.downloaded, up.plan.artifacts.length);
     for (const a of up.plan.artifacts) {
@@ -57,16 +65,11 @@ test('the whole plan is downloaded, verified and placed at KubeKey paths; a re-r
     await downloadPlan(up.plan, fast(tlsMaterial.caPem));
     assert.deepEqual(mirror.requests, []);
     assert.ok(existsSync(path.join(up.plan.binaryDir, up.plan.artifacts[0]!.dest)));
-  } finally {
-    await mirror.stop();
-  }
+  });
 });
 
 test('a file whose bytes differ from the published checksum is rejected, naming the file, URL and both sums', async () => {
-  const mirror = new TestMirror(tlsMaterial);
-  await mirror.start();
-  try {
-    const up = fakeUpstream(mirror, { workDir: tmp() });
+  await withUpstream(async (mirror, up) => {
     const kubelet = up.plan.artifacts.find((a) => a.name === 'kubelet')!;
     const good = up.bodies.get(kubelet.id)!;
     const bad = Buffer.from(good);
@@ -82,16 +85,11 @@ test('a file whose bytes differ from the published checksum is rejected, naming 
     });
     assert.equal(existsSync(path.join(up.plan.binaryDir, kubelet.dest)), false, 'nothing is placed');
     assert.equal(existsSync(path.join(up.plan.artifactDir, 'cache', 'sha256', sha256(bad))), false, 'nothing is cached');
-  } finally {
-    await mirror.stop();
-  }
+  });
 });
 
 test('a transfer that stalls mid-body times out and the retry resumes with a Range request', async () => {
-  const mirror = new TestMirror(tlsMaterial);
-  await mirror.start();
-  try {
-    const up = fakeUpstream(mirror, { workDir: tmp() });
+  await withUpstream(async (mirror, up) => {
     const etcd = up.plan.artifacts.find((a) => a.name === 'etcd')!;
     const p = up.paths.get(etcd.id)!;
     mirror.stallAfter.set(p, 20_000);
@@ -103,9 +101,7 @@ test('a transfer that stalls mid-body times out and the retry resumes with a Ran
     assert.equal(hits[1]!.range, 'bytes=20000-', 'the retry asks only for the missing bytes');
     assert.ok(readFileSync(path.join(up.plan.binaryDir, etcd.dest)).equals(up.bodies.get(etcd.id)!));
     assert.equal(out.bytes, up.bodies.get(etcd.id)!.length, 'no byte was fetched twice');
-  } finally {
-    await mirror.stop();
-  }
+  });
 });
 
 test('a 404 on the primary falls back to the mirror', async () => {
@@ -151,15 +147,10 @@ test('a primary that is down (connection refused) falls back to the mirror after
 });
 
 test('an untrusted server certificate is refused (no silent TLS downgrade)', async () => {
-  const mirror = new TestMirror(tlsMaterial);
-  await mirror.start();
-  try {
-    const up = fakeUpstream(mirror, { workDir: tmp() });
+  await withUpstream(async (mirror, up) => {
     up.plan.artifacts = up.plan.artifacts.slice(0, 1);
     await assert.rejects(downloadPlan(up.plan, { ...fast(tlsMaterial.caPem), ca: undefined, attempts: 1 }), /certificate/i);
-  } finally {
-    await mirror.stop();
-  }
+  });
 });
 
 test('checksum files in each upstream format are read', () => {
