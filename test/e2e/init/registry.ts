@@ -6,24 +6,16 @@ import { createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Throwaway } from '../../unit/init/artifact-mirror';
+import { freePort } from '../../lib/ports';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
 export function registryInstalled(): boolean {
   return existsSync(REGISTRY_BIN);
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export interface TokenService { realm: string; service: string; issuer: string; bundle: string; requests: string[]; stop(): Promise<void> }
