@@ -4,6 +4,9 @@
 // (temporary file, fsync, rename, fsync of the directory), in two steps:
 //   1. "started" (with the payload hash) before the command runs, then the process group once known;
 //   2. "finished" with the full result.
+// The process group is written without the fsyncs: it only serves to stop leftovers after the
+// agent process died, and then the kernel still has the write; after a machine crash there are
+// no leftovers (and an entry torn by one reads as started, the safe reading).
 // A delivery is then answered by what the journal says about its id:
 //   - unknown id                          → run it;
 //   - finished, same payload hash         → the journaled result (fromJournal), never run again;
@@ -98,7 +101,7 @@ export class CommandJournal {
     if (!e || e.state !== 'started') return;
     const startTime = processStartTime(pid);
     if (startTime === undefined) return;
-    this.write({ ...e, processGroup: { pid, startTime }, updatedAtMs: this.now() });
+    this.write({ ...e, processGroup: { pid, startTime }, updatedAtMs: this.now() }, false);
   }
 
   finished(id: string, hash: string, result: FinalResult): void {
@@ -163,17 +166,18 @@ export class CommandJournal {
     return path.join(this.dir, `${id}.json`);
   }
 
-  private write(e: JournalEntry): void {
+  private write(e: JournalEntry, durable = true): void {
     const file = this.file(e.id);
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, JSON.stringify(e));
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, file);
+    if (!durable) return;
     const dfd = openSync(this.dir, 'r');
     try {
       fsyncSync(dfd);

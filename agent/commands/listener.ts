@@ -50,7 +50,14 @@ const STOP_WAIT_MS = 5000;
 /** Refusals of commands whose id cannot be trusted go here (one fixed, valid subject token). */
 export const UNKNOWN_ID = 'unknown-command';
 
-interface Running { hash: string; abort: AbortController; startedAtMs: number; done: Promise<void> }
+interface Running {
+  hash: string;
+  abort: AbortController;
+  startedAtMs: number;
+  done: Promise<void>;
+  /** Set once the result is published, until it is in the journal: redeliveries get it from here. */
+  result?: FinalResult;
+}
 
 export function startCommandListener(nc: NatsConnection, opts: CommandListenerOptions): () => Promise<void> {
   const log = opts.log;
@@ -115,6 +122,7 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     const r = running.get(id);
     if (r) {
       if (r.hash !== hash) return refuse(id, 'replay: this id is running with a different payload');
+      if (r.result) return publishResult(id, r.result, true);
       publish(resultSubject(node, id, 'accepted'), encodeAccepted({ id, startedAtMs: r.startedAtMs, alreadyRunning: true }));
       return;
     }
@@ -138,9 +146,11 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     if (!isValidCommandId(target)) return refuse(id, `cancel: invalid command id ${JSON.stringify(target.slice(0, 80))}`);
     const r = running.get(target);
     let state: string;
-    if (r) {
+    if (r && !r.result) {
       r.abort.abort();
       state = 'running';
+    } else if (r) {
+      state = 'finished';
     } else if (journal.get(target)) {
       state = 'finished';
     } else {
@@ -181,12 +191,18 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
         }
       },
     };
-    entry.done = execute(cmd, ctx).then((outcome) => {
+    entry.done = execute(cmd, ctx).then(async (outcome) => {
       const tails = streamer.close();
       const result: FinalResult = {
         status: outcome.status, exitCode: outcome.exitCode, durationMs: Math.max(0, now() - startedAtMs), changed: outcome.changed,
         error: outcome.error ?? '', ...tails, data: boundData(outcome.data ?? {}),
       };
+      // The coordinator is waiting for the result: it leaves first (NATS sends it from a microtask)
+      // and the journal's fsyncs follow. Were the agent to die in between, the entry still reads
+      // "started" — the command is reported interrupted, never run again.
+      entry.result = result;
+      publishResult(id, result, false);
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         journal.finished(id, hash, result);
       } catch (err) {
@@ -194,7 +210,6 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
       }
       running.delete(id);
       log.info({ id, status: result.status, exitCode: result.exitCode, durationMs: result.durationMs }, 'command finished');
-      publishResult(id, result, false);
     });
   };
 

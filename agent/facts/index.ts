@@ -1,7 +1,7 @@
 // collectFacts: this node's fact set (shared/spec/facts.md). Every collector runs concurrently and
 // independently; one that fails leaves its fact null with the reason in probeErrors and never
 // takes the others down. fio, when asked for, runs after the rest so its scratch directory cannot
-// show up in the `paths` facts, and the clock is read last.
+// show up in the `paths` facts, and the clock is read last (its NTP flag is asked for up front).
 import { FACTS_SCHEMA_VERSION, type FactSet } from '../../shared/facts/types';
 import { readBinaries } from './binaries';
 import { readBlockDevices } from './block-devices';
@@ -22,7 +22,7 @@ import { guard, hostContext, type ProbeContext, type ProbeErrors } from './probe
 import { readProductUuid } from './product-uuid';
 import { readServices } from './services';
 import { readSysctl } from './sysctl';
-import { readTime } from './time';
+import { readNtpSynchronized, readTime } from './time';
 
 export interface CollectOptions {
   /** Also run the fio disk probe in this directory (created if missing, scratch files removed). */
@@ -32,6 +32,7 @@ export interface CollectOptions {
 export async function collectFacts(opts: CollectOptions = {}, ctx: ProbeContext = hostContext): Promise<FactSet> {
   const errors: ProbeErrors = {};
   const collectedAtMs = Date.now();
+  const ntp = readNtpSynchronized(ctx, errors);
   const [
     hostname, machineId, productUuid, os, cpu, memory, interfaces, defaultRoute, listeningPorts,
     sysctl, kernelModules, cgroup, binaries, services, paths, disks, blockDevices,
@@ -56,7 +57,7 @@ export async function collectFacts(opts: CollectOptions = {}, ctx: ProbeContext 
   ]);
   const fio = opts.fioDirectory === undefined ? null
     : await guard('fio', errors, () => runFio(ctx, opts.fioDirectory!, os?.id ?? null));
-  const time = await guard('time', errors, () => readTime(ctx, errors));
+  const time = await guard('time', errors, () => readTime(ctx, errors, Date.now, ntp));
   return {
     schemaVersion: FACTS_SCHEMA_VERSION,
     collectedAtMs,

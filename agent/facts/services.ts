@@ -1,11 +1,12 @@
 // services: the systemd view of the Kubernetes components — one `systemctl show` for every unit —
 // and each component's own version (`kubelet --version` …) when its unit or binary exists.
 // null, with no probe error, when systemd is not running: there is no unit state to report then.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceFacts } from '../../shared/facts/types';
 import { SERVICES } from '../../shared/facts/types';
 import { findBinary } from './binaries';
-import { hostPathExists, ProbeFailure, reasonOf, type ProbeContext, type ProbeErrors } from './probe';
+import { hostPath, hostPathExists, ProbeFailure, reasonOf, type ProbeContext, type ProbeErrors } from './probe';
 
 /** `systemctl show -p …` output: one KEY=VALUE block per unit, blocks separated by a blank line. */
 export function parseSystemctlShow(text: string): Array<Record<string, string>> {
@@ -68,11 +69,34 @@ export async function readServices(ctx: ProbeContext, errors: ProbeErrors, names
   return Object.fromEntries(entries);
 }
 
+// A component's `--version` starts a large Go binary (kubelet, containerd, etcd): tens of ms of CPU
+// on every refresh for an answer that only changes with the file. Remembered per probe context
+// (the live host's is the module's hostContext) and per file identity, so a replaced binary is
+// asked again.
+const versionCache = new WeakMap<ProbeContext, Map<string, string>>();
+
+async function fileIdentity(ctx: ProbeContext, binary: string): Promise<string | null> {
+  try {
+    const s = await stat(hostPath(ctx, binary));
+    return `${binary}\0${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
 /** `<binary> --version` for the unit's own binary, else the one on the clean PATH; null if neither. */
 async function componentVersion(ctx: ProbeContext, name: string, unitBinary: string | null): Promise<string | null> {
-  // A unit may start a wrapper (sh -c …); its --version says nothing about the component.
   const fromUnit = unitBinary && path.basename(unitBinary).startsWith(name) && (await hostPathExists(ctx, unitBinary)) ? unitBinary : null;
   const binary = fromUnit ?? (await findBinary(ctx, name));
   if (!binary) return null;
-  return parseComponentVersion(await ctx.run(binary, ['--version'], { timeoutMs: 10_000 }));
+  const key = await fileIdentity(ctx, binary);
+  let cache = versionCache.get(ctx);
+  const known = key ? cache?.get(key) : undefined;
+  if (known) return known;
+  const version = parseComponentVersion(await ctx.run(binary, ['--version'], { timeoutMs: 10_000 }));
+  if (key) {
+    if (!cache) versionCache.set(ctx, (cache = new Map()));
+    cache.set(key, version);
+  }
+  return version;
 }

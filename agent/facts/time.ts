@@ -12,16 +12,26 @@ export function parseNtpSynchronized(text: string): boolean {
   return m[1] === 'yes';
 }
 
-export async function readTime(ctx: ProbeContext, errors: ProbeErrors, now: () => number = Date.now): Promise<TimeFacts> {
-  let ntpSynchronized: boolean | null = null;
+/** NTPSynchronized, or null with the reason under probeErrors["time.ntpSynchronized"]; never rejects. */
+export async function readNtpSynchronized(ctx: ProbeContext, errors: ProbeErrors): Promise<boolean | null> {
   try {
     if (!(await hostPathExists(ctx, '/run/systemd/system'))) {
       throw new ProbeFailure('unknown: systemd is not running, so timedatectl cannot say whether NTP is synchronised');
     }
-    ntpSynchronized = parseNtpSynchronized(await ctx.run('timedatectl', ['show', '-p', 'NTPSynchronized']));
+    return parseNtpSynchronized(await ctx.run('timedatectl', ['show', '-p', 'NTPSynchronized']));
   } catch (err) {
     errors['time.ntpSynchronized'] = reasonOf(err);
+    return null;
   }
+}
+
+/**
+ * The clock and the NTP flag. collectFacts starts the NTP query (`ntp`) with the other probes —
+ * timedatectl may first have to start systemd-timedated over D-Bus, the slowest probe of a
+ * refresh — and only the clock itself is read here, last.
+ */
+export async function readTime(ctx: ProbeContext, errors: ProbeErrors, now: () => number = Date.now, ntp?: Promise<boolean | null>): Promise<TimeFacts> {
+  const ntpSynchronized = await (ntp ?? readNtpSynchronized(ctx, errors));
   // Read last, so the figure is as close as possible to the moment the report leaves the node.
   return { epochMs: now(), ntpSynchronized };
 }

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadGrpc } from '../../shared/proto/index';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
-import { nkeyAuthenticator, type ConnectionOptions } from 'nats';
+import { jwtAuthenticator, nkeyAuthenticator, type Authenticator, type ConnectionOptions } from 'nats';
 import { nodeInboxPrefix } from '../../shared/subjects';
 import type { AgentState } from './state';
 
@@ -20,12 +20,22 @@ export function agentChannel(s: AgentState): AgentServiceClient {
   });
 }
 
-/** NATS as this node: its own nkey, the coordinator CA, its private inbox; reconnects forever. */
+/**
+ * Proves the node's identity to nats-server: its user JWT signed over the server's nonce with its
+ * own seed. The JWT is read at every (re)connect, so one fetched later applies to the next attempt.
+ * Without a JWT (a coordinator older than JWT auth) it falls back to the bare nkey.
+ */
+export function agentNatsAuthenticator(s: AgentState): Authenticator {
+  const seed = new TextEncoder().encode(s.natsSeed);
+  return (nonce?: string) => (s.natsJwt ? jwtAuthenticator(s.natsJwt, seed)(nonce) : nkeyAuthenticator(seed)(nonce));
+}
+
+/** NATS as this node: its JWT and nkey, the coordinator CA, its private inbox; reconnects forever. */
 export function agentNatsOptions(s: AgentState, timeoutMs = 10_000): ConnectionOptions {
   const id = s.identity;
   return {
     servers: id.natsUrls,
-    authenticator: nkeyAuthenticator(new TextEncoder().encode(s.natsSeed)),
+    authenticator: agentNatsAuthenticator(s),
     tls: { ca: s.caPem },
     name: `kk-agent ${id.nodeName}`,
     inboxPrefix: nodeInboxPrefix(id.nodeName),

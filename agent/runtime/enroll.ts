@@ -1,6 +1,7 @@
 // First contact with the coordinator: fetch its CA and refuse to go on unless it matches the
 // hash in the join token; then send our own CSR and NATS public key with the token, and keep
-// what comes back. The private key and the NATS seed are made here and never leave the node.
+// what comes back (certificate, NATS user JWT, …). The private key and the NATS seed are made
+// here and never leave the node.
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -109,5 +110,7 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
     certPem: res.certificatePem,
     caPem: res.caPem,
     natsSeed: new TextDecoder().decode(nkey.getSeed()),
+    // Empty from a coordinator older than JWT auth; the agent then fetches one (or uses its nkey).
+    ...(res.natsUserJwt ? { natsJwt: res.natsUserJwt } : {}),
   };
 }

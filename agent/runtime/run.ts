@@ -15,6 +15,7 @@ import { enroll, PermanentRefusal } from './enroll';
 import { factsChangeKey } from './change-key';
 import { startCommandListener } from '../commands/listener';
 import { agentChannel, agentNatsOptions } from './channel';
+import { fetchNatsJwt, isNatsAuthError, NatsCredentialsError } from './nats-credentials';
 import { UserError } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
@@ -180,14 +181,33 @@ class Agent {
     this.log.debug({ reason, rttMs: this.lastRttMs }, 'facts reported');
   }
 
+  /**
+   * A NATS user JWT from the coordinator when we hold none (a data dir from before JWT auth) or the
+   * server refused ours. A refusal of the call itself because our certificate is unknown means
+   * this node was removed.
+   */
+  private async refreshNatsJwt(why: string): Promise<void> {
+    try {
+      const jwt = await fetchNatsJwt(this.client);
+      this.state.natsJwt = jwt;
+      this.store.saveNatsJwt(jwt);
+      this.log.info({ why }, 'got NATS credentials from the coordinator');
+    } catch (err) {
+      if (err instanceof NatsCredentialsError && err.grpcError) this.checkRemoved(err.grpcError);
+      throw err;
+    }
+  }
+
   /** The node's NATS identity: only its own subjects (commands arrive here; their executors are separate). */
-  private async connectNats(): Promise<void> {
+  private async connectNats(refusedBefore = false): Promise<void> {
     const id = this.state.identity;
-    // Short at first: right after enrolment the server may still be applying this node's user
-    // (a reload for a burst of enrolments), and the refusal clears within a moment.
-    const backoff = new Backoff(250, 15_000);
+    const backoff = new Backoff(1000, 15_000);
+    let refused = refusedBefore;
     while (!this.signal.aborted && !this.removed) {
       try {
+        if (!this.state.natsJwt) await this.refreshNatsJwt('this node holds no NATS JWT (enrolled before NATS used JWTs)');
+        else if (refused) await this.refreshNatsJwt('nats-server refused the JWT this node holds');
+        refused = false;
         this.nats = await connect(agentNatsOptions(this.state));
         this.log.info({ nats: id.natsUrls }, 'NATS connected');
         this.stopCommands = startCommandListener(this.nats, {
@@ -203,8 +223,19 @@ class Agent {
             else this.log.debug({ nats: s.type }, 'NATS status');
           }
         })();
+        // nats.js gives up on a server that keeps refusing our credentials; start over (with a
+        // fresh JWT) unless we are stopping or were removed.
+        void nc.closed().then(async (closedBy) => {
+          if (!closedBy || this.signal.aborted || this.removed || this.nats !== nc) return;
+          this.log.warn({ err: closedBy.message }, 'NATS connection closed by the server');
+          await this.stopCommands?.().catch(() => {});
+          this.stopCommands = undefined;
+          await sleep(backoff.next(), this.signal);
+          void this.connectNats(isNatsAuthError(closedBy));
+        });
         return;
       } catch (err) {
+        refused = isNatsAuthError(err);
         const wait = backoff.next();
         this.log.warn({ err: (err as Error).message, retryInMs: wait }, 'cannot connect to NATS yet');
         await sleep(wait, this.signal);

@@ -1,5 +1,5 @@
 // What the agent keeps in its data dir (/var/lib/kk-agent, 0700): its private key and
-// certificate, its NATS seed, and what enrolment told it. Identity survives restarts and
+// certificate, its NATS seed and user JWT, and what enrolment told it. Identity survives restarts and
 // re-runs of the one-liner because this directory does.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -22,10 +22,15 @@ export interface AgentState {
   certPem: string;
   caPem: string;
   natsSeed: string;
+  /**
+   * The NATS user JWT the coordinator signed for natsSeed's public key. Absent in data dirs from
+   * before NATS used JWTs: the agent then fetches one (NatsCredentials) before connecting.
+   */
+  natsJwt?: string;
 }
 
 const REJOIN = 'rejoin';
-const FILES = { identity: 'identity.json', key: 'agent.key', cert: 'agent.crt', ca: 'ca.crt', nats: 'nats.nk', ready: 'ready' } as const;
+const FILES = { identity: 'identity.json', key: 'agent.key', cert: 'agent.crt', ca: 'ca.crt', nats: 'nats.nk', natsJwt: 'nats.jwt', ready: 'ready' } as const;
 
 function writePrivate(file: string, data: string): void {
   const tmp = `${file}.tmp`;
@@ -42,12 +47,14 @@ export class AgentStateStore {
     const p = (f: string) => path.join(this.dir, f);
     if (![FILES.identity, FILES.key, FILES.cert, FILES.ca, FILES.nats].every((f) => existsSync(p(f)))) return null;
     try {
+      const natsJwt = existsSync(p(FILES.natsJwt)) ? readFileSync(p(FILES.natsJwt), 'utf8').trim() : '';
       return {
         identity: JSON.parse(readFileSync(p(FILES.identity), 'utf8')) as AgentIdentity,
         keyPem: readFileSync(p(FILES.key), 'utf8'),
         certPem: readFileSync(p(FILES.cert), 'utf8'),
         caPem: readFileSync(p(FILES.ca), 'utf8'),
         natsSeed: readFileSync(p(FILES.nats), 'utf8').trim(),
+        ...(natsJwt ? { natsJwt } : {}),
       };
     } catch {
       return null;
@@ -60,8 +67,15 @@ export class AgentStateStore {
     writePrivate(p(FILES.cert), s.certPem);
     writePrivate(p(FILES.ca), s.caPem);
     writePrivate(p(FILES.nats), s.natsSeed + '\n');
+    if (s.natsJwt) writePrivate(p(FILES.natsJwt), s.natsJwt + '\n');
+    else rmSync(p(FILES.natsJwt), { force: true });
     // identity.json last: its presence means the rest is complete.
     writePrivate(p(FILES.identity), JSON.stringify(s.identity, null, 1) + '\n');
+  }
+
+  /** Keeps a NATS user JWT fetched after enrolment (see AgentState.natsJwt). */
+  saveNatsJwt(jwt: string): void {
+    writePrivate(path.join(this.dir, FILES.natsJwt), jwt + '\n');
   }
 
   /** Forget the enrolment (the coordinator removed this node); the next start enrols afresh. */

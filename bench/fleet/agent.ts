@@ -1,12 +1,14 @@
 // One simulated node. Everything on the wire is what the real agent does: enrolment through
 // agent/runtime/enroll.ts (own key, CSR and nkey, a real join token), its own mTLS gRPC channel
-// with a Session stream and fact reports, its own NATS connection authenticated with its own
-// nkey, and agent/commands/listener.ts verifying and running the signed commands (with a journal
+// with a Session stream and fact reports, its own NATS connection authenticated with the user JWT
+// enrolment returned and its own nkey (fetching a fresh JWT over gRPC when the server refuses it,
+// as the agent does), and agent/commands/listener.ts verifying and running the signed commands (with a journal
 // in its own data dir). Only the facts are made up (facts.ts) instead of read from this host.
 import { agentChannel, agentNatsOptions } from '../../agent/runtime/channel';
 import type * as grpc from '@grpc/grpc-js';
 import { connect, type NatsConnection } from 'nats';
 import { enroll, PermanentRefusal } from '../../agent/runtime/enroll';
+import { fetchNatsJwt, isNatsAuthError } from '../../agent/runtime/nats-credentials';
 import type { AgentState } from '../../agent/runtime/state';
 import { startCommandListener } from '../../agent/commands/listener';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
@@ -29,7 +31,7 @@ export interface SimAgentSpec {
 
 export interface SimAgentEvents {
   enrolled(ms: number, attempts: number): void;
-  ready(ms: number): void;
+  ready(ms: number, natsAttempts: number): void;
   failed(error: string): void;
 }
 
@@ -43,6 +45,8 @@ export class SimAgent {
   private readonly abort = new AbortController();
   private facts: FactSet;
   reports = 0;
+  natsAttempts = 0;
+  private natsRefused = false;
 
   constructor(private readonly spec: SimAgentSpec, private readonly log: Logger) {
     this.facts = simulatedFacts(spec.index, spec.name);
@@ -74,12 +78,15 @@ export class SimAgent {
     try {
       await this.retrying(() => this.report('startup'));
       this.openSession();
-      await this.retrying(() => this.connectNats());
+      await this.retrying(() => {
+        this.natsAttempts++;
+        return this.connectNats();
+      });
     } catch (err) {
       if (!this.abort.signal.aborted) events.failed((err as Error).message);
       return;
     }
-    if (!this.abort.signal.aborted) events.ready(Date.now() - startedAt);
+    if (!this.abort.signal.aborted) events.ready(Date.now() - startedAt, this.natsAttempts);
   }
 
   async stop(): Promise<void> {
@@ -151,7 +158,18 @@ export class SimAgent {
     // A retry after a failed flush: drop the half-made connection and its listener first.
     await this.stopCommands?.().catch(() => {});
     await this.nats?.close().catch(() => {});
-    const nc = await connect(agentNatsOptions(s, 20_000));
+    if (!s.natsJwt || this.natsRefused) {
+      if (!this.client) throw new Error('not enrolled');
+      s.natsJwt = await fetchNatsJwt(this.client);
+      this.natsRefused = false;
+    }
+    let nc: NatsConnection;
+    try {
+      nc = await connect(agentNatsOptions(s, 20_000));
+    } catch (err) {
+      this.natsRefused = isNatsAuthError(err);
+      throw err;
+    }
     this.nats = nc;
     this.stopCommands = startCommandListener(nc, {
       nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: s.caPem, serverUrl: id.server,

@@ -44,6 +44,8 @@ export class Fleet {
   readonly enrolledMs = new Map<string, number>();
   readonly readyMs = new Map<string, number>();
   readonly attempts = new Map<string, number>();
+  /** NATS connection attempts per node until its connection stood (1 = first try). */
+  readonly natsAttempts = new Map<string, number>();
   readonly failed = new Map<string, string>();
   private readonly workers: ChildProcess[] = [];
   private readonly dataRoot: string;
@@ -139,7 +141,10 @@ export class Fleet {
     if (m.type === 'enrolled') {
       this.enrolledMs.set(m.name, m.ms);
       this.attempts.set(m.name, m.attempts);
-    } else if (m.type === 'ready') this.readyMs.set(m.name, m.ms);
+    } else if (m.type === 'ready') {
+      this.readyMs.set(m.name, m.ms);
+      this.natsAttempts.set(m.name, m.natsAttempts);
+    }
     else if (m.type === 'failed') this.failed.set(m.name, m.error);
     else if (m.type === 'stats') this.statsWaiters.shift()?.(m);
     this.wake();

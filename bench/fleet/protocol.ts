@@ -17,7 +17,7 @@ export type ToWorker = StartMessage | { type: 'stop' } | { type: 'stats' };
 export type FromWorker =
   | { type: 'loaded' }
   | { type: 'enrolled'; name: string; ms: number; attempts: number }
-  | { type: 'ready'; name: string; ms: number }
+  | { type: 'ready'; name: string; ms: number; natsAttempts: number }
   | { type: 'failed'; name: string; error: string }
   | { type: 'stats'; rssBytes: number; heapUsedBytes: number; reports: number; agents: number }
   | { type: 'stopped' };

@@ -23,7 +23,7 @@ async function start(m: StartMessage): Promise<void> {
       const agent = agents[next++]!;
       await agent.start({
         enrolled: (ms, attempts) => send({ type: 'enrolled', name: agent.name, ms, attempts }),
-        ready: (ms) => send({ type: 'ready', name: agent.name, ms }),
+        ready: (ms, natsAttempts) => send({ type: 'ready', name: agent.name, ms, natsAttempts }),
         failed: (error) => send({ type: 'failed', name: agent.name, error }),
       }, startedAt);
     }

@@ -4,11 +4,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadGrpc } from '../../shared/proto/index';
 import type { AdminServiceClient } from '../../shared/proto/generated/kk/v1/AdminService';
 import { UserError } from '../../shared/errors';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
-import { ADMIN_CREDENTIALS_FILE, type AdminCredentials } from '../serve/identity';
+import type { AdminCredentials } from '../serve/identity';
+import { adminClientClass } from './admin-stub';
+
+/**
+ * The file `serve` writes the admin credential to (serve/identity.ts), named here again because
+ * importing identity.ts would load the X.509 toolkit into every operator command
+ * (test/unit/cli/admin-client.test.ts keeps the two equal).
+ */
+export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
 
 export interface ConnectionOptions { dataDir: string; coordinator?: string; credentials?: string }
 
@@ -37,7 +44,8 @@ export type Admin = AdminServiceClient & { address: string };
 export function adminClient(o: ConnectionOptions): Admin {
   const creds = loadAdminCredentials(o);
   const ssl = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem));
-  const client = new (loadGrpc().kk.v1.AdminService)(creds.coordinator, ssl, {
+  const Client = adminClientClass();
+  const client = new Client(creds.coordinator, ssl, {
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
   }) as Admin;

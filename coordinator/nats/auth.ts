@@ -1,78 +1,36 @@
-// The nats-server authorization config: one account "KK" with JetStream enabled, the coordinator
-// as an nkey user with full rights (it owns the JetStream KV buckets), and one nkey user per node
-// restricted to nodePermissions(node). A node is identified by the public half of an nkey pair it
-// generated itself; the seed never leaves the node.
+// auth.conf, the part of the nats-server config that says whom to trust: decentralized JWT auth
+// with the coordinator's operator (authority.ts). It names the operator JWT, the system account,
+// and a MEMORY resolver preloaded with the two account JWTs (SYS, and KK with JetStream enabled
+// and the revocation list). No users appear here: each client presents a user JWT signed by the
+// KK account key, so the file changes only when a node is removed or replaced (a revocation).
 //
-// No system_account is configured and no_auth_user is not set: a connection without a known
-// nkey is refused. Nodes live in the same account as the coordinator (they must exchange
-// messages with it) and reach neither JetStream ($JS.API.>, $KV.>, …) nor each other's subjects
-// because their permissions allow only their own subjects and deny the reserved ones.
-import { fromPublic } from 'nkeys.js';
-import { UserError } from '../../shared/errors';
-import { assertNodeName, nodePermissions, type NodePermissions } from '../../shared/subjects';
+// A connection without a valid user JWT is refused; nodes live in the KK account with the
+// coordinator (they must exchange messages with it) and reach neither JetStream ($JS.API.>,
+// $KV.>, …) nor each other's subjects, because their JWTs allow only their own subjects and deny
+// the reserved ones.
 import { renderConf, type ConfBlock } from './conf-syntax';
+import type { TrustConfig } from './authority';
 
-export const KK_ACCOUNT = 'KK';
+export { isUserNkeyPublic, assertUserNkeyPublic } from './nkey-format';
+export { KK_ACCOUNT, type NatsNodeIdentity } from './authority';
 
-export interface NatsNodeIdentity {
-  /** The node name (validated as in shared/subjects). */
-  name: string;
-  /** The node's nkey public key (user key, 'U…', 56 characters). */
-  nkeyPublic: string;
-}
-
-const USER_NKEY_RE = /^U[A-Z2-7]{55}$/;
-
-/** True for a well-formed nkey *user* public key with a valid checksum. */
-export function isUserNkeyPublic(key: string): boolean {
-  if (typeof key !== 'string' || !USER_NKEY_RE.test(key)) return false;
-  try {
-    fromPublic(key);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function assertUserNkeyPublic(key: string, owner: string): void {
-  if (!isUserNkeyPublic(key)) {
-    throw new UserError(
-      `${owner}: ${JSON.stringify(String(key).slice(0, 80))} is not an nkey user public key (56 characters starting with 'U')`,
-    );
-  }
-}
-
-function permissionsBlock(p: NodePermissions): ConfBlock {
+/** The trust part of the config as data (exported for tests). */
+export function buildAuthConfig(t: TrustConfig): ConfBlock {
   return {
-    publish: { allow: p.publish.allow, deny: p.publish.deny },
-    subscribe: { allow: p.subscribe.allow, deny: p.subscribe.deny },
-    allow_responses: { max: p.allowResponses.max, expires: `${p.allowResponses.expiresMs}ms` },
+    operator: t.operatorJwt,
+    system_account: t.systemAccount.publicKey,
+    resolver: 'MEMORY',
+    resolver_preload: {
+      [t.systemAccount.publicKey]: t.systemAccount.jwt,
+      [t.kkAccount.publicKey]: t.kkAccount.jwt,
+    },
   };
 }
 
-/** The authorization part of the config as data (exported for tests and the external-server mode). */
-export function buildAuthConfig(coordinatorNkeyPublic: string, nodes: readonly NatsNodeIdentity[]): ConfBlock {
-  assertUserNkeyPublic(coordinatorNkeyPublic, 'coordinator nkey');
-  const names = new Set<string>();
-  const keys = new Map<string, string>([[coordinatorNkeyPublic, 'the coordinator']]);
-  const users: ConfBlock[] = [{ nkey: coordinatorNkeyPublic }];
-  for (const node of nodes) {
-    assertNodeName(node.name);
-    assertUserNkeyPublic(node.nkeyPublic, `node ${node.name}`);
-    if (names.has(node.name)) throw new UserError(`node ${node.name} is listed twice for NATS`);
-    const holder = keys.get(node.nkeyPublic);
-    if (holder) throw new UserError(`node ${node.name} has the same NATS nkey as ${holder}; every node needs its own key`);
-    names.add(node.name);
-    keys.set(node.nkeyPublic, `node ${node.name}`);
-    users.push({ nkey: node.nkeyPublic, permissions: permissionsBlock(nodePermissions(node.name)) });
-  }
-  return { accounts: { [KK_ACCOUNT]: { jetstream: 'enabled', users } } };
-}
-
 /** auth.conf text, to be included from nats.conf (ours, or an operator's external server). */
-export function renderAuthConfig(coordinatorNkeyPublic: string, nodes: readonly NatsNodeIdentity[]): string {
+export function renderAuthConfig(t: TrustConfig): string {
   return renderConf(
-    buildAuthConfig(coordinatorNkeyPublic, nodes),
-    'Generated by kk-coordinator: rewritten whenever nodes enroll or are removed. Do not edit.',
+    buildAuthConfig(t),
+    'Generated by kk-coordinator: rewritten when a node is removed or replaced (its key revoked). Do not edit.',
   );
 }

@@ -1,13 +1,17 @@
 // Runs nats-server as a supervised child of the coordinator: writes its config, starts it, waits
-// until it accepts our authenticated TLS connection, restarts it with backoff when it dies, and
-// reloads it when the set of enrolled nodes changes.
+// until it accepts our authenticated TLS connection, and restarts it with backoff when it dies.
+// Enrolling a node touches nothing here: the node gets a user JWT (userJwt) that the server
+// verifies on its own. Removing one (revoke) re-signs the account JWT, rewrites auth.conf and
+// pushes the JWT to the running server — never a config reload (see account-update.ts for why).
 //
 // Files under <dataDir>/nats/ (directory mode 0700):
-//   nats.conf       listeners, TLS, JetStream store; includes auth.conf
-//   auth.conf       accounts and users (coordinator + one user per node), see auth.ts
-//   coordinator.nk  the coordinator's nkey seed, mode 0600
-//   nats.pid        the child's pid (nats-server `pid_file`), used to clean up after a crash
-//   jetstream/      the JetStream store (KV buckets for the registry and facts)
+//   nats.conf          listeners, TLS, JetStream store; includes auth.conf
+//   auth.conf          operator, system account, resolver with the account JWTs (auth.ts)
+//   *.nk               operator, account and coordinator seeds, mode 0600 (authority.ts)
+//   coordinator.creds  the coordinator's JWT + seed in the .creds format, mode 0600
+//   revocations.json   nkeys of removed/replaced nodes
+//   nats.pid           the child's pid (nats-server `pid_file`), used to clean up after a crash
+//   jetstream/         the JetStream store (one directory per account public key)
 //
 // External server (`--nats URL`): this class is not used; see external.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,12 +19,13 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { connect, nkeyAuthenticator, type ConnectionOptions } from 'nats';
+import { connect, jwtAuthenticator, type ConnectionOptions } from 'nats';
 import { UserError, errorMessage } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
 import { COORDINATOR_INBOX_PREFIX } from '../../shared/subjects';
-import { renderAuthConfig, type NatsNodeIdentity } from './auth';
-import { loadOrCreateCoordinatorNkey, type CoordinatorNkey } from './coordinator-key';
+import { renderAuthConfig } from './auth';
+import { pushAccountJwt } from './account-update';
+import { NatsAuthority, type NatsNodeIdentity } from './authority';
 import { renderServerConfig } from './server-config';
 import { writeFileAtomic } from './write-atomic';
 
@@ -35,8 +40,6 @@ export interface NatsSupervisorOptions {
   log: Logger;
   /** nats-server executable; default "nats-server" from PATH. */
   binary?: string;
-  /** Nodes allowed in from the first start on (setNodes replaces the list). */
-  nodes?: NatsNodeIdentity[];
   /** How long start() and each restart wait for the server to accept connections. Default 20 s. */
   readyTimeoutMs?: number;
   /** Time between SIGTERM and SIGKILL in stop(). Default 10 s. */
@@ -65,23 +68,22 @@ interface LineWaiter {
 
 const RECENT_LINES = 40;
 const SERVER_READY = /Server is ready/;
-const RELOAD_OK = /Reloaded server configuration/;
-const RELOAD_FAILED = /Failed to reload server configuration:?\s*(.*)$/;
+/** How the coordinator logs each revocation it pushed to the server. */
+export const ACCOUNT_UPDATE_LOG_MESSAGE = 'nats-server took the re-signed account JWT';
 const NATS_LOG_LINE = /^\[\d+\]\s+(?:\d{4}\/\d\d\/\d\d \S+\s+)?\[(TRC|DBG|INF|WRN|ERR|FTL)\]\s?(.*)$/;
 
 export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private readonly natsDir: string;
   private readonly confFile: string;
   private readonly authFile: string;
-  private readonly keyFile: string;
+  private readonly credsFile: string;
   private readonly pidFile: string;
   private readonly log: Logger;
   private readonly binary: string;
   private readonly readyTimeoutMs: number;
   private readonly stopGraceMs: number;
   private readonly backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
-  private nodes: NatsNodeIdentity[];
-  private nkey: CoordinatorNkey | undefined;
+  private authorityCache: NatsAuthority | undefined;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;
   private childExited: Promise<void> = Promise.resolve();
@@ -92,10 +94,14 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private waiters = new Set<LineWaiter>();
   private runningWaiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private recent: string[] = [];
-  private reloadChain: Promise<void> = Promise.resolve();
-  /** The reload that calls to setNodes join until it starts, and the list it will apply. */
+  private updateChain: Promise<void> = Promise.resolve();
+  /** The account update that calls to revoke() join until it starts. */
   private queuedApply: Promise<void> | undefined;
-  private queuedNodes: NatsNodeIdentity[] | undefined;
+  /** The latest apply scheduled: what a revoke() of already-revoked keys waits for. */
+  private lastApply: Promise<void> = Promise.resolve();
+  /** The server may lack revocations on disk (the last push failed): the next revoke() pushes again. */
+  private pushOwed = false;
+  private accountUpdateCount = 0;
   private starting: Promise<void> = Promise.resolve();
   private readonly onParentExit = (): void => {
     // Best effort when the coordinator dies without stop(): do not leave an orphan holding the port.
@@ -107,7 +113,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     this.natsDir = path.resolve(opts.dataDir, 'nats');
     this.confFile = path.join(this.natsDir, 'nats.conf');
     this.authFile = path.join(this.natsDir, 'auth.conf');
-    this.keyFile = path.join(this.natsDir, 'coordinator.nk');
+    this.credsFile = path.join(this.natsDir, 'coordinator.creds');
     this.pidFile = path.join(this.natsDir, 'nats.pid');
     this.log = opts.log;
     this.binary = opts.binary ?? 'nats-server';
@@ -116,7 +122,6 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     // A run shorter than resetAfterMs counts as a crash loop: the backoff keeps growing.
     this.backoff = { initialMs: 250, maxMs: 30_000, resetAfterMs: 30_000, ...opts.restartBackoff };
     this.nextBackoffMs = this.backoff.initialMs;
-    this.nodes = [...(opts.nodes ?? [])];
   }
 
   /** The running nats-server's pid, if one is running. */
@@ -124,13 +129,32 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
   }
 
-  /** The coordinator's nkey public key (as it appears in auth.conf). */
+  /** The coordinator's nkey public key (the subject of its user JWT). */
   get coordinatorPublicKey(): string {
-    return this.coordinatorNkey().publicKey;
+    return this.authority.coordinator.publicKey;
   }
 
   get authConfigPath(): string {
     return this.authFile;
+  }
+
+  /** How many account JWT updates this supervisor pushed (one per batch of revocations). */
+  get accountUpdates(): number {
+    return this.accountUpdateCount;
+  }
+
+  /** The keys and JWT issuer (loaded from <dataDir>/nats on first use). */
+  get authority(): NatsAuthority {
+    if (!this.authorityCache) {
+      mkdirSync(this.natsDir, { recursive: true, mode: 0o700 });
+      this.authorityCache = NatsAuthority.open(this.natsDir);
+    }
+    return this.authorityCache;
+  }
+
+  /** A user JWT for this node (see NatsAuthority.userJwt); the server needs no change to accept it. */
+  userJwt(node: NatsNodeIdentity): string {
+    return this.authority.userJwt(node);
   }
 
   /** Writes the configs, starts nats-server and resolves once it accepts our authenticated connection. */
@@ -144,8 +168,11 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   private async doStart(): Promise<void> {
     try {
       mkdirSync(this.natsDir, { recursive: true, mode: 0o700 });
-      const nkey = this.coordinatorNkey();
-      writeFileAtomic(this.authFile, renderAuthConfig(nkey.publicKey, this.nodes));
+      const authority = this.authority;
+      // Rewritten on every start: this also converts a data dir from the earlier per-node nkey
+      // users (an auth.conf listing users) to JWT trust; see docs/design.md on migration.
+      writeFileAtomic(this.authFile, renderAuthConfig(authority.trust()));
+      writeFileAtomic(this.credsFile, authority.coordinatorCreds());
       writeFileAtomic(
         this.confFile,
         renderServerConfig({
@@ -173,26 +200,35 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
   }
 
   /**
-   * Replaces the set of nodes allowed to connect: rewrites auth.conf atomically, reloads the
-   * server and resolves once the server reports the reload applied. Removed nodes' connections are
-   * closed by the server (Authorization Violation). Calls are serialized, and calls made while a
-   * reload is in flight are coalesced: they share the next reload, which applies the list of the
-   * latest call (each caller passes the whole registry, so the latest list holds every earlier
-   * change). A fleet enrolling at once thus costs a few dozen reloads, not one per node.
+   * Cuts these nkeys off: records them as revoked (on disk at once), re-signs the KK account JWT,
+   * rewrites auth.conf and pushes the JWT to the running server; resolves once the server says it
+   * applied it. The server then closes those keys' live connections ("User Authentication
+   * Revoked") and refuses their JWTs from then on; nobody else is disconnected. Calls made while
+   * an update is in flight share the next one; keys already revoked cost nothing beyond waiting
+   * for the latest update to finish.
    */
-  setNodes(nodes: NatsNodeIdentity[]): Promise<void> {
-    this.queuedNodes = [...nodes];
+  revoke(keys: readonly string[]): Promise<void> {
+    let added: string[];
+    try {
+      added = this.authority.revoke(keys);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (added.length === 0 && !this.pushOwed) return this.lastApply;
+    if (added.length > 0) this.log.info({ keys: added }, 'revoking NATS keys');
     if (!this.queuedApply) {
-      const next = this.reloadChain.then(() => {
-        // From here on, new calls queue for the reload after this one.
+      const next = this.updateChain.then(() => {
+        // From here on, new calls queue for the update after this one.
         this.queuedApply = undefined;
-        const latest = this.queuedNodes ?? [];
-        this.queuedNodes = undefined;
-        return this.applyNodes(latest);
+        return this.applyTrust().then(
+          () => { this.pushOwed = false; },
+          (err: unknown) => { this.pushOwed = true; throw err; },
+        );
       });
       this.queuedApply = next;
-      // Keep the chain alive after a failure; the callers still see this reload's error.
-      this.reloadChain = next.catch(() => undefined);
+      this.lastApply = next;
+      // Keep the chain alive after a failure; the callers still see this update's error.
+      this.updateChain = next.catch(() => undefined);
     }
     return this.queuedApply;
   }
@@ -202,7 +238,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     return {
       servers: [clientAddress(this.opts.host, this.opts.port)],
       tls: { caFile: path.resolve(this.opts.tls.caFile) },
-      authenticator: nkeyAuthenticator(this.coordinatorNkey().seed),
+      authenticator: jwtAuthenticator(this.authority.coordinatorJwt(), this.authority.coordinator.seed),
       inboxPrefix: COORDINATOR_INBOX_PREFIX,
       name: 'kk-coordinator',
       // The server is ours and comes back after a crash; keep trying instead of giving up.
@@ -221,7 +257,7 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.settleRunningWaiters(new Error('nats-server is stopping'));
-    await this.reloadChain;
+    await this.updateChain;
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -243,44 +279,31 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     this.log.info('nats-server stopped');
   }
 
-  private coordinatorNkey(): CoordinatorNkey {
-    this.nkey ??= loadOrCreateCoordinatorNkey(this.keyFile);
-    return this.nkey;
-  }
-
-  private async applyNodes(nodes: NatsNodeIdentity[]): Promise<void> {
-    // Render first: invalid input must fail before anything on disk changes.
-    const text = renderAuthConfig(this.coordinatorNkey().publicKey, nodes);
-    this.nodes = nodes;
-    if (this.state === 'stopped' || this.state === 'stopping') {
-      if (this.state === 'stopped') {
-        mkdirSync(this.natsDir, { recursive: true, mode: 0o700 });
-        writeFileAtomic(this.authFile, text);
-      }
-      return;
-    }
-    writeFileAtomic(this.authFile, text);
-    // A server being (re)started may have read auth.conf before this write: reload once it is up.
+  private async applyTrust(): Promise<void> {
+    // The revocations are already on disk; auth.conf carries them to any server started later.
+    const authority = this.authority;
+    writeFileAtomic(this.authFile, renderAuthConfig(authority.trust()));
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    // A server being (re)started may have read auth.conf before this write: push once it is up.
     if (this.state !== 'running') await this.whenRunning();
-    await this.reload(nodes.length);
-  }
-
-  private async reload(nodeCount: number): Promise<void> {
-    const child = this.child;
-    if (!child?.pid) return this.whenRunning();
-    const outcome = this.waitForLine((l) => RELOAD_OK.test(l) || RELOAD_FAILED.test(l), this.readyTimeoutMs);
-    child.kill('SIGHUP');
-    let line: string;
     try {
-      line = await outcome;
+      await pushAccountJwt(this.systemConnectionOptions(), authority.kkAccount.publicKey, authority.kkAccountJwt(), this.readyTimeoutMs);
     } catch (err) {
-      // The server died mid-reload: its successor reads the new auth.conf on start.
-      if (this.state === 'restarting' || this.state === 'starting') return this.whenRunning();
+      // A server that died meanwhile comes back reading the new auth.conf.
+      if ((this.state as State) === 'restarting' || (this.state as State) === 'starting') return this.whenRunning();
       throw err;
     }
-    const failed = RELOAD_FAILED.exec(line);
-    if (failed) throw new Error(`nats-server rejected the new authorization config: ${failed[1] ?? line}`);
-    this.log.info({ nodes: nodeCount }, 'nats-server reloaded authorization');
+    this.accountUpdateCount += 1;
+    this.log.info({ revoked: authority.revokedCount, updates: this.accountUpdateCount }, ACCOUNT_UPDATE_LOG_MESSAGE);
+  }
+
+  /** The coordinator's system-account user: only for pushing account JWTs. */
+  private systemConnectionOptions(): ConnectionOptions {
+    return {
+      servers: [clientAddress(this.opts.host, this.opts.port)],
+      tls: { caFile: path.resolve(this.opts.tls.caFile) },
+      authenticator: jwtAuthenticator(this.authority.systemUserJwt(), this.authority.systemUser.seed),
+    };
   }
 
   private whenRunning(): Promise<void> {

@@ -16,7 +16,9 @@ import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
 import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
 import { NatsSupervisor } from '../nats/supervisor';
-import { writeExternalAuthConfig, externalCoordinatorConnectionOptions } from '../nats/external';
+import { ExternalNatsAuth } from '../nats/external';
+import { NatsMembership } from '../nats/membership';
+import type { NatsAuthority } from '../nats/authority';
 import { connect, type NatsConnection } from 'nats';
 import { CommandDispatcher } from '../commands/dispatcher';
 import { reachabilityRunner } from '../precheck/live/reachability';
@@ -80,35 +82,49 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const registry = new NodeRegistry(stateDir);
 
   // NATS: a supervised child by default; with --nats URL an operator-run server.
+  // Either way NATS trusts JWTs the coordinator signs: enrolling a node changes nothing on the
+  // server, removing one revokes its key (a reload).
   let supervisor: NatsSupervisor | undefined;
+  let external: ExternalNatsAuth | undefined;
+  let authority: NatsAuthority;
   let natsUrls: string[];
   if (o.natsUrl) {
     natsUrls = [o.natsUrl];
-    writeExternalAuthConfig(o.dataDir, registry.list().map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })));
-    log.warn({ nats: o.natsUrl, authConfig: path.join(o.dataDir, 'nats/auth.conf') }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config) and reload it whenever nodes change, so each node is limited to its own subjects');
+    external = new ExternalNatsAuth(o.dataDir);
+    authority = external.authority;
+    const authConfig = external.writeAuthConfig();
+    log.warn({ nats: o.natsUrl, authConfig }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config; it puts the server in operator mode) and reload it once; after that kk pushes revocations to it itself');
   } else {
     supervisor = new NatsSupervisor({
       dataDir: o.dataDir, host: o.listenAddress, port: o.natsPort,
       tls: { certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), caFile: path.join(pkiDir, 'ca.crt') },
       log: log.child({ component: 'nats' }),
-      nodes: registry.list().map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic })),
     });
     await supervisor.start();
+    authority = supervisor.authority;
     natsUrls = [`tls://${hostPort(advertise, o.natsPort)}`];
   }
+  const membership = new NatsMembership(registry.list(), async (keys) => {
+    if (supervisor) return supervisor.revoke(keys);
+    if (!external || external.revoke(keys).length === 0) return;
+    try {
+      await external.pushAccount(natsUrls, path.join(pkiDir, 'ca.crt'));
+      log.info({ revoked: keys }, 'external nats-server took the revocation');
+    } catch (err) {
+      log.error({ authConfig: external.authFile, revoked: keys, err: (err as Error).message }, 'NATS keys revoked in auth.conf but the external nats-server did not take the update: reload it now (nats-server --signal reload), or removed nodes stay connected');
+    }
+  });
   const nats: NatsAccess = {
     urls: () => natsUrls,
-    syncNodes: async (nodes) => {
-      const identities = nodes.map((n) => ({ name: n.name, nkeyPublic: n.nkeyPublic }));
-      if (supervisor) await supervisor.setNodes(identities);
-      else writeExternalAuthConfig(o.dataDir, identities);
-    },
+    userJwt: (node) => authority.userJwt(node),
+    syncNodes: (nodes) => membership.sync(nodes),
   };
 
   // The coordinator's own NATS connection carries every command (signed) and every result.
   let commandsNc: NatsConnection;
   try {
-    commandsNc = await connect(supervisor ? supervisor.coordinatorConnectionOptions() : externalCoordinatorConnectionOptions(o.dataDir, natsUrls, path.join(pkiDir, 'ca.crt')));
+    const natsOptions = supervisor?.coordinatorConnectionOptions() ?? external?.connectionOptions(natsUrls, path.join(pkiDir, 'ca.crt'));
+    commandsNc = await connect(natsOptions);
   } catch (err) {
     await supervisor?.stop();
     throw new UserError(`cannot connect to NATS at ${natsUrls.join(', ')}: ${(err as Error).message}`);

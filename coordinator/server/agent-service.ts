@@ -18,7 +18,15 @@ import type { Logger } from '../../shared/log';
 
 export interface NatsAccess {
   urls(): string[];
-  /** Makes the NATS server's users exactly these nodes (plus the coordinator). */
+  /**
+   * The node's NATS credentials: a user JWT for its nkey, limited to its own subjects. Needs no
+   * change on the server. Throws UserError for a key that may not have one (revoked, the coordinator's).
+   */
+  userJwt(node: { name: string; nkeyPublic: string }): string;
+  /**
+   * `nodes` is the whole registry after a change: keys that dropped out of it (a removed node,
+   * or the old key of a re-enrolled one) are revoked and their connections closed. Adding costs nothing.
+   */
   syncNodes(nodes: { name: string; nkeyPublic: string }[]): Promise<void>;
 }
 
@@ -128,6 +136,8 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
         if (nameProblem) throw new CallRefused(grpc.status.INVALID_ARGUMENT, nameProblem);
         if (!MACHINE_ID_RE.test(r.machineId)) throw new CallRefused(grpc.status.INVALID_ARGUMENT, 'machineId must be the 32 hex digits of /etc/machine-id');
         if (!NKEY_USER_RE.test(r.natsPublicKey)) throw new CallRefused(grpc.status.INVALID_ARGUMENT, 'natsPublicKey is not a NATS user nkey');
+        const keyHolder = registry.list().find((n) => n.nkeyPublic === r.natsPublicKey && n.name !== name);
+        if (keyHolder) throw new CallRefused(grpc.status.INVALID_ARGUMENT, `natsPublicKey is already node ${keyHolder.name}'s; every node needs its own key`);
         try {
           token = deps.tokens.redeem(r.token, false);
           registry.checkIdentity(name, r.machineId, r.force);
@@ -135,6 +145,12 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
           if (err instanceof TokenRefused) throw new CallRefused(grpc.status.UNAUTHENTICATED, `enrolment refused: ${err.message}`);
           if (err instanceof IdentityConflict) throw new CallRefused(grpc.status.ALREADY_EXISTS, err.message);
           throw err;
+        }
+        let natsUserJwt: string;
+        try {
+          natsUserJwt = deps.nats.userJwt({ name, nkeyPublic: r.natsPublicKey });
+        } catch (err) {
+          throw new CallRefused(grpc.status.INVALID_ARGUMENT, (err as Error).message);
         }
         let issued;
         try {
@@ -153,12 +169,15 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
           commandSubject: commandSubject(name),
           resultSubjectPrefix: nodeResultWildcard(name).replace(/\.>$/, ''),
           factsIntervalSeconds: deps.factsIntervalSeconds,
+          natsUserJwt,
         };
         const previous = registry.get(name);
         registry.upsert({
           name, machineId: r.machineId, certFingerprint: certFingerprint(issued.certificatePem), certSerial: issued.serial,
           nkeyPublic: r.natsPublicKey, enrolledAtMs: Date.now(), agentVersion: r.agentVersion.slice(0, 64), tokenId: token.id,
         });
+        // Only a re-enrolment with a new key revokes anything (the old key); a new node costs the
+        // NATS server nothing, its JWT is all it needs.
         try {
           await deps.nats.syncNodes(registry.list());
         } catch (err) {
@@ -194,6 +213,22 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
         if (call.request.requestId) sessions.answered(call.request.requestId, node.name);
         log.debug({ node: node.name, reason: call.request.reason }, 'facts received');
         callback(null, { receivedAtMs, clockOffsetMs });
+      } catch (err) {
+        callback(toServiceError(err));
+      }
+    },
+
+    NatsCredentials(call, callback) {
+      try {
+        const node = callerNode(call);
+        let natsUserJwt: string;
+        try {
+          natsUserJwt = deps.nats.userJwt({ name: node.name, nkeyPublic: node.nkeyPublic });
+        } catch (err) {
+          throw new CallRefused(grpc.status.FAILED_PRECONDITION, (err as Error).message);
+        }
+        log.info({ node: node.name, agentVersion: call.request.agentVersion.slice(0, 64) }, 'issued NATS credentials');
+        callback(null, { natsUserJwt, natsUrls: deps.nats.urls() });
       } catch (err) {
         callback(toServiceError(err));
       }

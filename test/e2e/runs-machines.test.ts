@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { connect, nkeyAuthenticator } from 'nats';
+import { connect, credsAuthenticator } from 'nats';
 import { COORDINATOR_BIN, eventually } from './lib/coordinator';
 import { testbedAvailable, testbedDown, execIn } from './lib/testbed';
 import { joinedCluster, type JoinedCluster } from './lib/cluster';
@@ -137,8 +137,8 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   });
 
   test('a command published without a valid signature, even with the coordinator\'s own NATS credentials, never runs on the node', async () => {
-    const seed = readFileSync(path.join(c.coord.dataDir, 'nats/coordinator.nk'), 'utf8').trim();
-    const nc = await connect({ servers: `tls://10.213.0.1:${c.coord.natsPort}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), tls: { caFile: path.join(c.coord.dataDir, 'pki/ca.crt') } });
+    const creds = readFileSync(path.join(c.coord.dataDir, 'nats/coordinator.creds'));
+    const nc = await connect({ servers: `tls://10.213.0.1:${c.coord.natsPort}`, authenticator: credsAuthenticator(creds), tls: { caFile: path.join(c.coord.dataDir, 'pki/ca.crt') } });
     try {
       const cmd = { id: 'forged-1', node: 'node1', issuedAtMs: Date.now(), expiresAtMs: Date.now() + 60_000, exec: { argv: ['/usr/bin/touch', '/tmp/forged'] } };
       nc.publish(commandSubject('node1'), encodeSignedCommand(encodeCommand(cmd), new Uint8Array(64)));

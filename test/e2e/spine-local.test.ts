@@ -5,8 +5,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { connect, nkeyAuthenticator } from 'nats';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { connect, jwtAuthenticator, type NatsError } from 'nats';
+import { createUser } from 'nkeys.js';
 import { commandSubject, resultSubject, nodeInboxPrefix } from '../../shared/subjects';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
@@ -145,6 +146,7 @@ describe('enrolment refusals', () => {
     });
     const b = await enrollDirect(addr, ca, { token, name: 'contested', machineId: randomMachineId(), force: true });
     assert.notEqual(b.certPem, a2.certPem);
+    assert.ok(b.res.natsUserJwt, 'the replacing machine gets its own NATS JWT');
     // Both of machine A's certificates are now refused.
     for (const old of [a, a2]) {
       const c = agentClient(addr, ca, old);
@@ -189,8 +191,10 @@ describe('a real agent on this host', () => {
 
   test("the agent's own NATS credentials reach only its own subjects", async () => {
     const seed = readFileSync(path.join(agentDir, 'nats.nk'), 'utf8').trim();
+    const jwt = readFileSync(path.join(agentDir, 'nats.jwt'), 'utf8').trim();
+    assert.equal(statSync(path.join(agentDir, 'nats.jwt')).mode & 0o777, 0o600);
     const nc = await connect({
-      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)),
+      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
       tls: { ca: coord.adminCredentials().caPem }, inboxPrefix: nodeInboxPrefix('hostagent'), reconnect: false,
     });
     const statusErrors: string[] = [];
@@ -211,6 +215,80 @@ describe('a real agent on this host', () => {
     } finally {
       await nc.close();
     }
+  });
+
+  test('enrolling nodes never reloads nats-server nor rewrites its auth config', async () => {
+    const authConf = path.join(coord.dataDir, 'nats', 'auth.conf');
+    const before = { mtimeMs: statSync(authConf).mtimeMs, text: readFileSync(authConf, 'utf8') };
+    const mark = coord.log.length;
+    const token = (await coord.token(['--uses', '0'])).token.split('::')[1] ?? '';
+    const addr = `127.0.0.1:${coord.grpcPort}`;
+    const ca = coord.adminCredentials().caPem;
+    const enrolled = await Promise.all(['quiet-1', 'quiet-2', 'quiet-3'].map(async (name) => {
+      const kp = createUser();
+      const e = await enrollDirect(addr, ca, { token, name, natsPublicKey: kp.getPublicKey() });
+      return { name, kp, jwt: e.res.natsUserJwt };
+    }));
+    for (const e of enrolled) {
+      // The JWT from Enroll works at once with the node's own seed.
+      const nc = await connect({ servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(e.jwt, e.kp.getSeed()), tls: { ca }, inboxPrefix: nodeInboxPrefix(e.name), reconnect: false });
+      await nc.flush();
+      await nc.close();
+    }
+    assert.equal(statSync(authConf).mtimeMs, before.mtimeMs);
+    assert.equal(readFileSync(authConf, 'utf8'), before.text);
+    const log = coord.log.slice(mark);
+    assert.doesNotMatch(log, /Reloaded|revoking NATS keys|re-signed account JWT/);
+  });
+
+  test('a node re-enrolled with a new key gets a fresh JWT and its old key is cut off', async () => {
+    const addr = `127.0.0.1:${coord.grpcPort}`;
+    const ca = coord.adminCredentials().caPem;
+    const token = (await coord.token(['--uses', '0'])).token.split('::')[1] ?? '';
+    const machineId = randomMachineId();
+    const oldKp = createUser();
+    const first = await enrollDirect(addr, ca, { token, name: 'rekeyed', machineId, natsPublicKey: oldKp.getPublicKey() });
+    const opts = (jwt: string, seed: Uint8Array) => ({ servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, seed), tls: { ca }, inboxPrefix: nodeInboxPrefix('rekeyed'), reconnect: false });
+    const oldConn = await connect(opts(first.res.natsUserJwt, oldKp.getSeed()));
+    const newKp = createUser();
+    const second = await enrollDirect(addr, ca, { token, name: 'rekeyed', machineId: randomMachineId(), force: true, natsPublicKey: newKp.getPublicKey() });
+    assert.notEqual(second.res.natsUserJwt, first.res.natsUserJwt);
+    await eventually(async () => oldConn.isClosed(), 'the old key’s connection to be closed');
+    await assert.rejects(connect(opts(first.res.natsUserJwt, oldKp.getSeed())), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
+    await (await connect(opts(second.res.natsUserJwt, newKp.getSeed()))).close();
+    // A key held by another node is refused at enrolment.
+    await assert.rejects(enrollDirect(addr, ca, { token, name: 'key-thief', natsPublicKey: newKp.getPublicKey() }), (err: unknown) => {
+      assert.equal(grpcCode(err), grpc.status.INVALID_ARGUMENT);
+      assert.match((err as Error).message, /already node rekeyed's/);
+      return true;
+    });
+    // So is the revoked old key, even for its own node name.
+    await assert.rejects(enrollDirect(addr, ca, { token, name: 'rekeyed', machineId, force: true, natsPublicKey: oldKp.getPublicKey() }), (err: unknown) => {
+      assert.equal(grpcCode(err), grpc.status.INVALID_ARGUMENT);
+      assert.match((err as Error).message, /revoked/);
+      return true;
+    });
+  });
+
+  test('an agent data dir from before NATS used JWTs (seed, no JWT) fetches one and connects', async () => {
+    const proc = agents.find((p) => p.exitCode === null && p.spawnargs.includes('hostagent'));
+    assert.ok(proc);
+    proc.kill('SIGTERM');
+    await exitOf(proc);
+    const seedBefore = readFileSync(path.join(agentDir, 'nats.nk'), 'utf8');
+    rmSync(path.join(agentDir, 'nats.jwt'));
+    const mark = coord.log.length;
+    let log = '';
+    const again = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--name', 'hostagent'], { env: { ...process.env, KK_LOG_FORMAT: 'json' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    again.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+    agents.push(again);
+    agentLog = () => log;
+    await eventually(async () => /NATS connected/.test(log), 'the migrated agent connects to NATS', 30_000);
+    assert.match(log, /got NATS credentials from the coordinator/);
+    assert.equal(readFileSync(path.join(agentDir, 'nats.nk'), 'utf8'), seedBefore, 'the node keeps its key');
+    assert.ok(existsSync(path.join(agentDir, 'nats.jwt')), 'and stores the JWT');
+    await coord.waitForLog(/issued NATS credentials/, 10_000, mark);
+    await eventually(async () => (await nodes()).find((x) => x.name === 'hostagent' && x.connected), 'hostagent connected again');
   });
 
   test('facts --refresh asks the agent for fresh facts', async () => {
@@ -343,9 +421,18 @@ describe('a real agent on this host', () => {
   test('nodes remove revokes the node: its certificate is refused and the agent stops (exit 78)', async () => {
     const proc = agents.find((p) => p.exitCode === null && p.spawnargs.includes('hostagent'));
     assert.ok(proc);
+    const mark = coord.log.length;
     const r = await coord.cli(['nodes', 'remove', 'hostagent']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!(await nodes()).some((n) => n.name === 'hostagent'));
+    // NATS cut it off too: its JWT is revoked, a fresh connection with it is refused.
+    await coord.waitForLog(/re-signed account JWT/, 10_000, mark);
+    const seed = readFileSync(path.join(agentDir, 'nats.nk'), 'utf8').trim();
+    const jwt = readFileSync(path.join(agentDir, 'nats.jwt'), 'utf8').trim();
+    await assert.rejects(connect({
+      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
+      tls: { ca: coord.adminCredentials().caPem }, inboxPrefix: nodeInboxPrefix('hostagent'), reconnect: false,
+    }), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
     // The agent still holds a valid token, but a removed node stays removed until the operator
     // runs the one-liner again.
     assert.equal(await exitOf(proc), 78);

@@ -16,6 +16,8 @@ import type { InterfaceAddress as _kk_v1_InterfaceAddress, InterfaceAddress__Out
 import type { InterfaceFacts as _kk_v1_InterfaceFacts, InterfaceFacts__Output as _kk_v1_InterfaceFacts__Output } from './kk/v1/InterfaceFacts';
 import type { ListeningPort as _kk_v1_ListeningPort, ListeningPort__Output as _kk_v1_ListeningPort__Output } from './kk/v1/ListeningPort';
 import type { MemoryFacts as _kk_v1_MemoryFacts, MemoryFacts__Output as _kk_v1_MemoryFacts__Output } from './kk/v1/MemoryFacts';
+import type { NatsCredentialsRequest as _kk_v1_NatsCredentialsRequest, NatsCredentialsRequest__Output as _kk_v1_NatsCredentialsRequest__Output } from './kk/v1/NatsCredentialsRequest';
+import type { NatsCredentialsResponse as _kk_v1_NatsCredentialsResponse, NatsCredentialsResponse__Output as _kk_v1_NatsCredentialsResponse__Output } from './kk/v1/NatsCredentialsResponse';
 import type { NullableString as _kk_v1_NullableString, NullableString__Output as _kk_v1_NullableString__Output } from './kk/v1/NullableString';
 import type { OsFacts as _kk_v1_OsFacts, OsFacts__Output as _kk_v1_OsFacts__Output } from './kk/v1/OsFacts';
 import type { PathFacts as _kk_v1_PathFacts, PathFacts__Output as _kk_v1_PathFacts__Output } from './kk/v1/PathFacts';
@@ -50,6 +52,8 @@ export interface ProtoGrpcType {
       InterfaceFacts: MessageTypeDefinition<_kk_v1_InterfaceFacts, _kk_v1_InterfaceFacts__Output>
       ListeningPort: MessageTypeDefinition<_kk_v1_ListeningPort, _kk_v1_ListeningPort__Output>
       MemoryFacts: MessageTypeDefinition<_kk_v1_MemoryFacts, _kk_v1_MemoryFacts__Output>
+      NatsCredentialsRequest: MessageTypeDefinition<_kk_v1_NatsCredentialsRequest, _kk_v1_NatsCredentialsRequest__Output>
+      NatsCredentialsResponse: MessageTypeDefinition<_kk_v1_NatsCredentialsResponse, _kk_v1_NatsCredentialsResponse__Output>
       NullableString: MessageTypeDefinition<_kk_v1_NullableString, _kk_v1_NullableString__Output>
       OsFacts: MessageTypeDefinition<_kk_v1_OsFacts, _kk_v1_OsFacts__Output>
       PathFacts: MessageTypeDefinition<_kk_v1_PathFacts, _kk_v1_PathFacts__Output>

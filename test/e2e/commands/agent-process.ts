@@ -1,14 +1,14 @@
 // The command listener as a process of its own, for tests that kill -9 the agent mid-command.
 // Usage: node --import tsx agent-process.ts CONFIG.json   (prints "ready" once subscribed)
 import { readFileSync } from 'node:fs';
-import { connect, nkeyAuthenticator } from 'nats';
+import { connect, jwtAuthenticator } from 'nats';
 import pino from 'pino';
 import { startCommandListener } from '../../../agent/commands/listener';
 import { nodeInboxPrefix } from '../../../shared/subjects';
 
-const conf = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as { port: number; caFile: string; node: string; seed: string; publicKeyPem: string; dataDir: string };
+const conf = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as { port: number; caFile: string; node: string; seed: string; jwt: string; publicKeyPem: string; dataDir: string };
 const nc = await connect({
-  servers: [`127.0.0.1:${conf.port}`], tls: { caFile: conf.caFile }, authenticator: nkeyAuthenticator(new TextEncoder().encode(conf.seed)),
+  servers: [`127.0.0.1:${conf.port}`], tls: { caFile: conf.caFile }, authenticator: jwtAuthenticator(conf.jwt, new TextEncoder().encode(conf.seed)),
   inboxPrefix: nodeInboxPrefix(conf.node), reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 100,
 });
 startCommandListener(nc, {

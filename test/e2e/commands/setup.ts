@@ -1,4 +1,4 @@
-// A real nats-server (NatsSupervisor, TLS, per-node nkeys and permissions), a coordinator
+// A real nats-server (NatsSupervisor, TLS, per-node JWTs and permissions), a coordinator
 // connection with a CommandDispatcher, and agents: in this process (startCommandListener) or as a
 // separate process (agent-process.ts) that a test can kill -9.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +12,7 @@ import { startCommandListener } from '../../../agent/commands/listener';
 import { decodeResult, encodeCommand, encodeSignedCommand, type Command, type CommandResult__Output } from '../../../shared/commands/codec';
 import { signCommand } from '../../../shared/commands/signing';
 import { commandResultSubject } from '../../../shared/subjects';
-import { connectAsNode, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type NodeIdentity, type TlsMaterial } from '../nats/helpers';
+import { connectAsNode, credit, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type NodeIdentity, type TlsMaterial } from '../nats/helpers';
 
 export interface Env {
   dir: string;
@@ -39,10 +39,11 @@ export async function setup(prefix: string, nodeNames: string[], dispatcherOptio
   const port = await freePort();
   const nodes = Object.fromEntries(nodeNames.map((n) => [n, makeNode(n)]));
   const sup = new NatsSupervisor({
-    dataDir: tmp.dir, host: '127.0.0.1', port, tls, log: memoryLogger().log, nodes: Object.values(nodes),
+    dataDir: tmp.dir, host: '127.0.0.1', port, tls, log: memoryLogger().log,
     restartBackoff: { initialMs: 100, maxMs: 1000 },
   });
   await sup.start();
+  credit(sup, ...Object.values(nodes));
   const coord = await connect(sup.coordinatorConnectionOptions());
   const signing = makeSigningKey();
   const dispatcher = new CommandDispatcher(coord, signing.privateKeyPem, memoryLogger().log, dispatcherOptions);
@@ -78,7 +79,7 @@ export async function agentProcess(env: Env, node: string, dataDir: string): Pro
   if (!identity) throw new Error(`no node ${node}`);
   const conf = path.join(env.dir, `agent-${node}.json`);
   writeFileSync(conf, JSON.stringify({
-    port: env.port, caFile: env.tls.caFile, node, seed: Buffer.from(identity.seed).toString(), publicKeyPem: env.signing.publicKeyPem, dataDir,
+    port: env.port, caFile: env.tls.caFile, node, seed: Buffer.from(identity.seed).toString(), jwt: identity.jwt, publicKeyPem: env.signing.publicKeyPem, dataDir,
   }));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'agent-process.ts'), conf], { stdio: ['ignore', 'pipe', 'inherit'] });
   await within(new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import pino from 'pino';
-import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { connect, jwtAuthenticator, nkeyAuthenticator, type NatsConnection } from 'nats';
 import { createUser, fromSeed } from 'nkeys.js';
 import type { Logger } from '../../../shared/log';
 import { nodeInboxPrefix } from '../../../shared/subjects';
@@ -45,6 +45,8 @@ export interface NodeIdentity {
   name: string;
   nkeyPublic: string;
   seed: Uint8Array;
+  /** The user JWT the coordinator issued for this key (what enrolment hands the agent). */
+  jwt?: string;
 }
 
 export function makeNode(name: string): NodeIdentity {
@@ -52,11 +54,18 @@ export function makeNode(name: string): NodeIdentity {
   return { name, nkeyPublic: kp.getPublicKey(), seed: kp.getSeed() };
 }
 
+/** Issues each node its user JWT, as enrolment does (the server needs no change for it). */
+export function credit<T extends NodeIdentity>(issuer: { userJwt(n: { name: string; nkeyPublic: string }): string }, ...nodes: T[]): T[] {
+  for (const n of nodes) n.jwt = issuer.userJwt(n);
+  return nodes;
+}
+
+/** As the node: its JWT + seed when it has a JWT, else its bare nkey (which JWT auth refuses). */
 export function connectAsNode(port: number, caFile: string, node: NodeIdentity, extra: Record<string, unknown> = {}): Promise<NatsConnection> {
   return connect({
     servers: [`127.0.0.1:${port}`],
     tls: { caFile },
-    authenticator: nkeyAuthenticator(node.seed),
+    authenticator: node.jwt ? jwtAuthenticator(node.jwt, node.seed) : nkeyAuthenticator(node.seed),
     inboxPrefix: nodeInboxPrefix(node.name),
     name: `node-${node.name}`,
     reconnect: false,
@@ -130,11 +139,12 @@ export class RawClient {
     return c;
   }
 
-  /** Authenticates as `node` (nkey signature over the server's nonce) and waits for the PONG. */
+  /** Authenticates as `node` (its JWT, and its nkey's signature over the server's nonce) and waits for the PONG. */
   async authenticate(node: NodeIdentity): Promise<void> {
     const kp = fromSeed(node.seed);
     const sig = Buffer.from(kp.sign(new TextEncoder().encode(this.info.nonce ?? ''))).toString('base64url');
-    const connectArgs = { verbose: false, pedantic: false, tls_required: true, nkey: node.nkeyPublic, sig, protocol: 1, lang: 'raw', version: '0' };
+    const who = node.jwt ? { jwt: node.jwt } : { nkey: node.nkeyPublic };
+    const connectArgs = { verbose: false, pedantic: false, tls_required: true, ...who, sig, protocol: 1, lang: 'raw', version: '0' };
     this.write(`CONNECT ${JSON.stringify(connectArgs)}\r\nPING\r\n`);
     await this.waitFor(/PONG\r\n/);
   }

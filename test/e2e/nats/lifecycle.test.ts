@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { connect, StringCodec } from 'nats';
 import { UserError } from '../../../shared/errors';
 import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
-import { connectAsNode, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within } from './helpers';
+import { connectAsNode, credit, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within } from './helpers';
+import type { NatsError } from 'nats';
 import { processAlive, processesWithArg } from '../../lib/procs';
 
 const sc = StringCodec();
@@ -33,8 +34,19 @@ test('start writes its files, stop leaves no process behind, and a restart keeps
     const conf = readFileSync(confFile, 'utf8');
     assert.match(conf, /^max_payload: 1048576$/m);
     assert.match(conf, /^include "auth\.conf"$/m);
-    assert.match(readFileSync(path.join(natsDir, 'auth.conf'), 'utf8'), new RegExp(`nkey: "${sup.coordinatorPublicKey}"`));
+    for (const [f, prefix] of [['operator.nk', 'SO'], ['system-account.nk', 'SA'], ['kk-account.nk', 'SA'], ['system-user.nk', 'SU']] as const) {
+      assert.equal(statSync(path.join(natsDir, f)).mode & 0o777, 0o600, f);
+      assert.match(readFileSync(path.join(natsDir, f), 'utf8'), new RegExp(`^${prefix}[A-Z2-7]{56}\n$`), f);
+    }
+    assert.equal(statSync(path.join(natsDir, 'coordinator.creds')).mode & 0o777, 0o600);
+    const auth = readFileSync(path.join(natsDir, 'auth.conf'), 'utf8');
+    assert.match(auth, /^operator: "eyJ/m);
+    assert.match(auth, /^resolver: "MEMORY"$/m);
+    assert.doesNotMatch(auth, /nkey|users/, 'no per-node users in the server config');
     const firstKey = sup.coordinatorPublicKey;
+    const node = credit(sup, makeNode('n-kept'))[0]!;
+    const revoked = credit(sup, makeNode('n-revoked'))[0]!;
+    await sup.revoke([revoked.nkeyPublic]);
 
     const coord = await connect(sup.coordinatorConnectionOptions());
     const kv = await coord.jetstream().views.kv('kk-life');
@@ -60,6 +72,12 @@ test('start writes its files, stop leaves no process behind, and a restart keeps
     await again.start();
     try {
       assert.equal(again.coordinatorPublicKey, firstKey);
+      // The operator JWT is kept byte for byte (nats-server cannot take a changed operator without a restart).
+      const operatorLine = (text: string) => /^operator: .*$/m.exec(text)?.[0];
+      assert.equal(operatorLine(readFileSync(path.join(natsDir, 'auth.conf'), 'utf8')), operatorLine(auth));
+      // JWTs issued before the restart still work, and revocations still hold.
+      await (await connectAsNode(port, tlsFiles.caFile, node)).close();
+      await assert.rejects(connectAsNode(port, tlsFiles.caFile, revoked), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
       const c2 = await connect(again.coordinatorConnectionOptions());
       const kv2 = await c2.jetstream().views.kv('kk-life');
       assert.equal(sc.decode((await kv2.get('k'))?.value ?? new Uint8Array()), 'kept');
@@ -109,8 +127,9 @@ test('a data dir with quotes, dollars, backslashes and spaces is written literal
     const dataDir = path.join(tmp.dir, 'we"ird $HOME \\dir');
     mkdirSync(dataDir);
     const node = makeNode('n1');
-    const sup = new NatsSupervisor({ dataDir, host: '127.0.0.1', port: await freePort(), tls: makeTls(tmp.dir), log: memoryLogger().log, nodes: [node] });
+    const sup = new NatsSupervisor({ dataDir, host: '127.0.0.1', port: await freePort(), tls: makeTls(tmp.dir), log: memoryLogger().log });
     await sup.start();
+    credit(sup, node);
     try {
       const coord = await connect(sup.coordinatorConnectionOptions());
       await (await coord.jetstream().views.kv('kk-path')).put('k', sc.encode('v'));
@@ -188,19 +207,20 @@ test('stop() during start(): start rejects and nothing is left running', async (
   }
 });
 
-test('setNodes() during start() takes effect once start resolves', async () => {
+test('revoke() during start() takes effect once start resolves', async () => {
   const tmp = makeTempDir('kk-nats-early-');
   try {
     const tlsFiles = makeTls(tmp.dir);
     const port = await freePort();
-    const node = makeNode('early-bird');
     const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
+    const [early, other] = credit(sup, makeNode('early-bird'), makeNode('other-bird'));
     const starting = sup.start();
-    const adding = sup.setNodes([node]);
+    const revoking = sup.revoke([early!.nkeyPublic]);
     await starting;
-    await adding;
+    await revoking;
     try {
-      const nc = await connectAsNode(port, tlsFiles.caFile, node);
+      await assert.rejects(connectAsNode(port, tlsFiles.caFile, early!), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
+      const nc = await connectAsNode(port, tlsFiles.caFile, other!);
       await nc.close();
     } finally {
       await sup.stop();

@@ -1,19 +1,23 @@
-// Adding and removing nodes on a running nats-server with NatsSupervisor.setNodes (SIGHUP reload).
+// Who gets in, on a running nats-server in JWT mode (NatsSupervisor): a node with a user JWT from
+// the coordinator connects with no change on the server; a revoked key is cut off by pushing the
+// re-signed account JWT, never by a config reload.
 //
-// What nats-server 2.9.10 does on reload for a removed nkey user (asserted below): the server
-// closes that user's open connections while applying the reload, without sending an -ERR first
-// (a raw client sees its socket close; nats.js reports a plain 'disconnect'). Every reconnect
-// attempt is then refused with 'Authorization Violation', and nats.js gives up after the same
-// auth error twice in a row, so closed() resolves with AUTHORIZATION_VIOLATION. Other users'
-// connections stay up untouched.
+// What nats-server 2.9.10 does when it takes an account JWT revoking a user (asserted below): it
+// sends that user's open connections -ERR 'User Authentication Revoked' and closes them; every
+// later attempt with that JWT is refused with 'Authorization Violation', and nats.js gives up
+// after the same auth error twice in a row. Other users' connections stay up untouched (a SIGHUP
+// reload would have closed them all: see coordinator/nats/account-update.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { connect, Events, StringCodec, type NatsConnection, type NatsError } from 'nats';
-import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
-import { commandSubject, resultSubject } from '../../../shared/subjects';
-import { RawClient, connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type TlsMaterial } from './helpers';
+import { connect, jwtAuthenticator, StringCodec, type NatsConnection, type NatsError } from 'nats';
+import { createAccount } from 'nkeys.js';
+import { NatsSupervisor, ACCOUNT_UPDATE_LOG_MESSAGE } from '../../../coordinator/nats/supervisor';
+import { encodeJwt, nodeUserClaim } from '../../../coordinator/nats/jwt';
+import { nativeSigner } from '../../../coordinator/nats/signer';
+import { commandSubject, nodeInboxPrefix, nodePermissions, resultSubject } from '../../../shared/subjects';
+import { RawClient, connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
 
 const sc = StringCodec();
 let tmp: ReturnType<typeof makeTempDir>;
@@ -21,15 +25,17 @@ let tlsFiles: TlsMaterial;
 let port: number;
 let sup: NatsSupervisor;
 let coord: NatsConnection;
+let logs: MemoryLogger;
 const keep = makeNode('keep');
-const gone = makeNode('gone.example');
 
 before(async () => {
   tmp = makeTempDir('kk-nats-members-');
   tlsFiles = makeTls(tmp.dir);
   port = await freePort();
-  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log, nodes: [keep] });
+  logs = memoryLogger();
+  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log });
   await sup.start();
+  credit(sup, keep);
   coord = await connect(sup.coordinatorConnectionOptions());
 });
 
@@ -46,76 +52,106 @@ async function roundTrip(nc: NatsConnection, node: string): Promise<void> {
   for await (const m of sub) assert.equal(sc.decode(m.data), 'ping');
 }
 
-test('a node added with setNodes can connect once setNodes resolves', async () => {
-  await assert.rejects(connectAsNode(port, tlsFiles.caFile, gone), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
-  await sup.setNodes([keep, gone]);
-  const nc = await connectAsNode(port, tlsFiles.caFile, gone);
-  await within(roundTrip(nc, gone.name), 5000, 'command round trip');
+/** nats-server's own log lines saying it reloaded its config (the supervisor logs them at debug). */
+const serverReloads = () => logs.records.filter((r) => typeof r.nats === 'string' && /Reloaded server configuration|Reloaded:/.test(r.nats)).length;
+const updateLines = () => logs.records.filter((r) => r.msg === ACCOUNT_UPDATE_LOG_MESSAGE).length;
+const authFile = () => path.join(tmp.dir, 'nats', 'auth.conf');
+const refused = (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION';
+
+test('a node given a user JWT connects at once: no reload, auth.conf untouched', async () => {
+  const fresh = makeNode('fresh.example');
+  const before = { text: readFileSync(authFile(), 'utf8'), mtimeMs: statSync(authFile()).mtimeMs, updates: sup.accountUpdates, lines: updateLines() };
+  // Its bare nkey means nothing to the server: only a JWT signed by the KK account does.
+  await assert.rejects(connectAsNode(port, tlsFiles.caFile, fresh), refused);
+  credit(sup, fresh);
+  const nc = await connectAsNode(port, tlsFiles.caFile, fresh);
+  await within(roundTrip(nc, fresh.name), 5000, 'command round trip');
   await nc.close();
+  assert.equal(readFileSync(authFile(), 'utf8'), before.text);
+  assert.equal(statSync(authFile()).mtimeMs, before.mtimeMs);
+  assert.equal(sup.accountUpdates, before.updates);
+  assert.equal(updateLines(), before.lines);
+  assert.equal(serverReloads(), 0, 'nats-server never reloaded');
 });
 
-test('a node removed with setNodes is disconnected and cannot come back; others stay connected', async () => {
-  await sup.setNodes([keep, gone]);
+test('a revoked node is disconnected and cannot come back; others stay connected', async () => {
+  const gone = credit(sup, makeNode('gone.example'))[0]!;
   const kept = await connectAsNode(port, tlsFiles.caFile, keep);
   const removed = await connectAsNode(port, tlsFiles.caFile, gone, { reconnect: true, maxReconnectAttempts: 20, reconnectTimeWait: 100 });
   const raw = await RawClient.open(port, readFileSync(tlsFiles.caFile, 'utf8'));
   await raw.authenticate(gone);
   raw.write(`SUB ${commandSubject(gone.name)} 1\r\nPING\r\n`);
   await raw.waitFor(/PONG\r\nPONG\r\n/);
-  const before = raw.received;
-  const statuses: string[] = [];
-  void (async () => {
-    for await (const s of removed.status()) statuses.push(`${s.type}:${s.type === Events.Error ? String(s.data) : ''}`);
-  })();
+  const updatesBefore = sup.accountUpdates;
+  const authBefore = readFileSync(authFile(), 'utf8');
 
-  await sup.setNodes([keep]);
+  await sup.revoke([gone.nkeyPublic]);
+  assert.equal(sup.accountUpdates, updatesBefore + 1, 'a revocation costs exactly one account update');
+  assert.notEqual(readFileSync(authFile(), 'utf8'), authBefore, 'auth.conf carries the revocation for the next start');
+  assert.equal(serverReloads(), 0, 'and no config reload');
 
-  // The raw connection is closed by the server, with nothing sent on it first.
-  await within(raw.closed, 5000, 'the removed node’s raw connection to close');
-  assert.equal(raw.received, before);
-  // nats.js: disconnect, reconnects refused, then it gives up.
-  const closedWith = (await within(removed.closed(), 15_000, 'the removed node’s client to give up')) as NatsError | undefined;
-  assert.equal(closedWith?.code, 'AUTHORIZATION_VIOLATION');
-  assert.equal(statuses[0], 'disconnect:');
-  assert.ok(statuses.includes('error:AUTHORIZATION_VIOLATION'), statuses.join(','));
-  // A fresh connection is refused too.
-  await assert.rejects(connectAsNode(port, tlsFiles.caFile, gone), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
+  await within(raw.closed, 5000, 'the revoked node’s raw connection to close');
+  assert.match(raw.received, /-ERR 'User Authentication Revoked'/);
+  const closedWith = (await within(removed.closed(), 15_000, 'the revoked node’s client to give up')) as NatsError | undefined;
+  assert.ok(closedWith, 'closed with an error');
+  // A fresh connection is refused too, and the coordinator will not sign that key again.
+  await assert.rejects(connectAsNode(port, tlsFiles.caFile, gone), refused);
+  assert.throws(() => sup.userJwt(gone), /revoked/);
   // The node that stayed was never disconnected and still works.
   assert.equal(kept.isClosed(), false);
   await within(roundTrip(kept, keep.name), 5000, 'round trip on the kept connection');
   await kept.close();
+  // Revoking it again costs nothing.
+  await sup.revoke([gone.nkeyPublic]);
+  assert.equal(sup.accountUpdates, updatesBefore + 1);
 });
 
-test('re-enrolling a node with a new key locks out the old key', async () => {
-  const oldKey = makeNode('rekey');
-  const newKey = { ...makeNode('rekey') };
-  await sup.setNodes([keep, oldKey]);
+test('a user JWT signed by a foreign account key is refused', async () => {
+  const forger = makeNode('keep');
+  const foreign = createAccount();
+  forger.jwt = encodeJwt(nativeSigner(foreign), forger.nkeyPublic, 'keep', nodeUserClaim(nodePermissions('keep')));
+  await assert.rejects(connectAsNode(port, tlsFiles.caFile, forger), refused);
+});
+
+test("node A's JWT presented with node B's seed is refused", async () => {
+  const a = credit(sup, makeNode('node-a'))[0]!;
+  const b = credit(sup, makeNode('node-b'))[0]!;
+  await assert.rejects(
+    connect({ servers: [`127.0.0.1:${port}`], tls: { caFile: tlsFiles.caFile }, authenticator: jwtAuthenticator(a.jwt!, b.seed), inboxPrefix: nodeInboxPrefix('node-a'), reconnect: false }),
+    refused,
+  );
+  // Each with its own seed is fine.
+  for (const n of [a, b]) await (await connectAsNode(port, tlsFiles.caFile, n)).close();
+});
+
+test('a re-keyed node: revoking the old key locks it out, the new key keeps working', async () => {
+  const oldKey = credit(sup, makeNode('rekey'))[0]!;
+  const newKey = credit(sup, makeNode('rekey'))[0]!;
   const oldConn = await connectAsNode(port, tlsFiles.caFile, oldKey);
-  await sup.setNodes([keep, newKey]);
+  const newConn = await connectAsNode(port, tlsFiles.caFile, newKey);
+  await sup.revoke([oldKey.nkeyPublic]);
   await within(oldConn.closed(), 10_000, 'old key connection to close');
-  await assert.rejects(connectAsNode(port, tlsFiles.caFile, oldKey), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
-  const nc = await connectAsNode(port, tlsFiles.caFile, newKey);
-  await within(roundTrip(nc, 'rekey'), 5000, 'round trip with the new key');
-  await nc.close();
+  await assert.rejects(connectAsNode(port, tlsFiles.caFile, oldKey), refused);
+  assert.equal(newConn.isClosed(), false);
+  await within(roundTrip(newConn, 'rekey'), 5000, 'round trip with the new key');
+  await newConn.close();
 });
 
-test('invalid input to setNodes is refused before auth.conf changes, and the server keeps serving', async () => {
-  await sup.setNodes([keep]);
-  const authFile = path.join(tmp.dir, 'nats', 'auth.conf');
-  const beforeText = readFileSync(authFile, 'utf8');
-  const cases: Array<[string, Array<{ name: string; nkeyPublic: string }>, RegExp]> = [
-    ['bad name', [{ name: 'Bad_Name', nkeyPublic: keep.nkeyPublic }], /invalid node name/],
-    ['injection in name', [{ name: 'a" }\n{ nkey: "x', nkeyPublic: keep.nkeyPublic }], /invalid node name/],
-    ['bad key', [{ name: 'x', nkeyPublic: 'UNOTAKEY' }], /not an nkey user public key/],
-    ['seed instead of key', [{ name: 'x', nkeyPublic: new TextDecoder().decode(keep.seed) }], /not an nkey user public key/],
-    ['duplicate name', [keep, { ...makeNode('keep') }], /listed twice/],
-    ['shared key', [keep, { name: 'other', nkeyPublic: keep.nkeyPublic }], /same NATS nkey/],
-    ['coordinator key', [{ name: 'x', nkeyPublic: sup.coordinatorPublicKey }], /same NATS nkey as the coordinator/],
+test('invalid input is refused before anything changes, and the server keeps serving', async () => {
+  const beforeText = readFileSync(authFile(), 'utf8');
+  const updates = sup.accountUpdates;
+  const cases: Array<[string, { name: string; nkeyPublic: string }, RegExp]> = [
+    ['bad name', { name: 'Bad_Name', nkeyPublic: keep.nkeyPublic }, /invalid node name/],
+    ['injection in name', { name: 'a" }\n{ nkey: "x', nkeyPublic: keep.nkeyPublic }, /invalid node name/],
+    ['bad key', { name: 'x', nkeyPublic: 'UNOTAKEY' }, /not an nkey user public key/],
+    ['seed instead of key', { name: 'x', nkeyPublic: new TextDecoder().decode(keep.seed) }, /not an nkey user public key/],
+    ['coordinator key', { name: 'x', nkeyPublic: sup.coordinatorPublicKey }, /same NATS nkey as the coordinator/],
   ];
-  for (const [what, nodes, message] of cases) {
-    await assert.rejects(sup.setNodes(nodes), message, what);
-  }
-  assert.equal(readFileSync(authFile, 'utf8'), beforeText);
+  for (const [what, node, message] of cases) assert.throws(() => sup.userJwt(node), message, what);
+  await assert.rejects(sup.revoke(['UNOTAKEY']), /not an nkey user public key/);
+  await assert.rejects(sup.revoke([sup.coordinatorPublicKey]), /coordinator's own/);
+  assert.equal(readFileSync(authFile(), 'utf8'), beforeText);
+  assert.equal(sup.accountUpdates, updates);
   const nc = await connectAsNode(port, tlsFiles.caFile, keep);
   await within(roundTrip(nc, keep.name), 5000, 'round trip after refused updates');
   // Results published by the kept node still reach the coordinator.

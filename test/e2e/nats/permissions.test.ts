@@ -12,7 +12,7 @@ import {
   parseResultSubject,
   resultSubject,
 } from '../../../shared/subjects';
-import { connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, sleep, within, type TlsMaterial } from './helpers';
+import { connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, sleep, within, type TlsMaterial } from './helpers';
 
 const sc = StringCodec();
 const nodeA = makeNode('node-a.lab');
@@ -29,7 +29,7 @@ before(async () => {
   port = await freePort();
   sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
   await sup.start();
-  await sup.setNodes([nodeA, nodeB]);
+  credit(sup, nodeA, nodeB);
   coord = await connect(sup.coordinatorConnectionOptions());
 });
 
@@ -180,7 +180,7 @@ test('a node has no JetStream access at all', async () => {
   }
 });
 
-test('an unknown nkey cannot connect, nor can a client without credentials', async () => {
+test('a bare nkey without a JWT cannot connect, nor can a client without credentials', async () => {
   const stranger = createUser();
   await assert.rejects(
     connect({ servers: [`127.0.0.1:${port}`], tls: { caFile: tlsFiles.caFile }, authenticator: nkeyAuthenticator(stranger.getSeed()), reconnect: false }),

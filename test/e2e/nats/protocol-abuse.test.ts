@@ -7,7 +7,7 @@ import { connect, StringCodec, type NatsConnection } from 'nats';
 import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { MAX_PAYLOAD_BYTES } from '../../../coordinator/nats/server-config';
 import { commandSubject, resultSubject } from '../../../shared/subjects';
-import { RawClient, connectAsNode, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type TlsMaterial } from './helpers';
+import { RawClient, connectAsNode, credit, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type TlsMaterial } from './helpers';
 
 const sc = StringCodec();
 const node = makeNode('worker-1');
@@ -25,8 +25,9 @@ before(async () => {
   tlsFiles = makeTls(tmp.dir);
   ca = readFileSync(tlsFiles.caFile, 'utf8');
   port = await freePort();
-  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log, nodes: [node, bystander] });
+  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
   await sup.start();
+  credit(sup, node, bystander);
   coord = await connect(sup.coordinatorConnectionOptions());
   other = await connectAsNode(port, tlsFiles.caFile, bystander);
 });

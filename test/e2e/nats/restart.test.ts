@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect, Events, StringCodec, type NatsConnection } from 'nats';
 import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { commandSubject, resultSubject } from '../../../shared/subjects';
-import { connectAsNode, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
+import { connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
 import { processAlive } from '../../lib/procs';
 
 const sc = StringCodec();
@@ -22,11 +22,12 @@ before(async () => {
   port = await freePort();
   logs = memoryLogger();
   sup = new NatsSupervisor({
-    dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log, nodes: [node],
+    dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log,
     // resetAfterMs far beyond the test's length: the backoff sequence asserted below is exact.
     restartBackoff: { initialMs: 100, maxMs: 2000, resetAfterMs: 3_600_000 },
   });
   await sup.start();
+  credit(sup, node);
 });
 
 after(async () => {
@@ -83,11 +84,14 @@ test('kill -9: restarted with a log line and an event, clients reconnect, KV dat
   assert.equal((await kv.get('survivor'))?.revision, 2);
   await commandRoundTrip(coord, nc);
 
-  // The restarted server still takes membership changes.
-  const late = makeNode('late-joiner');
-  await sup.setNodes([node, late]);
-  const lateConn = await connectAsNode(port, tlsFiles.caFile, late);
+  // The restarted server still takes new nodes and revocations.
+  const [late, dropped] = credit(sup, makeNode('late-joiner'), makeNode('dropped'));
+  const lateConn = await connectAsNode(port, tlsFiles.caFile, late!);
   await lateConn.close();
+  const droppedConn = await connectAsNode(port, tlsFiles.caFile, dropped!);
+  await sup.revoke([dropped!.nkeyPublic]);
+  await within(droppedConn.closed(), 10_000, 'the revoked node to be closed');
+  assert.equal(nc.isClosed(), false, 'other nodes stay connected');
   await nc.close();
   await coord.close();
 });

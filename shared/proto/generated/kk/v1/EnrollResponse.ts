@@ -10,6 +10,7 @@ export interface EnrollResponse {
   'commandSubject'?: (string);
   'resultSubjectPrefix'?: (string);
   'factsIntervalSeconds'?: (number);
+  'natsUserJwt'?: (string);
 }
 
 export interface EnrollResponse__Output {
@@ -21,4 +22,5 @@ export interface EnrollResponse__Output {
   'commandSubject': (string);
   'resultSubjectPrefix': (string);
   'factsIntervalSeconds': (number);
+  'natsUserJwt': (string);
 }
