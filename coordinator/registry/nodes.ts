@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { JsonStore } from '../state/json-store';
-import { writeFileAtomic } from '../state/files';
+import { writeFileAtomic, writeFileAtomicAsync } from '../state/files';
 import type { FactSet } from '../../shared/facts/types';
 
 export interface NodeRecord {
@@ -21,6 +21,8 @@ export interface StoredFacts { facts: FactSet; receivedAtMs: number; clockOffset
 
 export class IdentityConflict extends Error {}
 
+const FACTS_WRITE_DELAY_MS = 250;
+
 export class NodeRegistry {
   private readonly store: JsonStore<{ nodes: NodeRecord[] }>;
   private readonly byFingerprint = new Map<string, NodeRecord>();
@@ -29,6 +31,10 @@ export class NodeRegistry {
   private readonly connected = new Set<string>();
   private readonly factsDir: string;
   private readonly listeners = new Set<(name: string, f: StoredFacts) => void>();
+  /** Nodes whose cached facts file is behind memory; written together, off the event loop. */
+  private readonly dirtyFacts = new Set<string>();
+  private factsTimer: NodeJS.Timeout | undefined;
+  private factsWrites: Promise<void> = Promise.resolve();
 
   constructor(stateDir: string) {
     this.store = new JsonStore(path.join(stateDir, 'nodes.json'), () => ({ nodes: [] }), (raw) => {
@@ -58,6 +64,42 @@ export class NodeRegistry {
 
   flushSync(): void {
     this.store.flushSync();
+    if (this.factsTimer) clearTimeout(this.factsTimer);
+    this.factsTimer = undefined;
+    for (const name of this.takeDirtyFacts()) {
+      writeFileAtomic(this.factsFile(name), JSON.stringify(this.facts.get(name)), 0o600, { fsync: false });
+    }
+  }
+
+  /** Resolves once the facts cache on disk matches memory (tests; shutdown uses flushSync). */
+  async factsFlushed(): Promise<void> {
+    if (this.factsTimer) {
+      clearTimeout(this.factsTimer);
+      this.factsTimer = undefined;
+      this.writeDirtyFacts();
+    }
+    await this.factsWrites;
+  }
+
+  private factsFile(name: string): string {
+    return path.join(this.factsDir, `${name}.json`);
+  }
+
+  private takeDirtyFacts(): string[] {
+    const names = [...this.dirtyFacts].filter((n) => this.facts.has(n));
+    this.dirtyFacts.clear();
+    return names;
+  }
+
+  private writeDirtyFacts(): void {
+    const batch = this.takeDirtyFacts().map((name) => [name, JSON.stringify(this.facts.get(name))] as const);
+    this.factsWrites = this.factsWrites.then(async () => {
+      for (const [name, text] of batch) {
+        // A node removed since the batch was taken must not come back as a file.
+        if (!this.facts.has(name)) continue;
+        await writeFileAtomicAsync(this.factsFile(name), text, 0o600).catch(() => undefined);
+      }
+    });
   }
 
   list(): NodeRecord[] {
@@ -102,15 +144,21 @@ export class NodeRegistry {
     this.store.update((s) => { s.nodes = s.nodes.filter((n) => n.name !== name); });
     this.facts.delete(name);
     this.connected.delete(name);
-    rmSync(path.join(this.factsDir, `${name}.json`), { force: true });
+    this.dirtyFacts.delete(name);
+    rmSync(this.factsFile(name), { force: true });
     return old;
   }
 
   putFacts(name: string, stored: StoredFacts): void {
     this.facts.set(name, stored);
     this.touch(name, stored.receivedAtMs);
-    // A cache, not a record (the agent reports again on reconnect): no fsync per report.
-    writeFileAtomic(path.join(this.factsDir, `${name}.json`), JSON.stringify(stored), 0o600, { fsync: false });
+    // A cache, not a record (the agent reports again on reconnect): written behind, coalesced and
+    // without fsync, so a fleet refreshing at once does not block the event loop on 1,000 writes.
+    this.dirtyFacts.add(name);
+    if (!this.factsTimer) {
+      this.factsTimer = setTimeout(() => { this.factsTimer = undefined; this.writeDirtyFacts(); }, FACTS_WRITE_DELAY_MS);
+      this.factsTimer.unref();
+    }
     for (const l of this.listeners) l(name, stored);
   }
 

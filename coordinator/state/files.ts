@@ -1,6 +1,7 @@
 // Durable small files: write to a temp file, fsync, rename — a crash leaves the old or the new
 // content, never half of either.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync, mkdirSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -15,4 +16,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     closeSync(fd);
   }
   renameSync(tmp, file);
+}
+
+/** writeFileAtomic without fsync and off the event loop: for caches that may be lost, never torn. */
+export async function writeFileAtomicAsync(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, data, { mode });
+  await rename(tmp, file);
 }
