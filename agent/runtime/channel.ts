@@ -4,7 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import { loadGrpc } from '../../shared/proto/index';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
-import { jwtAuthenticator, nkeyAuthenticator, type Authenticator, type ConnectionOptions } from 'nats';
+import type { Authenticator, ConnectionOptions } from 'nats';
+import { nativeNkeyAuthenticator } from '../../shared/nats/nkey-native';
 import { nodeInboxPrefix } from '../../shared/subjects';
 import type { AgentState } from './state';
 
@@ -26,8 +27,7 @@ export function agentChannel(s: AgentState): AgentServiceClient {
  * Without a JWT (a coordinator older than JWT auth) it falls back to the bare nkey.
  */
 export function agentNatsAuthenticator(s: AgentState): Authenticator {
-  const seed = new TextEncoder().encode(s.natsSeed);
-  return (nonce?: string) => (s.natsJwt ? jwtAuthenticator(s.natsJwt, seed)(nonce) : nkeyAuthenticator(seed)(nonce));
+  return nativeNkeyAuthenticator(s.natsSeed, () => s.natsJwt || undefined);
 }
 
 /** NATS as this node: its JWT and nkey, the coordinator CA, its private inbox; reconnects forever. */

@@ -6,7 +6,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import { createUser } from 'nkeys.js';
+import { createUserNkey } from '../../shared/nats/nkey-native';
 import { loadGrpc } from '../../shared/proto/index';
 import { caHash, createCsr, generateKeyPair, COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import type { EnrollResponse__Output } from '../../shared/proto/generated/kk/v1/EnrollResponse';
@@ -77,7 +77,7 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
   const { keys, privateKeyPem } = await generateKeyPair();
   const name = (input.name ?? os.hostname()).trim().toLowerCase();
   const csrPem = await createCsr(keys, name);
-  const nkey = createUser();
+  const nkey = createUserNkey();
   const machineId = input.machineId ?? readMachineId();
 
   const proto = loadGrpc();
@@ -88,7 +88,7 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
   try {
     res = await new Promise<EnrollResponse__Output>((resolve, reject) => {
       client.Enroll({
-        token, name, machineId, csrPem, natsPublicKey: nkey.getPublicKey(), force: input.force, agentVersion: KK_VERSION,
+        token, name, machineId, csrPem, natsPublicKey: nkey.publicKey, force: input.force, agentVersion: KK_VERSION,
       }, { deadline: Date.now() + 30_000 }, (err, r) => {
         if (err) {
           const permanent = [grpc.status.UNAUTHENTICATED, grpc.status.ALREADY_EXISTS, grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED].includes(err.code);
@@ -109,7 +109,7 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
     keyPem: privateKeyPem,
     certPem: res.certificatePem,
     caPem: res.caPem,
-    natsSeed: new TextDecoder().decode(nkey.getSeed()),
+    natsSeed: nkey.seed,
     // Empty from a coordinator older than JWT auth; the agent then fetches one (or uses its nkey).
     ...(res.natsUserJwt ? { natsJwt: res.natsUserJwt } : {}),
   };

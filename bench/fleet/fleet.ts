@@ -32,6 +32,8 @@ export interface FleetOptions {
    */
   dataRoot?: string;
   logLevel?: string;
+  /** Extra Node flags for the worker processes (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']). */
+  workerNodeArgs?: string[];
 }
 
 export interface FleetProgress { enrolled: number; ready: number; failed: Map<string, string> }
@@ -67,7 +69,7 @@ export class Fleet {
     const loaded: Promise<void>[] = [];
     for (let w = 0; w < n; w++) {
       const share = this.hosts.map((h, index) => ({ index, name: h.name })).filter((_, i) => i % n === w);
-      const child = fork(WORKER, [], { cwd: REPO, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+      const child = fork(WORKER, [], { cwd: REPO, execArgv: ['--import', 'tsx', ...(this.o.workerNodeArgs ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
       loaded.push(new Promise<void>((resolve, reject) => {
         child.once('message', (m: FromWorker) => (m.type === 'loaded' ? resolve() : reject(new Error(`fleet worker said ${m.type} before loaded`))));
         child.once('exit', (code) => reject(new Error(`fleet worker exited (${code}) while loading`)));

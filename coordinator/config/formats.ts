@@ -5,9 +5,20 @@ import semver from 'semver';
 
 export type IpFamily = 'ipv4' | 'ipv6';
 
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+/**
+ * Exactly ipaddr's `IPv4.isValidFourPartDecimal` (four decimal octets ≤ 255, no leading zeros),
+ * without its general parser: thousands of inventory addresses are checked per load.
+ */
+export function isFourPartDecimal(text: string): boolean {
+  const m = DOTTED_QUAD.exec(text);
+  return m !== null && Number(m[1]) <= 255 && Number(m[2]) <= 255 && Number(m[3]) <= 255 && Number(m[4]) <= 255;
+}
+
 /** Strict address check: dotted-quad IPv4 only (no `10.1` or octal shorthand), or any IPv6 text form. */
 export function ipFamily(text: string): IpFamily | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return 'ipv4';
+  if (isFourPartDecimal(text)) return 'ipv4';
   if (!text.includes('.') || text.includes(':')) {
     if (ipaddr.IPv6.isValid(text)) return 'ipv6';
   }

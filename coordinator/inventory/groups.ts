@@ -57,8 +57,13 @@ export function resolveGroups(hostOrder: readonly string[], defs: readonly Group
     if (!def) return [];
     onStack.push(name);
     const out: string[] = [];
+    // A set beside the list: a 5,000-host group made `includes` quadratic.
+    const inOut = new Set<string>();
     const add = (h: string): void => {
-      if (hostSet.has(h) && !out.includes(h)) out.push(h);
+      if (hostSet.has(h) && !inOut.has(h)) {
+        inOut.add(h);
+        out.push(h);
+      }
     };
     def.hosts.forEach(add);
     def.groups.forEach((child, i) => {

@@ -12,6 +12,7 @@ import { closestKey } from '../config/typo';
 import { VARS_SCHEMA } from '../config/vars-schema';
 import { SUPPORTED_KUBE_MINORS, versionDefaults } from '../config/version-defaults';
 import { resolveGroups } from './groups';
+import { HostVarsDeriver } from './host-vars';
 import type { GroupDef } from './groups';
 import { YamlSource } from './yaml-source';
 
@@ -264,7 +265,7 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
     const rank = (g: string): number => (g === 'all' ? -1 : order.get(g) ?? Number.MAX_SAFE_INTEGER);
     return mine.sort((a, b) => rank(a) - rank(b));
   };
-  const merged = new Map<string, Vars>();
+  const hostPrefix = new Map<string, Vars>();
   const hostGroupList = new Map<string, string[]>();
   const groupPrefix = new Map<string, Vars>();
   for (const name of inventory.hostOrder) {
@@ -280,14 +281,19 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
       prefix = mergeLayers([defaults, inventory.specVars, ...byDepth.map((g) => inventory.groupVars.get(g) ?? {})]);
       groupPrefix.set(key, prefix);
     }
-    merged.set(name, deepMerge(deepMerge(prefix, inventory.hostVars.get(name) ?? {}), configSpec));
+    hostPrefix.set(name, prefix);
   }
-  const ctx = { groups: resolved.members, hostVars: (n: string) => merged.get(n) };
+  // A host's merged layers before derivation: a fresh tree each call, so derivation may fill it in place.
+  const merged = (name: string): Vars | undefined => {
+    const prefix = hostPrefix.get(name);
+    return prefix ? deepMerge(deepMerge(prefix, inventory.hostVars.get(name) ?? {}), configSpec) : undefined;
+  };
+  const ctx = { groups: resolved.members, hostVars: merged };
+  const deriver = new HostVarsDeriver(configSpec, ctx);
   const hosts: InventoryHost[] = inventory.hostOrder.map((name) => ({
     name,
     groups: hostGroupList.get(name) ?? ['all'],
-    // A shallow copy is this host's own top level; applyDerived copies deeper maps before writing.
-    vars: applyDerived({ ...(merged.get(name) ?? {}) }, ctx),
+    vars: deriver.vars(hostPrefix.get(name)!, inventory.hostVars.get(name) ?? {}, merged(name)!),
   }));
 
   return {

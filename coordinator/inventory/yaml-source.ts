@@ -1,9 +1,10 @@
-// A YAML file parsed with positions kept, so a finding about a key path can say file:line:col.
+// A YAML file's value, and positions so a finding about a key path can say file:line:col.
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Value } from '../model/cluster';
 import type { PathSeg } from '../config/schema';
+import { fastParseYaml, NOT_HANDLED } from './yaml-fast';
 
 /** `spec.groups.etcd.hosts[2]`; keys that would read ambiguously are quoted: `extra_args["a.b"]`. */
 export function formatPath(path: readonly PathSeg[]): string {
@@ -49,12 +50,27 @@ function openedAt(text: string, code: string, offset: number): string {
   return '';
 }
 
+interface Parsed {
+  doc: Document | null;
+  lines: LineCounter;
+}
+
+function parseFull(text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
+  return { doc, lines };
+}
+
 export class YamlSource {
   private constructor(
     /** The path as the user gave it: messages echo what they typed. */
     readonly file: string,
-    private readonly doc: Document | null,
-    private readonly lines: LineCounter,
+    /** Kept so positions can be computed later; null when the file could not be read. */
+    private readonly text: string | null,
+    /** The value read by the fast path, or NOT_HANDLED when the full parse below holds it. */
+    private readonly fast: Value | typeof NOT_HANDLED,
+    /** The full parse with positions: made up front when the fast path declined, else on first need. */
+    private parsed: Parsed | null,
     /** Syntax errors, already formatted `file:line:col message`. */
     readonly syntaxErrors: string[],
   ) {}
@@ -67,26 +83,37 @@ export class YamlSource {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? String(err)})`;
-      return new YamlSource(file, null, new LineCounter(), [`${file}: ${why}`]);
+      return new YamlSource(file, null, NOT_HANDLED, { doc: null, lines: new LineCounter() }, [`${file}: ${why}`]);
     }
     return YamlSource.parse(file, text);
   }
 
   static parse(file: string, text: string): YamlSource {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
+    // Most files are plain YAML the fast reader takes whole; positions (only wanted for a finding)
+    // then come from a full parse made on demand.
+    const fast = fastParseYaml(text);
+    if (fast !== NOT_HANDLED) return new YamlSource(file, text, fast, null, []);
+    const parsed = parseFull(text);
+    const { doc, lines } = parsed;
     const errors = doc.errors.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
       const msg = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+.*$/, '');
       return `${file}:${line}:${col} YAML syntax error: ${msg}${openedAt(text, e.code, e.pos[0])}`;
     });
-    return new YamlSource(file, doc, lines, errors);
+    return new YamlSource(file, text, NOT_HANDLED, parsed, errors);
+  }
+
+  private full(): Parsed {
+    this.parsed ??= parseFull(this.text ?? '');
+    return this.parsed;
   }
 
   /** The whole document as plain data (null for an empty file). */
   toValue(): Value {
-    if (!this.doc || this.syntaxErrors.length > 0) return null;
-    return toValue(this.doc.toJS({ maxAliasCount: 1000 }));
+    if (this.fast !== NOT_HANDLED) return this.fast;
+    const { doc } = this.full();
+    if (!doc || this.syntaxErrors.length > 0) return null;
+    return toValue(doc.toJS({ maxAliasCount: 1000 }));
   }
 
   /**
@@ -95,7 +122,8 @@ export class YamlSource {
    * (e.g. a value that came in through a merge key); 1:1 for the document itself.
    */
   position(path: readonly PathSeg[], at: 'key' | 'value' = 'key'): { line: number; col: number } {
-    let node: unknown = this.doc?.contents ?? null;
+    const { doc, lines } = this.full();
+    let node: unknown = doc?.contents ?? null;
     let offset: number | undefined;
     for (const seg of path) {
       if (isMap(node)) {
@@ -114,7 +142,7 @@ export class YamlSource {
         break;
       }
     }
-    return offset === undefined ? { line: 1, col: 1 } : this.lines.linePos(offset);
+    return offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
   }
 
   /** `file:line:col` of the node at `path`. */

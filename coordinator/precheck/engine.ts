@@ -5,8 +5,9 @@ import { errorMessage } from '../../shared/errors';
 import type { InventoryHost } from '../model/cluster';
 import { UnknownFactError } from './facts-access';
 import type { Report, Result, Summary } from './report';
-import type { Outcome, Rule, RuleContext, Severity } from './rule';
+import type { ClusterRule, HostRule, Outcome, Rule, RuleContext } from './rule';
 import { rules as allRules } from './rules/index';
+import { beginRun } from './run-memo';
 import { resolveSelectors } from './selectors';
 import { ConfigValueError } from './vars';
 
@@ -22,19 +23,26 @@ interface Selected {
   ignore: Set<string>;
 }
 
-export function evaluate(ctx: RuleContext, options: EvaluateOptions = {}, ruleList: readonly Rule[] = allRules): Report {
+export function evaluate(given: RuleContext, options: EvaluateOptions = {}, ruleList: readonly Rule[] = allRules): Report {
+  const ctx = beginRun(given);
   const sel: Selected = {
     skip: resolveSelectors(options.skip ?? [], ruleList, '--skip', false),
     ignore: resolveSelectors(options.ignoreErrors ?? [], ruleList, '--ignore-errors', true),
   };
-  const results: Result[] = [];
-  for (const rule of ruleList) {
-    if (rule.scope === 'host') {
-      for (const host of ctx.model.hosts) results.push(runOne(rule, sel, host.name, () => runHost(rule, host, ctx)));
-    } else {
-      results.push(runOne(rule, sel, null, () => (ruleApplies(rule.appliesTo(ctx)) ?? rule.check(ctx))));
+  // Host rules run host by host (one host's facts stay in cache across its rules; rules are pure,
+  // so the order they run in changes nothing), and results are reported rule by rule as before.
+  const hosts = ctx.model.hosts;
+  const byRule: Result[][] = ruleList.map(() => []);
+  const hostRules = ruleList.map((rule, i) => ({ rule, i, skipped: sel.skip.has(rule.id) })).filter((r) => r.rule.scope === 'host');
+  for (const host of hosts) {
+    for (const { rule, i, skipped } of hostRules) {
+      byRule[i]!.push(skipped ? skipResult(rule, host.name) : graded(rule, sel, host.name, runHost(rule as HostRule, host, ctx)));
     }
   }
+  ruleList.forEach((rule, i) => {
+    if (rule.scope === 'cluster') byRule[i]!.push(sel.skip.has(rule.id) ? skipResult(rule, null) : graded(rule, sel, null, runCluster(rule, ctx)));
+  });
+  const results = byRule.flat();
   return { summary: summarize(results), results };
 }
 
@@ -42,35 +50,43 @@ function ruleApplies(applies: true | string): Outcome | null {
   return applies === true ? null : { status: 'skip', message: `not applicable: ${applies}` };
 }
 
-function runHost(rule: Extract<Rule, { scope: 'host' }>, host: InventoryHost, ctx: RuleContext): Outcome {
-  return ruleApplies(rule.appliesTo(host, ctx)) ?? rule.check(host, ctx);
+// A rule never crashes the run: what it throws becomes its outcome, a failure of severity error
+// whatever the rule's own (nothing was checked).
+function runHost(rule: HostRule, host: InventoryHost, ctx: RuleContext): Outcome {
+  try {
+    return ruleApplies(rule.appliesTo(host, ctx)) ?? rule.check(host, ctx);
+  } catch (err) {
+    return thrown(rule, err);
+  }
 }
 
-/** An outcome plus the severity it carries when it is a failure. */
-type Graded = { outcome: Outcome; severity: Severity };
+function runCluster(rule: ClusterRule, ctx: RuleContext): Outcome {
+  try {
+    return ruleApplies(rule.appliesTo(ctx)) ?? rule.check(ctx);
+  } catch (err) {
+    return thrown(rule, err);
+  }
+}
 
-function runOne(rule: Rule, sel: Selected, host: string | null, run: () => Outcome): Result {
-  if (sel.skip.has(rule.id)) return { id: rule.id, host, status: 'skip', severity: rule.severity, message: 'skipped by --skip' };
-  const { outcome, severity } = safely(rule, run);
-  if (outcome.status !== 'fail') return { id: rule.id, host, status: outcome.status, severity, message: outcome.message };
+function thrown(rule: Rule, err: unknown): Outcome {
+  if (err instanceof UnknownFactError) return { status: 'fail', message: `unknown: ${err.message}`, severity: 'error' };
+  if (err instanceof ConfigValueError) return { status: 'fail', message: `invalid config: ${err.message}`, severity: 'error' };
+  return { status: 'fail', message: `rule ${rule.id} could not run: ${errorMessage(err)}`, severity: 'error' };
+}
+
+function skipResult(rule: Rule, host: string | null): Result {
+  return { id: rule.id, host, status: 'skip', severity: rule.severity, message: 'skipped by --skip' };
+}
+
+/** The result of an outcome: a failure carries its own severity, else the rule's. */
+function graded(rule: Rule, sel: Selected, host: string | null, outcome: Outcome): Result {
+  if (outcome.status !== 'fail') return { id: rule.id, host, status: outcome.status, severity: rule.severity, message: outcome.message };
+  const severity = outcome.severity ?? rule.severity;
   if (severity === 'warning') return { id: rule.id, host, status: 'warn', severity, message: outcome.message };
   if (sel.ignore.has(rule.id)) {
     return { id: rule.id, host, status: 'warn', severity, message: `${outcome.message} (error ignored by --ignore-errors)` };
   }
   return { id: rule.id, host, status: 'fail', severity, message: outcome.message };
-}
-
-function safely(rule: Rule, run: () => Outcome): Graded {
-  try {
-    const outcome = run();
-    const severity = outcome.status === 'fail' ? outcome.severity ?? rule.severity : rule.severity;
-    return { outcome, severity };
-  } catch (err) {
-    // Unknown facts and broken rules are errors whatever the rule's own severity: nothing was checked.
-    if (err instanceof UnknownFactError) return { outcome: { status: 'fail', message: `unknown: ${err.message}` }, severity: 'error' };
-    if (err instanceof ConfigValueError) return { outcome: { status: 'fail', message: `invalid config: ${err.message}` }, severity: 'error' };
-    return { outcome: { status: 'fail', message: `rule ${rule.id} could not run: ${errorMessage(err)}` }, severity: 'error' };
-  }
 }
 
 export function summarize(results: readonly Result[]): Summary {

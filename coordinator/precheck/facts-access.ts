@@ -68,12 +68,23 @@ export interface CarryingInterface {
 /** The interface holding `ip` (compared canonically), or null. */
 export function interfaceCarrying(interfaces: readonly InterfaceFacts[], ip: string): CarryingInterface | null {
   const want = normalizeIp(ip);
+  const wantV6 = want.includes(':');
   for (const iface of interfaces) {
     for (const address of iface.addresses) {
-      if (normalizeIp(address.address) === want) return { iface, address };
+      if (sameAddress(address.address, want, wantV6)) return { iface, address };
     }
   }
   return null;
+}
+
+/**
+ * `normalizeIp(text) === want` without parsing every address of every node: only text holding a
+ * `:` can normalize to anything but itself trimmed (IPv4 is canonical once valid), so the many
+ * IPv6 addresses of a node never need parsing when an IPv4 address is wanted, and vice versa.
+ */
+function sameAddress(text: string, want: string, wantV6: boolean): boolean {
+  if (text.includes(':')) return wantV6 && normalizeIp(text) === want;
+  return !wantV6 && (text === want || text.trim() === want);
 }
 
 export interface Collected<T> {

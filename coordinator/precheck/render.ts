@@ -42,9 +42,18 @@ export function summaryLine(report: Report, color = false): string {
 
 /** `-o json`: exactly the documented shape and key order. */
 export function renderJson(report: Report): string {
-  const out = {
-    summary: { pass: report.summary.pass, fail: report.summary.fail, warn: report.summary.warn, skip: report.summary.skip },
-    results: report.results.map((r) => ({ id: r.id, host: r.host, status: r.status, severity: r.severity, message: r.message })),
-  };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  const summary = { pass: report.summary.pass, fail: report.summary.fail, warn: report.summary.warn, skip: report.summary.skip };
+  // The engine's results already have exactly the documented fields in order; copying ~100k of
+  // them only to stringify the copies cost a fifth of the render. Anything else is copied.
+  const results = report.results.every(hasResultShape)
+    ? report.results
+    : report.results.map((r) => ({ id: r.id, host: r.host, status: r.status, severity: r.severity, message: r.message }));
+  return `${JSON.stringify({ summary, results }, null, 2)}\n`;
+}
+
+/** A plain object whose own keys are the documented ones, in the documented order. */
+function hasResultShape(r: Result): boolean {
+  if (Object.getPrototypeOf(r) !== Object.prototype) return false;
+  const k = Object.keys(r);
+  return k.length === 5 && k[0] === 'id' && k[1] === 'host' && k[2] === 'status' && k[3] === 'severity' && k[4] === 'message';
 }

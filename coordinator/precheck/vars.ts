@@ -14,14 +14,21 @@ export class ConfigValueError extends Error {
 // Rules read the same few dozen keys once per host: split each path once.
 const splitPath = memoize((path: string): string[] => path.split('.'));
 
-function walk(tree: Vars, path: string): Value | undefined {
+function walkSegments(tree: Vars, segs: readonly string[]): Value | undefined {
   let cur: Value | undefined = tree;
-  for (const part of splitPath(path)) {
+  for (let i = 0; i < segs.length; i++) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as { [key: string]: Value })[part];
+    cur = (cur as { [key: string]: Value })[segs[i]!];
   }
   return cur;
 }
+
+function walk(tree: Vars, path: string): Value | undefined {
+  return walkSegments(tree, splitPath(path));
+}
+
+// The defaults never change: each path's default is looked up once.
+const defaultAt = memoize((path: string): Value | undefined => walk(PRECHECK_DEFAULTS, path));
 
 /** KubeKey writes "unset" as an absent key, `null` or `""`: all three mean unset here. */
 function isUnset(v: Value | undefined): v is undefined | null | '' {
@@ -32,7 +39,7 @@ function isUnset(v: Value | undefined): v is undefined | null | '' {
 export function lookup(vars: Vars, path: string): Value | undefined {
   const v = walk(vars, path);
   if (!isUnset(v)) return v;
-  const d = walk(PRECHECK_DEFAULTS, path);
+  const d = defaultAt(path);
   return isUnset(d) ? undefined : d;
 }
 

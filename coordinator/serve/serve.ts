@@ -203,6 +203,8 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
         await dispatcher.close();
         await commandsNc.close().catch(() => {});
         await supervisor?.stop();
+        // Writes already on their way finish first; flushSync then writes whatever is left.
+        await Promise.all([registry.flushed(), tokens.flushed()]).catch(() => undefined);
         registry.flushSync();
         tokens.flushSync();
         log.info('coordinator stopped');

@@ -3,12 +3,17 @@
 // no cross-process locking to do. Why files and not JetStream KV: enrolment and the node
 // registry must keep working while nats-server restarts, and they are tiny (see docs/design.md).
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic, writeFileDurableAsync } from './files';
 
 export class JsonStore<T> {
   private value: T;
   private dirty = false;
   private scheduled = false;
+  /** The write on its way to disk, if any; it holds every change made before it started. */
+  private writing: Promise<void> | null = null;
+  /** Bumped by flushSync so that an older asynchronous write never renames over a newer file. */
+  private generation = 0;
+  /** Callers waiting for changes that no write has picked up yet. */
   private readonly waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(private readonly file: string, initial: () => T, validate: (raw: unknown) => T) {
@@ -30,38 +35,78 @@ export class JsonStore<T> {
   }
 
   /**
-   * Changes the document now; the file follows at the next flush. Changes made in the same turn of
-   * the event loop share one write (group commit): a thousand nodes enrolling at once cost a few
-   * writes, not a thousand rewrites of a growing file. Whoever must not answer before the change
-   * is durable awaits `flushed()`.
+   * Changes the document now; the file follows (group commit). Changes made while a write is on
+   * its way share the next one, and the write — fsync included — runs off the event loop: a
+   * thousand nodes enrolling at once cost a few writes, and the coordinator keeps answering while
+   * the disk works. Whoever must not answer before the change is durable awaits `flushed()`.
    */
   update(mutate: (v: T) => void): void {
     mutate(this.value);
     this.dirty = true;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flushSync());
-    }
+    this.schedule();
   }
 
-  /** Resolves once every change made so far is on disk. */
+  /** Resolves once every change made so far is on disk; rejects if that write failed. */
   flushed(): Promise<void> {
-    if (!this.dirty) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.dirty) {
+      const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+      this.schedule();
+      return p;
+    }
+    return this.writing ?? Promise.resolve();
   }
 
-  /** Writes pending changes now (also what shutdown calls). */
+  /**
+   * Writes pending changes now, synchronously. For callers that cannot wait (a last write on the
+   * way out); an asynchronous write still in flight is superseded and will not rename over this one.
+   */
   flushSync(): void {
     this.scheduled = false;
     if (!this.dirty) return;
     this.dirty = false;
+    this.generation++;
     const waiters = this.waiters.splice(0);
     try {
-      writeFileAtomic(this.file, JSON.stringify(this.value, null, 1) + '\n', 0o600);
+      writeFileAtomic(this.file, this.serialise(), 0o600);
       for (const w of waiters) w.resolve();
     } catch (err) {
       this.dirty = true;
       for (const w of waiters) w.reject(err as Error);
     }
+  }
+
+  private serialise(): string {
+    return JSON.stringify(this.value, null, 1) + '\n';
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startWrite();
+    });
+  }
+
+  private startWrite(): void {
+    if (!this.dirty || this.writing) return;
+    this.dirty = false;
+    const waiters = this.waiters.splice(0);
+    const generation = this.generation;
+    const write = writeFileDurableAsync(this.file, this.serialise(), 0o600, () => generation === this.generation);
+    this.writing = write;
+    let failed = false;
+    write.then(
+      () => { for (const w of waiters) w.resolve(); },
+      (err: Error) => {
+        failed = true;
+        this.dirty = true;
+        for (const w of waiters) w.reject(err);
+      },
+    ).finally(() => {
+      this.writing = null;
+      // After a failure, no retry loop against a broken disk: the next change or flushed() retries.
+      if (this.dirty && (!failed || this.waiters.length)) this.schedule();
+    });
   }
 }

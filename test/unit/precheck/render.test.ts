@@ -57,3 +57,39 @@ test('diff: status changes only, in the new report\'s order, plus new and gone r
   assert.deepEqual(lines, ['node2 os.kernel_version fail → pass', 'node4 node.swap new → fail', 'node2 node.cpu skip → gone']);
   assert.deepEqual(diffReports(report, report), []);
 });
+
+/** The JSON renderer as first written: the contract's reference text. */
+function referenceJson(r: Report): string {
+  const out = {
+    summary: { pass: r.summary.pass, fail: r.summary.fail, warn: r.summary.warn, skip: r.summary.skip },
+    results: r.results.map((x) => ({ id: x.id, host: x.host, status: x.status, severity: x.severity, message: x.message })),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+test('JSON: byte for byte what JSON.stringify with two-space indent gives', () => {
+  const awkward = ['', 'quote " and \\ backslash', 'new\nline\ttab\r', 'ünïcødé ≥ 日本', '\u0000\u001f\u007f', 'lone \ud800 surrogate', '</script>'];
+  const many: Report = {
+    summary: { pass: 3, fail: 2, warn: 1, skip: 0 },
+    results: Array.from({ length: 1100 }, (_, i) => ({
+      id: i % 7 === 0 ? 'cluster.unique_mac' : 'node.swap',
+      host: i % 7 === 0 ? null : `node-${i % 50}`,
+      status: (['pass', 'fail', 'warn', 'skip'] as const)[i % 4]!,
+      severity: i % 3 === 0 ? 'warning' : 'error',
+      message: `${awkward[i % awkward.length]} #${i}`,
+    })),
+  };
+  for (const r of [report, many, { summary: { pass: 0, fail: 0, warn: 0, skip: 0 }, results: [] }]) {
+    assert.equal(renderJson(r), referenceJson(r));
+  }
+  // Off the documented types (a missing message, a fractional count) it still matches.
+  const odd = { summary: { pass: 1.5, fail: 0, warn: 0, skip: 0 }, results: [{ ...report.results[0]!, message: undefined }] } as unknown as Report;
+  assert.equal(renderJson(odd), referenceJson(odd));
+});
+
+test('JSON: results carrying extra or reordered fields still print only the documented ones, in order', () => {
+  const extra = { summary: report.summary, results: [{ ...report.results[0]!, detail: 'x' }, report.results[1]!] } as unknown as Report;
+  const reordered = { summary: report.summary, results: [{ message: 'm', severity: 'error', status: 'pass', host: 'h', id: 'i' }] } as unknown as Report;
+  for (const r of [extra, reordered]) assert.equal(renderJson(r), referenceJson(r));
+  assert.ok(!renderJson(extra).includes('detail'));
+});

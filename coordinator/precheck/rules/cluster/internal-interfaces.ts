@@ -5,13 +5,21 @@ import type { Collected } from '../../facts-access';
 import { collect, fact, interfaceCarrying } from '../../facts-access';
 import { K8S, members, validInternalIps } from '../../hosts';
 import type { RuleContext } from '../../rule';
+import { perRun } from '../../run-memo';
 
 export interface CarriedBy {
   ifaces: InterfaceFacts[];
   notFound: string[];
 }
 
+const KEY = {};
+
+/** Shared by two rules, so computed once per run (treat the result as read-only). */
 export function internalInterfaces(ctx: RuleContext): Collected<CarriedBy> {
+  return perRun(ctx, KEY, () => compute(ctx));
+}
+
+function compute(ctx: RuleContext): Collected<CarriedBy> {
   const byName = new Map(ctx.model.hosts.map((h) => [h.name, h]));
   return collect(ctx, members(ctx.model, K8S), (_fs, host) => {
     const interfaces = fact(ctx, host, 'interfaces');

@@ -1,5 +1,5 @@
 import type { Cidr } from '../../cidr';
-import { overlaps, parseCidr, subnetOf } from '../../cidr';
+import { overlaps, parseCidr, subnetOf, subnetText } from '../../cidr';
 import { validCidrs } from '../../cluster-cidrs';
 import { interfaceCarrying, missingReason, nullReason } from '../../facts-access';
 import { listNames, validInternalIps } from '../../hosts';
@@ -23,18 +23,22 @@ export const networkCidrOverlap = clusterRule({
     // Hosts share subnets: check each distinct subnet once (5,000 hosts, a handful of subnets).
     const subnets = new Map<string, { cidr: Cidr; hosts: string[] }>();
     const unknown: string[] = [];
-    const add = (cidr: Cidr, host: string): void => {
-      const key = cidr.text;
+    // Keyed by the subnet's text; its Cidr is only built for the first host in it.
+    const add = (key: string, cidr: () => Cidr, host: string): void => {
       const seen = subnets.get(key);
       if (seen) seen.hosts.push(host);
-      else subnets.set(key, { cidr, hosts: [host] });
+      else subnets.set(key, { cidr: cidr(), hosts: [host] });
     };
     for (const host of ctx.model.hosts) {
       const fs = ctx.facts.get(host.name);
       for (const ip of validInternalIps(host)) {
         const hit = fs?.interfaces ? interfaceCarrying(fs.interfaces, ip) : null;
-        const subnet = hit ? subnetOf(hit.address.address, hit.address.prefixLength) : null;
-        add(subnet ?? parseCidr(`${ip}/${ip.includes(':') ? 128 : 32}`)!, host.name);
+        const subnet = hit ? subnetText(hit.address.address, hit.address.prefixLength) : null;
+        if (hit && subnet !== null) add(subnet, () => subnetOf(hit.address.address, hit.address.prefixLength)!, host.name);
+        else {
+          const own = parseCidr(`${ip}/${ip.includes(':') ? 128 : 32}`)!;
+          add(own.text, () => own, host.name);
+        }
         if (!fs) unknown.push(`subnet of ${host.name} unknown: ${missingReason(ctx, host.name)}`);
         else if (!fs.interfaces) unknown.push(`subnet of ${host.name} unknown: ${nullReason(fs, 'interfaces')}`);
       }
