@@ -1,9 +1,23 @@
 // Measurements on a running FleetCluster (bench/fleet/cluster.ts): fan-out latency per host,
 // live precheck, and the coordinator's resident memory with the fleet idle.
-import { percentile, rssMb, stats } from './lib';
+import { cpuSeconds, percentile, rssMb, stats } from './lib';
 import type { FleetCluster } from './fleet/cluster';
 
-export interface FanoutRound { hosts: number; p50: number; p99: number; max: number; wallMs: number }
+export interface FanoutRound {
+  hosts: number; p50: number; p99: number; max: number; wallMs: number;
+  /** CPU seconds used during the round by the coordinator, its nats-server and the simulated nodes. */
+  cpu: { coordinator: number; nats: number; simulator: number };
+}
+
+/** CPU seconds used so far by each party of a running fleet. */
+export function cpuNow(c: FleetCluster): { coordinator: number; nats: number; simulator: number } {
+  const natsPid = c.coord.natsPid();
+  return {
+    coordinator: c.coord.proc?.pid ? cpuSeconds(c.coord.proc.pid) : 0,
+    nats: natsPid ? cpuSeconds(natsPid) : 0,
+    simulator: c.fleet.workerPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+  };
+}
 
 /**
  * `kk-coordinator run -i inventory -- true` to every host. The per-host latency is the
@@ -12,9 +26,12 @@ export interface FanoutRound { hosts: number; p50: number; p99: number; max: num
  */
 export async function fanoutRound(c: FleetCluster): Promise<FanoutRound> {
   const from = c.coord.log.length;
+  const cpu0 = cpuNow(c);
   const t = Date.now();
   const r = await c.run(['true']);
   const wallMs = Date.now() - t;
+  const cpu1 = cpuNow(c);
+  const cpu = { coordinator: cpu1.coordinator - cpu0.coordinator, nats: cpu1.nats - cpu0.nats, simulator: cpu1.simulator - cpu0.simulator };
   const n = c.fleet.hosts.length;
   if (r.code !== 0 || !r.stderr.includes(`${n}/${n} hosts exited 0`)) throw new Error(`run -- true failed (${r.code}): ${r.stderr.slice(-2000)}`);
   const ms: number[] = [];
@@ -29,7 +46,7 @@ export async function fanoutRound(c: FleetCluster): Promise<FanoutRound> {
     if (ms.length < n) await new Promise((res) => setTimeout(res, 50));
   }
   if (ms.length !== n) throw new Error(`expected ${n} "run: host done" lines in the coordinator log, found ${ms.length}`);
-  return { hosts: n, p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), wallMs };
+  return { hosts: n, p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), wallMs, cpu };
 }
 
 /** Whole `kk-coordinator precheck` process against the live fleet, no fio, no reachability probes. */

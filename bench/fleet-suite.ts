@@ -3,7 +3,7 @@
 //   enroll_1000_s, fanout_1000_p50_ms, fanout_1000_p99_ms, precheck_live_1000_ms, coordinator_rss_1000_mb
 // plus the curve at 100 and 300 nodes for enrolment and fan-out (in the notes and details.json).
 import { FleetCluster } from './fleet/cluster';
-import { fanoutRound, idleRss, precheckLiveRound, median, type FanoutRound } from './fleet-measure';
+import { cpuNow, fanoutRound, idleRss, precheckLiveRound, median, type FanoutRound } from './fleet-measure';
 import { round, stats, type Figure } from './lib';
 
 export const FLEET_KEYS = ['enroll_1000_s', 'precheck_live_1000_ms', 'fanout_1000_p50_ms', 'fanout_1000_p99_ms', 'coordinator_rss_1000_mb'] as const;
@@ -19,7 +19,7 @@ export interface FleetSuiteOptions {
   workers?: number;
 }
 
-interface CurvePoint { nodes: number; enrolS: number[]; fanoutP50: number[]; fanoutP99: number[] }
+interface CurvePoint { nodes: number; enrolS: number[]; fanoutP50: number[]; fanoutP99: number[]; cpu: FanoutRound['cpu'][]; enrolCpu: FanoutRound['cpu'][] }
 
 const log = (s: string) => process.stderr.write(`bench: fleet: ${s}\n`);
 
@@ -27,12 +27,15 @@ async function fleetRun(nodes: number, o: { workers: number; fanoutRounds: numbe
   const c = await FleetCluster.start({ count: nodes, workers: o.workers });
   try {
     const enrolS = c.enrolMs / 1000;
+    // Totals since each process started: enrolment plus start-up (loading, the coordinator's CA).
+    const enrolCpu = cpuNow(c);
     const retried = [...c.fleet.attempts.values()].filter((a) => a > 1).length;
-    log(`${nodes} nodes enrolled and visible in ${round(enrolS, 1)} s (${retried} needed more than one enrolment attempt)`);
+    log(`${nodes} nodes enrolled and visible in ${round(enrolS, 1)} s (${retried} needed more than one enrolment attempt); CPU s so far: coordinator ${round(enrolCpu.coordinator, 1)}, nats-server ${round(enrolCpu.nats, 1)}, simulated nodes ${round(enrolCpu.simulator, 1)}`);
     const fan: FanoutRound[] = [];
     for (let i = 0; i < o.fanoutRounds; i++) {
       fan.push(await fanoutRound(c));
-      log(`run -- true on ${nodes}: p50 ${fan.at(-1)!.p50} ms, p99 ${fan.at(-1)!.p99} ms, command wall ${fan.at(-1)!.wallMs} ms`);
+      const f = fan.at(-1)!;
+      log(`run -- true on ${nodes}: p50 ${f.p50} ms, p99 ${f.p99} ms, command wall ${f.wallMs} ms; CPU s: coordinator ${round(f.cpu.coordinator, 2)}, nats-server ${round(f.cpu.nats, 2)}, simulated nodes ${round(f.cpu.simulator, 2)}`);
     }
     const pre: number[] = [];
     for (let i = 0; i < o.precheckRounds; i++) {
@@ -42,7 +45,7 @@ async function fleetRun(nodes: number, o: { workers: number; fanoutRounds: numbe
     const rss = o.rss ? await idleRss(c, 20, 10) : undefined;
     if (rss) log(`idle RSS with ${nodes} nodes: coordinator ${round(median(rss.coordinator))} MB, nats-server ${round(median(rss.nats))} MB`);
     const sim = await c.fleet.stats();
-    return { enrolS, fan, pre, rss, simRssMb: sim.rssBytes / 2 ** 20 };
+    return { enrolS, enrolCpu, fan, pre, rss, simRssMb: sim.rssBytes / 2 ** 20 };
   } finally {
     await c.stop();
   }
@@ -54,9 +57,9 @@ export async function benchFleet(want: (key: string) => boolean, o: FleetSuiteOp
   const curve: CurvePoint[] = [];
   for (const n of o.curve ?? [100, 300]) {
     const r = await fleetRun(n, { workers, fanoutRounds: 3, precheckRounds: 0, rss: false });
-    curve.push({ nodes: n, enrolS: [r.enrolS], fanoutP50: r.fan.map((f) => f.p50), fanoutP99: r.fan.map((f) => f.p99) });
+    curve.push({ nodes: n, enrolS: [r.enrolS], fanoutP50: r.fan.map((f) => f.p50), fanoutP99: r.fan.map((f) => f.p99), cpu: r.fan.map((f) => f.cpu), enrolCpu: [r.enrolCpu] });
   }
-  const full: CurvePoint = { nodes: size, enrolS: [], fanoutP50: [], fanoutP99: [] };
+  const full: CurvePoint = { nodes: size, enrolS: [], fanoutP50: [], fanoutP99: [], cpu: [], enrolCpu: [] };
   const precheck: number[] = [];
   let rss: { coordinator: number[]; nats: number[] } | undefined;
   let simRssMb = 0;
@@ -72,6 +75,8 @@ export async function benchFleet(want: (key: string) => boolean, o: FleetSuiteOp
     full.enrolS.push(r.enrolS);
     full.fanoutP50.push(...r.fan.map((f) => f.p50));
     full.fanoutP99.push(...r.fan.map((f) => f.p99));
+    full.cpu.push(...r.fan.map((f) => f.cpu));
+    full.enrolCpu.push(r.enrolCpu);
     precheck.push(...r.pre);
     rss ??= r.rss;
     simRssMb = r.simRssMb;
@@ -85,7 +90,7 @@ export async function benchFleet(want: (key: string) => boolean, o: FleetSuiteOp
   figs.push({
     key: 'enroll_1000_s', what: `${size} simulated nodes from start to all connected with facts in \`nodes\``, unit: 's', ...stats(full.enrolS), runs: full.enrolS.length,
     goal: '≤ 20', command: cmd,
-    note: `${setup}. The clock starts when the workers have loaded and every node starts at once; it stops at the first \`kk-coordinator nodes -o json\` listing all of them connected with facts. Curve: ${curveText}. The simulated nodes share the coordinator's 2 cores (they used ${round(simRssMb)} MB RSS together).`,
+    note: `${setup}. CPU seconds used from process start to all visible (median): ${curve.map((p) => `${p.nodes} nodes: coordinator ${round(median(p.enrolCpu.map((x) => x.coordinator)), 1)} s, nats-server ${round(median(p.enrolCpu.map((x) => x.nats)), 1)} s, simulated nodes ${round(median(p.enrolCpu.map((x) => x.simulator)), 1)} s`).join('; ')}. The clock starts when the workers have loaded and every node starts at once; it stops at the first \`kk-coordinator nodes -o json\` listing all of them connected with facts. Curve: ${curveText}. The simulated nodes share the coordinator's 2 cores (they used ${round(simRssMb)} MB RSS together).`,
   });
   if (precheck.length) {
     figs.push({
@@ -95,7 +100,11 @@ export async function benchFleet(want: (key: string) => boolean, o: FleetSuiteOp
     });
   }
   if (full.fanoutP50.length) {
-    const fanNote = `per-host completion as the coordinator sees it: from the start of the RunCommand call to that host's result (debug log "run: host done" in coordinator/server/run-service.ts); each simulated node verifies the signed command and runs /bin/true with agent/commands/listener.ts, its journal on tmpfs. p50 and p99 per round, median over ${full.fanoutP50.length} rounds on ${runs} fleets. Curve: ${curveText}`;
+    const cpuText = curve.filter((p) => p.cpu.length).map((p) => {
+      const m = (k: keyof FanoutRound['cpu']) => round(median(p.cpu.map((x) => x[k])), 2);
+      return `${p.nodes} nodes: coordinator ${m('coordinator')} s, nats-server ${m('nats')} s, simulated nodes ${m('simulator')} s`;
+    }).join('; ');
+    const fanNote = `per-host completion as the coordinator sees it: from the start of the RunCommand call to that host's result (debug log "run: host done" in coordinator/server/run-service.ts); each simulated node verifies the signed command and runs /bin/true with agent/commands/listener.ts, its journal on tmpfs. p50 and p99 per round, median over ${full.fanoutP50.length} rounds on ${runs} fleets. Curve: ${curveText}. CPU used during one round (median; this machine has 2 cores): ${cpuText} — on a real fleet each node's share runs on that node.`;
     figs.push({ key: 'fanout_1000_p50_ms', what: `\`run -- true\` to ${size} nodes, median per-host completion`, unit: 'ms', ...stats(full.fanoutP50), runs: full.fanoutP50.length, command: `kk-coordinator run -i inventory.yaml -- true (${size} hosts)`, note: fanNote });
     figs.push({ key: 'fanout_1000_p99_ms', what: `\`run -- true\` to ${size} nodes, 99th percentile per-host completion`, unit: 'ms', ...stats(full.fanoutP99), runs: full.fanoutP99.length, goal: '≤ 500', command: `kk-coordinator run -i inventory.yaml -- true (${size} hosts)`, note: fanNote });
   }

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: repeated measurement, medians and spread, and the record
 // that `make bench` writes into bench/results.json and BENCHMARKS.md.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Figure {
@@ -58,6 +59,21 @@ export function timedRun(argv: string[], opts: { cwd?: string; env?: NodeJS.Proc
     p.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, stdout, stderr }));
   });
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields after the ")" that closes the command name: state is 3rd, utime 14th, stime 15th.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+// sysconf(_SC_CLK_TCK) is 100 on every Linux build Debian ships.
+const CLOCK_TICKS = 100;
 
 export function rssMb(pid: number): number {
   const status = execFileSync('cat', [`/proc/${pid}/status`]).toString();

@@ -113,6 +113,11 @@ export class Fleet {
   }
 
   /** Memory of the worker processes (all simulated nodes together). */
+  /** The worker processes' pids (for CPU accounting). */
+  workerPids(): number[] {
+    return this.workers.map((w) => w.pid).filter((p): p is number => typeof p === 'number');
+  }
+
   async stats(): Promise<{ rssBytes: number; heapUsedBytes: number; reports: number }> {
     const answers = await Promise.all(this.workers.map((w) => new Promise<Extract<FromWorker, { type: 'stats' }>>((resolve) => {
       this.statsWaiters.push(resolve);

@@ -13,6 +13,9 @@ const DAY_MS = 24 * 3600 * 1000;
 export interface IssuedCert { certificatePem: string; serial: string }
 
 export class CertificateAuthority {
+  /** The same for every certificate this CA signs: computed once (a hash of the CA key). */
+  private authorityKeyId?: Promise<x509.AuthorityKeyIdentifierExtension>;
+
   private constructor(
     readonly caPem: string,
     private readonly caKeys: CryptoKeyPair,
@@ -95,7 +98,7 @@ export class CertificateAuthority {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension(p.usage, false),
-      await x509.AuthorityKeyIdentifierExtension.create(this.caKeys.publicKey),
+      await (this.authorityKeyId ??= x509.AuthorityKeyIdentifierExtension.create(this.caKeys.publicKey)),
     ];
     if (p.sans.length) extensions.push(new x509.SubjectAlternativeNameExtension(p.sans, false));
     const cert = await x509.X509CertificateGenerator.create({
