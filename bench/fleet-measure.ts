@@ -5,7 +5,7 @@ import type { FleetCluster } from './fleet/cluster';
 
 export interface FanoutRound {
   hosts: number; p50: number; p99: number; max: number; wallMs: number;
-  /** CPU seconds used during the round by the coordinator, its nats-server and the simulated nodes. */
+  /** CPU seconds used during the round by the coordinator, its nats-server and the simulated nodes (with the commands they ran). */
   cpu: { coordinator: number; nats: number; simulator: number };
 }
 
@@ -15,7 +15,7 @@ export function cpuNow(c: FleetCluster): { coordinator: number; nats: number; si
   return {
     coordinator: c.coord.proc?.pid ? cpuSeconds(c.coord.proc.pid) : 0,
     nats: natsPid ? cpuSeconds(natsPid) : 0,
-    simulator: c.fleet.workerPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    simulator: c.fleet.workerPids().reduce((sum, pid) => sum + cpuSeconds(pid, true), 0),
   };
 }
 

@@ -60,8 +60,11 @@ export function timedRun(argv: string[], opts: { cwd?: string; env?: NodeJS.Proc
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; 0 once it is gone. */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/PID/stat; 0 once it is gone.
+ * With `children`, also what its finished and waited-for children used (the commands it ran).
+ */
+export function cpuSeconds(pid: number, children = false): number {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -70,7 +73,8 @@ export function cpuSeconds(pid: number): number {
   }
   // Fields after the ")" that closes the command name: state is 3rd, utime 14th, stime 15th.
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  const own = Number(f[11]) + Number(f[12]);
+  return (children ? own + Number(f[13]) + Number(f[14]) : own) / CLOCK_TICKS;
 }
 // sysconf(_SC_CLK_TCK) is 100 on every Linux build Debian ships.
 const CLOCK_TICKS = 100;

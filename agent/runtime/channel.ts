@@ -1,7 +1,7 @@
 // The agent's connections to the coordinator — the mTLS gRPC channel and the NATS connection —
 // shared by the real agent and the fleet simulator so both behave the same on the wire.
 import * as grpc from '@grpc/grpc-js';
-import { loadGrpc } from '../../shared/proto/index';
+import { agentClientClass } from './agent-client';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import type { Authenticator, ConnectionOptions } from 'nats';
@@ -11,7 +11,7 @@ import type { AgentState } from './state';
 
 export function agentChannel(s: AgentState): AgentServiceClient {
   const creds = grpc.credentials.createSsl(Buffer.from(s.caPem), Buffer.from(s.keyPem), Buffer.from(s.certPem));
-  return new (loadGrpc().kk.v1.AgentService)(s.identity.grpcAddress, creds, {
+  return new (agentClientClass())(s.identity.grpcAddress, creds, {
     'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
     'grpc.keepalive_time_ms': 20_000,
     'grpc.keepalive_timeout_ms': 10_000,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { createUserNkey } from '../../shared/nats/nkey-native';
-import { loadGrpc } from '../../shared/proto/index';
+import { agentClientClass } from './agent-client';
 import { caHash, createCsr, generateKeyPair, COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
 import type { EnrollResponse__Output } from '../../shared/proto/generated/kk/v1/EnrollResponse';
 import type { AgentState } from './state';
@@ -80,8 +80,8 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
   const nkey = createUserNkey();
   const machineId = input.machineId ?? readMachineId();
 
-  const proto = loadGrpc();
-  const client = new proto.kk.v1.AgentService(info.grpc, grpc.credentials.createSsl(Buffer.from(caPem)), {
+  const AgentService = agentClientClass();
+  const client = new AgentService(info.grpc, grpc.credentials.createSsl(Buffer.from(caPem)), {
     'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
   });
   let res: EnrollResponse__Output;

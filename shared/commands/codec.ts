@@ -3,7 +3,7 @@
 // would ever carry is refused before protobufjs looks at it.
 import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
-import { descriptor } from '../proto/index';
+import { descriptorFor } from '../proto/descriptor';
 import type { Command, Command__Output } from '../proto/generated/kk/v1/Command';
 import type { SignedCommand__Output } from '../proto/generated/kk/v1/SignedCommand';
 import type { CommandAccepted, CommandAccepted__Output } from '../proto/generated/kk/v1/CommandAccepted';
@@ -38,7 +38,7 @@ let types: Record<'Command' | 'SignedCommand' | 'CommandAccepted' | 'OutputChunk
 
 function t(): NonNullable<typeof types> {
   if (!types) {
-    const root = protobuf.Root.fromJSON(descriptor);
+    const root = protobuf.Root.fromJSON(descriptorFor(['Command', 'SignedCommand', 'CommandAccepted', 'OutputChunk', 'CommandResult']));
     const lookup = (n: string) => root.lookupType(`kk.v1.${n}`);
     types = {
       Command: lookup('Command'), SignedCommand: lookup('SignedCommand'), CommandAccepted: lookup('CommandAccepted'),

@@ -2,8 +2,7 @@
 // The descriptor is JSON bundled into the build, so neither side reads .proto files at run time.
 import * as protoLoader from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
-import type { INamespace } from 'protobufjs';
-import descriptorJson from './generated/descriptor.json' with { type: 'json' };
+import { descriptor } from './descriptor';
 import type { ProtoGrpcType as AgentGrpc } from './generated/agent';
 import type { ProtoGrpcType as AdminGrpc } from './generated/admin';
 
@@ -17,8 +16,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-// JSON imports are typed structurally; the descriptor is protobufjs's own toJSON() output.
-export const descriptor = descriptorJson as unknown as INamespace;
+export { descriptor } from './descriptor';
 
 let cached: (AgentGrpc & AdminGrpc) | undefined;
 
