@@ -7,6 +7,7 @@ import { factSetSchema, parseFactSet } from '../../../shared/facts/schema';
 import { fastFactSet } from '../../../shared/facts/schema-fast';
 import { simulatedFacts } from '../../../bench/fleet/facts';
 import { fullFactSet, nullFactsFactSet, nullLeavesFactSet } from './sample-facts';
+import { rng } from '../../lib/rng';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -52,16 +53,6 @@ function assertSame(value: unknown, label: string): boolean {
   return fast !== null;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASES = (): unknown[] => [
   fullFactSet(), nullLeavesFactSet(), nullFactsFactSet(),

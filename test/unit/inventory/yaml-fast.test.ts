@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { fastParseYaml, NOT_HANDLED } from '../../../coordinator/inventory/yaml-fast';
 import { fleetHosts, fleetInventoryYaml } from '../../../bench/fleet/inventory';
 import { FIXTURES } from './helpers';
+import { rng } from '../../lib/rng';
 
 /** What the loader gets from the full parser, or undefined when `yaml` reports an error. */
 function reference(text: string): unknown {
@@ -37,17 +38,6 @@ function assertAgrees(text: string, mustHandle = false): boolean {
   return true;
 }
 
-// A small seeded generator, so a failure names a reproducible case.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Scalars chosen to hit every core-schema tag and every indicator the reader must respect.
 const SCALARS = [
