@@ -11,6 +11,7 @@ import { benchBundle, benchDownloadRatio } from './downloads';
 import { benchFleet, FLEET_KEYS } from './fleet-suite';
 import { benchPrecheckFacts } from './precheck-facts';
 import { machineLine, round, type Figure } from './lib';
+import { historyMarkdown } from './history';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -74,6 +75,6 @@ ${rows.join('\n')}
 
 Notes
 ${Object.values(details).filter((d) => d.note).map((d) => `- \`${d.key}\`: ${d.note}`).join('\n')}
-`;
+${historyMarkdown(repo, results)}`;
 writeFileSync(path.join(repo, 'BENCHMARKS.md'), md);
 process.stderr.write(`bench: wrote bench/results.json and BENCHMARKS.md\n`);
