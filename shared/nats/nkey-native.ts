@@ -31,11 +31,21 @@ export function createUserNkey(): UserNkey {
   return { seed: new TextDecoder().decode(Codec.encodeSeed(Prefix.User, raw)), publicKey: publicKeyOf(privateKey) };
 }
 
+/** The 32 raw Ed25519 seed bytes inside an nkey seed of any kind ('SU…', 'SA…', 'SO…'), and its kind. */
+export function rawNkeySeed(seed: string | Uint8Array): { prefix: Prefix; raw: Uint8Array } {
+  const decoded = Codec.decodeSeed(typeof seed === 'string' ? new TextEncoder().encode(seed) : seed);
+  return { prefix: decoded.prefix, raw: decoded.buf };
+}
+
+/** The OpenSSL signing key for an nkey seed of any kind. */
+export function ed25519KeyFromSeed(seed: string | Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, rawNkeySeed(seed).raw]), format: 'der', type: 'pkcs8' });
+}
+
 /** The signing key and public key of a user seed ('SU…'); throws on anything else. */
 export function userNkeyFromSeed(seed: string): { key: KeyObject; publicKey: string } {
-  const decoded = Codec.decodeSeed(new TextEncoder().encode(seed));
-  if (decoded.prefix !== Prefix.User) throw new Error('not an nkey user seed');
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, decoded.buf]), format: 'der', type: 'pkcs8' });
+  if (rawNkeySeed(seed).prefix !== Prefix.User) throw new Error('not an nkey user seed');
+  const key = ed25519KeyFromSeed(seed);
   return { key, publicKey: publicKeyOf(key) };
 }
 
