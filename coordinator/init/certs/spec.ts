@@ -104,20 +104,17 @@ export function planCerts(model: ClusterModel, pkiDir: string, cwd: string = pro
     id: 'root', title: 'root CA (etcd and image registry CA)', cn: 'root', signer: 'self', isCA: true,
     sans: { dns: ['root'], ips: [] }, ...groupSettings(model, 'ca'), group: 'ca', ...file('root'), userProvided: false,
   });
-  const userCa = user(model, 'ca_cert', 'ca_key', 'Kubernetes CA');
-  specs.push({
-    id: 'kubernetes', title: 'Kubernetes CA', cn: 'kubernetes-ca', signer: 'root', isCA: true, sans: classifySans([]),
-    ...groupSettings(model, 'kubernetes_ca'), group: 'kubernetes_ca',
-    ...(userCa ? { certFile: path.resolve(cwd, userCa.cert), keyFile: path.resolve(cwd, userCa.key) } : file('kubernetes')),
-    userProvided: !!userCa,
-  });
-  const userFp = user(model, 'front_proxy_cert', 'front_proxy_key', 'front-proxy CA');
-  specs.push({
-    id: 'front-proxy', title: 'front-proxy CA', cn: 'front-proxy-ca', signer: 'root', isCA: true, sans: classifySans([]),
-    ...groupSettings(model, 'front_proxy_ca'), group: 'front_proxy_ca',
-    ...(userFp ? { certFile: path.resolve(cwd, userFp.cert), keyFile: path.resolve(cwd, userFp.key) } : file('front-proxy')),
-    userProvided: !!userFp,
-  });
+  // The Kubernetes and front-proxy CAs: signed by root, unless the user brings their own pair.
+  const userProvidable = (id: string, title: string, cn: string, group: CertGroup, certKey: string, keyKey: string): CertSpec => {
+    const own = user(model, certKey, keyKey, title);
+    return {
+      id, title, cn, signer: 'root', isCA: true, sans: classifySans([]), ...groupSettings(model, group), group,
+      ...(own ? { certFile: path.resolve(cwd, own.cert), keyFile: path.resolve(cwd, own.key) } : file(id)),
+      userProvided: !!own,
+    };
+  };
+  specs.push(userProvidable('kubernetes', 'Kubernetes CA', 'kubernetes-ca', 'kubernetes_ca', 'ca_cert', 'ca_key'));
+  specs.push(userProvidable('front-proxy', 'front-proxy CA', 'front-proxy-ca', 'front_proxy_ca', 'front_proxy_cert', 'front_proxy_key'));
   const etcdHosts = model.groups.etcd ?? [];
   if (etcdHosts.length > 0) {
     const etcd = groupSettings(model, 'etcd');
