@@ -11,6 +11,8 @@ import { connect, jwtAuthenticator, nkeyAuthenticator, type NatsConnection } fro
 import { createUser, fromSeed } from 'nkeys.js';
 import type { Logger } from '../../../shared/log';
 import { nodeInboxPrefix } from '../../../shared/subjects';
+import { NatsSupervisor, type NatsSupervisorOptions } from '../../../coordinator/nats/supervisor';
+import { freePort } from '../../lib/ports';
 
 export interface TlsMaterial {
   caFile: string;
@@ -39,7 +41,7 @@ export function makeTls(dir: string): TlsMaterial {
   return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
 
-export { freePort } from '../../lib/ports';
+export { freePort };
 
 export interface NodeIdentity {
   name: string;
@@ -172,4 +174,23 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
   });
   return Promise.race([p, guard]).finally(() => clearTimeout(timer));
+}
+
+export interface StartedNats {
+  tmp: ReturnType<typeof makeTempDir>;
+  tlsFiles: TlsMaterial;
+  port: number;
+  logs: MemoryLogger;
+  sup: NatsSupervisor;
+}
+
+/** Debian's nats-server, supervised as the coordinator runs it, in a fresh temp dir with throwaway TLS; started. */
+export async function startedNats(prefix: string, extra: Partial<NatsSupervisorOptions> = {}): Promise<StartedNats> {
+  const tmp = makeTempDir(prefix);
+  const tlsFiles = makeTls(tmp.dir);
+  const port = await freePort();
+  const logs = memoryLogger();
+  const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log, ...extra });
+  await sup.start();
+  return { tmp, tlsFiles, port, logs, sup };
 }

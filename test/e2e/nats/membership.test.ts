@@ -13,14 +13,14 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { connect, jwtAuthenticator, StringCodec, type NatsConnection, type NatsError } from 'nats';
 import { createAccount } from 'nkeys.js';
-import { NatsSupervisor, ACCOUNT_UPDATE_LOG_MESSAGE } from '../../../coordinator/nats/supervisor';
+import { ACCOUNT_UPDATE_LOG_MESSAGE, type NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { encodeJwt, nodeUserClaim } from '../../../coordinator/nats/jwt';
 import { nativeSigner } from '../../../coordinator/nats/signer';
 import { commandSubject, nodeInboxPrefix, nodePermissions, resultSubject } from '../../../shared/subjects';
-import { RawClient, connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
+import { RawClient, connectAsNode, credit, eventually, makeNode, within, type MemoryLogger, type TlsMaterial, startedNats, type StartedNats } from './helpers';
 
 const sc = StringCodec();
-let tmp: ReturnType<typeof makeTempDir>;
+let tmp: StartedNats['tmp'];
 let tlsFiles: TlsMaterial;
 let port: number;
 let sup: NatsSupervisor;
@@ -29,12 +29,7 @@ let logs: MemoryLogger;
 const keep = makeNode('keep');
 
 before(async () => {
-  tmp = makeTempDir('kk-nats-members-');
-  tlsFiles = makeTls(tmp.dir);
-  port = await freePort();
-  logs = memoryLogger();
-  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log });
-  await sup.start();
+  ({ tmp, tlsFiles, port, logs, sup } = await startedNats('kk-nats-members-'));
   credit(sup, keep);
   coord = await connect(sup.coordinatorConnectionOptions());
 });

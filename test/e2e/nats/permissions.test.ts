@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, Events, nkeyAuthenticator, StringCodec, type NatsConnection, type NatsError, type Status } from 'nats';
 import { createUser } from 'nkeys.js';
-import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
+import type { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import {
   ALL_RESULTS_WILDCARD,
   commandResultSubject,
@@ -12,23 +12,19 @@ import {
   parseResultSubject,
   resultSubject,
 } from '../../../shared/subjects';
-import { connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, sleep, within, type TlsMaterial } from './helpers';
+import { connectAsNode, credit, eventually, makeNode, sleep, within, type TlsMaterial, startedNats, type StartedNats } from './helpers';
 
 const sc = StringCodec();
 const nodeA = makeNode('node-a.lab');
 const nodeB = makeNode('node-b.lab');
-let tmp: ReturnType<typeof makeTempDir>;
+let tmp: StartedNats['tmp'];
 let tlsFiles: TlsMaterial;
 let port: number;
 let sup: NatsSupervisor;
 let coord: NatsConnection;
 
 before(async () => {
-  tmp = makeTempDir('kk-nats-perm-');
-  tlsFiles = makeTls(tmp.dir);
-  port = await freePort();
-  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
-  await sup.start();
+  ({ tmp, tlsFiles, port, sup } = await startedNats('kk-nats-perm-'));
   credit(sup, nodeA, nodeB);
   coord = await connect(sup.coordinatorConnectionOptions());
 });

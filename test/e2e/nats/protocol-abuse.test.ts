@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { connect, StringCodec, type NatsConnection } from 'nats';
-import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
+import type { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { MAX_PAYLOAD_BYTES } from '../../../coordinator/nats/server-config';
 import { commandSubject, resultSubject } from '../../../shared/subjects';
-import { RawClient, connectAsNode, credit, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type TlsMaterial } from './helpers';
+import { RawClient, connectAsNode, credit, makeNode, within, type TlsMaterial, startedNats, type StartedNats } from './helpers';
 
 const sc = StringCodec();
 const node = makeNode('worker-1');
 const bystander = makeNode('worker-2');
-let tmp: ReturnType<typeof makeTempDir>;
+let tmp: StartedNats['tmp'];
 let tlsFiles: TlsMaterial;
 let ca: string;
 let port: number;
@@ -21,12 +21,8 @@ let coord: NatsConnection;
 let other: NatsConnection;
 
 before(async () => {
-  tmp = makeTempDir('kk-nats-abuse-');
-  tlsFiles = makeTls(tmp.dir);
+  ({ tmp, tlsFiles, port, sup } = await startedNats('kk-nats-abuse-'));
   ca = readFileSync(tlsFiles.caFile, 'utf8');
-  port = await freePort();
-  sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
-  await sup.start();
   credit(sup, node, bystander);
   coord = await connect(sup.coordinatorConnectionOptions());
   other = await connectAsNode(port, tlsFiles.caFile, bystander);

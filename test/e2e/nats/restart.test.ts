@@ -3,30 +3,24 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, Events, StringCodec, type NatsConnection } from 'nats';
-import { NatsSupervisor } from '../../../coordinator/nats/supervisor';
+import type { NatsSupervisor } from '../../../coordinator/nats/supervisor';
 import { commandSubject, resultSubject } from '../../../shared/subjects';
-import { connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, memoryLogger, within, type MemoryLogger, type TlsMaterial } from './helpers';
+import { connectAsNode, credit, eventually, makeNode, within, type MemoryLogger, type TlsMaterial, startedNats, type StartedNats } from './helpers';
 import { processAlive } from '../../lib/procs';
 
 const sc = StringCodec();
 const node = makeNode('survivor');
-let tmp: ReturnType<typeof makeTempDir>;
+let tmp: StartedNats['tmp'];
 let tlsFiles: TlsMaterial;
 let port: number;
 let logs: MemoryLogger;
 let sup: NatsSupervisor;
 
 before(async () => {
-  tmp = makeTempDir('kk-nats-restart-');
-  tlsFiles = makeTls(tmp.dir);
-  port = await freePort();
-  logs = memoryLogger();
-  sup = new NatsSupervisor({
-    dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: logs.log,
+  ({ tmp, tlsFiles, port, logs, sup } = await startedNats('kk-nats-restart-', {
     // resetAfterMs far beyond the test's length: the backoff sequence asserted below is exact.
     restartBackoff: { initialMs: 100, maxMs: 2000, resetAfterMs: 3_600_000 },
-  });
-  await sup.start();
+  }));
   credit(sup, node);
 });
 
