@@ -28,6 +28,22 @@ async function withUpstream(fn: (mirror: TestMirror, up: ReturnType<typeof fakeU
   }
 }
 
+/** A primary and a mirror serving the same fake upstream (the plan's mirror base is the second). */
+async function withPrimaryAndMirror(fn: (primary: TestMirror, secondary: TestMirror, up: ReturnType<typeof fakeUpstream>) => Promise<void>): Promise<void> {
+  const primary = new TestMirror(tlsMaterial);
+  const secondary = new TestMirror(tlsMaterial);
+  await primary.start();
+  await secondary.start();
+  try {
+    const up = fakeUpstream(primary, { workDir: tmp() }, { mirrorBase: secondary.url });
+    for (const [k, v] of primary.files) secondary.files.set(k, v);
+    await fn(primary, secondary, up);
+  } finally {
+    await primary.stop();
+    await secondary.stop();
+  }
+}
+
 before(() => {
   tlsMaterial = throwawayCa();
 });
@@ -105,13 +121,7 @@ test('a transfer that stalls mid-body times out and the retry resumes with a Ran
 });
 
 test('a 404 on the primary falls back to the mirror', async () => {
-  const primary = new TestMirror(tlsMaterial);
-  const secondary = new TestMirror(tlsMaterial);
-  await primary.start();
-  await secondary.start();
-  try {
-    const up = fakeUpstream(primary, { workDir: tmp() }, { mirrorBase: secondary.url });
-    for (const [k, v] of primary.files) secondary.files.set(k, v);
+  await withPrimaryAndMirror(async (primary, secondary, up) => {
     const helm = up.plan.artifacts.find((a) => a.name === 'helm')!;
     const p = up.paths.get(helm.id)!;
     primary.missing.add(p);
@@ -120,20 +130,11 @@ test('a 404 on the primary falls back to the mirror', async () => {
     assert.equal(primary.hits(p).length, 1, 'a 404 is not retried on the same server');
     assert.equal(secondary.hits(p).length, 1);
     assert.ok(readFileSync(path.join(up.plan.binaryDir, helm.dest)).equals(up.bodies.get(helm.id)!));
-  } finally {
-    await primary.stop();
-    await secondary.stop();
-  }
+  });
 });
 
 test('a primary that is down (connection refused) falls back to the mirror after its retries', async () => {
-  const primary = new TestMirror(tlsMaterial);
-  const secondary = new TestMirror(tlsMaterial);
-  await primary.start();
-  await secondary.start();
-  try {
-    const up = fakeUpstream(primary, { workDir: tmp() }, { mirrorBase: secondary.url });
-    for (const [k, v] of primary.files) secondary.files.set(k, v);
+  await withPrimaryAndMirror(async (primary, secondary, up) => {
     await primary.stop();
     const runc = up.plan.artifacts.find((a) => a.name === 'runc')!;
     up.plan.artifacts = [runc];
@@ -141,9 +142,7 @@ test('a primary that is down (connection refused) falls back to the mirror after
     assert.ok(readFileSync(path.join(up.plan.binaryDir, runc.dest)).equals(up.bodies.get(runc.id)!));
     assert.equal(secondary.hits(up.paths.get(runc.id)!).length, 1);
     assert.ok(statSync(path.join(up.plan.binaryDir, runc.dest)).size > 0);
-  } finally {
-    await secondary.stop();
-  }
+  });
 });
 
 test('an untrusted server certificate is refused (no silent TLS downgrade)', async () => {
