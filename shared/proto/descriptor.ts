@@ -8,6 +8,13 @@ export const descriptor = descriptorJson as unknown as INamespace;
 
 export const PACKAGE = 'kk.v1';
 
+/**
+ * How messages become JS objects on both sides: proto-loader's options for the server, and the
+ * same conversion for the lean clients (shared/proto/lean-service.ts). The generated types were
+ * made with these (scripts/gen-proto.mjs): keep them in step.
+ */
+export const CONVERSION = { keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, oneofs: true } as const;
+
 export interface FieldJson { type: string; keyType?: string }
 export interface MethodJson { requestType: string; responseType: string; requestStream?: boolean; responseStream?: boolean }
 export interface TypeJson { fields?: Record<string, FieldJson>; methods?: Record<string, MethodJson> }

@@ -2,19 +2,12 @@
 // The descriptor is JSON bundled into the build, so neither side reads .proto files at run time.
 import * as protoLoader from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
-import { descriptor } from './descriptor';
+import { CONVERSION, descriptor } from './descriptor';
 import type { ProtoGrpcType as AgentGrpc } from './generated/agent';
 import type { ProtoGrpcType as AdminGrpc } from './generated/admin';
 
 /** The options the generated types were made with (scripts/gen-proto.mjs): keep them in step. */
-export const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  arrays: true,
-  oneofs: true,
-};
+export const LOADER_OPTIONS: protoLoader.Options = { ...CONVERSION };
 
 export { descriptor } from './descriptor';
 

@@ -6,10 +6,11 @@
 // client types hold. Used by the operator CLI (AdminService) and the agent (AgentService).
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { PACKAGE, contractTypes, descriptorFor, localName, type MethodJson } from './descriptor';
+import { CONVERSION, PACKAGE, contractTypes, descriptorFor, localName, type MethodJson } from './descriptor';
 
-/** proto-loader's conversion with LOADER_OPTIONS (keepCase is already in the descriptor's names). */
-export const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, arrays: true, oneofs: true };
+/** proto-loader's conversion (keepCase needs nothing here: the descriptor's names are already as written). */
+const { keepCase: _keepCase, ...conversion } = CONVERSION;
+export const TO_OBJECT: protobuf.IConversionOptions = conversion;
 
 function lazyTypes(method: MethodJson): () => { req: protobuf.Type; res: protobuf.Type } {
   let made: { req: protobuf.Type; res: protobuf.Type } | undefined;
