@@ -24,6 +24,8 @@ const common = {
 await Promise.all([
   // Minified: operator commands are short-lived processes, and parsing less code is most of their start-up.
   build({ ...common, entryPoints: ['coordinator/cli/main.ts'], outfile: 'dist/kk-coordinator-main.cjs', minify: true }),
+  // The operator commands that only call a running coordinator, without the server's code (boot.ts).
+  build({ ...common, entryPoints: ['coordinator/cli/main-ops.ts'], outfile: 'dist/kk-coordinator-ops.cjs', minify: true }),
   // The coordinator's entry point: a small loader that runs the bundle above with a V8 code cache
   // kept next to it (coordinator/cli/boot.ts); the caches are made by the first runs, not here.
   build({ ...common, entryPoints: ['coordinator/cli/boot.ts'], outfile: 'dist/kk-coordinator.cjs', sourcemap: false }),
@@ -33,4 +35,4 @@ mkdirSync(path.join(root, 'dist'), { recursive: true });
 // Caches of an earlier bundle would be ignored anyway (they name the file they were made from).
 for (const f of readdirSync(path.join(root, 'dist'))) if (/\.v8cache(\.\d+\.tmp)?$/.test(f)) rmSync(path.join(root, 'dist', f), { force: true });
 copyFileSync(path.join(root, 'scripts/bootstrap.sh'), path.join(root, 'dist/bootstrap.sh'));
-console.log('built dist/kk-coordinator.cjs (+ kk-coordinator-main.cjs) dist/kk-agent.cjs');
+console.log('built dist/kk-coordinator.cjs (+ kk-coordinator-main.cjs, kk-coordinator-ops.cjs) dist/kk-agent.cjs');

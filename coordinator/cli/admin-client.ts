@@ -1,21 +1,19 @@
-// How operator commands reach the coordinator: the admin credential from the local data dir, or
-// --coordinator HOST:PORT with --credentials FILE for a remote one. Every call has a deadline and
-// every failure becomes one sentence for the terminal.
-import * as grpc from '@grpc/grpc-js';
-import { readFileSync, existsSync } from 'node:fs';
+// How operator commands reach the coordinator. On the coordinator's machine: its local admin socket
+// (<data-dir>/admin.sock). Elsewhere: --coordinator HOST:PORT with --credentials FILE (mTLS gRPC).
+// A data dir with the credential but no socket (a coordinator that is not running, or one whose
+// socket path was too long to bind) also goes through mTLS. Every call has a deadline and every
+// failure becomes one sentence for the terminal.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AdminServiceClient } from '../../shared/proto/generated/kk/v1/AdminService';
 import { UserError } from '../../shared/errors';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
+import { GrpcStatus } from '../../shared/proto/grpc-status';
 import type { AdminCredentials } from '../serve/identity';
-import { adminClientClass } from './admin-stub';
+import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE } from '../serve/admin-paths';
+import type { Admin, AdminCallError, AdminUnaryMethods } from './admin-api';
+import { socketAdmin } from './admin-socket';
 
-/**
- * The file `serve` writes the admin credential to (serve/identity.ts), named here again because
- * importing identity.ts would load the X.509 toolkit into every operator command
- * (test/unit/cli/admin-client.test.ts keeps the two equal).
- */
-export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+export { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE };
+export type { Admin };
 
 export interface ConnectionOptions { dataDir: string; coordinator?: string; credentials?: string }
 
@@ -39,46 +37,36 @@ export function loadAdminCredentials(o: ConnectionOptions): AdminCredentials {
   return creds;
 }
 
-export type Admin = AdminServiceClient & { address: string };
-
-export function adminClient(o: ConnectionOptions): Admin {
+/** The connection a command uses: the local socket when there is one and nothing else was asked for. */
+export async function adminClient(o: ConnectionOptions): Promise<Admin> {
+  const socket = path.join(o.dataDir, ADMIN_SOCKET_FILE);
+  if (!o.coordinator && !o.credentials && existsSync(socket)) return socketAdmin(socket);
   const creds = loadAdminCredentials(o);
-  const ssl = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem));
-  const Client = adminClientClass();
-  const client = new Client(creds.coordinator, ssl, {
-    'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME,
-  }) as Admin;
-  client.address = creds.coordinator;
-  return client;
+  const { grpcAdmin } = await import('./admin-grpc');
+  return grpcAdmin(creds);
 }
 
-type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
-
-/**
- * Calls one admin method and turns gRPC errors into messages a person can act on.
- * Usage: call<TokenInfo__Output>(client, (opts, cb) => client.CreateToken(req, opts, cb))
- */
-export function call<Res>(client: Admin, invoke: (opts: grpc.CallOptions, cb: Callback<Res>) => unknown, timeoutMs = 15_000): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    invoke({ deadline: Date.now() + timeoutMs }, (err, res) => {
-      if (err) reject(describe(err, client.address));
-      else if (res === undefined) reject(new UserError('empty answer from the coordinator'));
-      else resolve(res);
-    });
-  });
+/** Calls one unary admin method; failures become a UserError a person can act on. */
+export async function call<K extends keyof AdminUnaryMethods>(client: Admin, method: K, request: AdminUnaryMethods[K][0], timeoutMs = 15_000): Promise<AdminUnaryMethods[K][1]> {
+  try {
+    return await client.unary(method, request, timeoutMs);
+  } catch (err) {
+    throw describe(err as AdminCallError, client.address);
+  }
 }
-function describe(err: grpc.ServiceError, address: string): UserError {
+
+/** One sentence for a failed call. */
+export function describe(err: AdminCallError, address: string): UserError {
   switch (err.code) {
-    case grpc.status.UNAVAILABLE:
+    case GrpcStatus.UNAVAILABLE:
       return new UserError(`cannot reach the coordinator at ${address} (${err.details}): is \`kk-coordinator serve\` running?`);
-    case grpc.status.DEADLINE_EXCEEDED:
+    case GrpcStatus.DEADLINE_EXCEEDED:
       return new UserError(`the coordinator at ${address} did not answer in time`);
-    case grpc.status.PERMISSION_DENIED:
-    case grpc.status.UNAUTHENTICATED:
+    case GrpcStatus.PERMISSION_DENIED:
+    case GrpcStatus.UNAUTHENTICATED:
       return new UserError(`refused by the coordinator: ${err.details}`);
-    case grpc.status.NOT_FOUND:
-    case grpc.status.INVALID_ARGUMENT:
+    case GrpcStatus.NOT_FOUND:
+    case GrpcStatus.INVALID_ARGUMENT:
       return new UserError(err.details);
     default:
       return new UserError(`coordinator error: ${err.details || err.message}`);

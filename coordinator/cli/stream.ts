@@ -1,11 +1,12 @@
 // Streams a run's events to the terminal. Ctrl-C cancels the call, which the coordinator turns
 // into a cancel on every node; a second Ctrl-C leaves at once.
-import * as grpc from '@grpc/grpc-js';
+import { GrpcStatus } from '../../shared/proto/grpc-status';
+import type { AdminStream } from './admin-api';
 import type { RunEvent__Output } from '../../shared/proto/generated/kk/v1/RunEvent';
 import type { RunFinished__Output } from '../../shared/proto/generated/kk/v1/RunFinished';
 import { UserError } from '../../shared/errors';
 
-export function followRun(stream: grpc.ClientReadableStream<RunEvent__Output>, address: string): Promise<RunFinished__Output | null> {
+export function followRun(stream: AdminStream<RunEvent__Output>, address: string): Promise<RunFinished__Output | null> {
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
@@ -16,15 +17,15 @@ export function followRun(stream: grpc.ClientReadableStream<RunEvent__Output>, a
   process.on('SIGINT', onSigint);
   let finished: RunFinished__Output | null = null;
   return new Promise<RunFinished__Output | null>((resolve, reject) => {
-    stream.on('data', (ev: RunEvent__Output) => {
+    stream.on('data', (ev) => {
       if (ev.output) process.stdout.write(ev.output);
       if (ev.finished) finished = ev.finished;
     });
-    stream.on('error', (err: grpc.ServiceError) => {
-      if (err.code === grpc.status.CANCELLED) resolve(null);
-      else if (err.code === grpc.status.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
-      else if (err.code === grpc.status.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${address} (${err.details}): is \`kk-coordinator serve\` running?`));
-      else if (err.code === grpc.status.NOT_FOUND || err.code === grpc.status.PERMISSION_DENIED) reject(new UserError(err.details));
+    stream.on('error', (err) => {
+      if (err.code === GrpcStatus.CANCELLED) resolve(null);
+      else if (err.code === GrpcStatus.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
+      else if (err.code === GrpcStatus.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${address} (${err.details}): is \`kk-coordinator serve\` running?`));
+      else if (err.code === GrpcStatus.NOT_FOUND || err.code === GrpcStatus.PERMISSION_DENIED) reject(new UserError(err.details));
       else reject(new UserError(`the run failed: ${err.details || err.message}`));
     });
     stream.on('end', () => resolve(finished));

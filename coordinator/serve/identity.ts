@@ -8,6 +8,7 @@ import { webcrypto } from 'node:crypto';
 import type { CertificateAuthority } from '../pki/authority';
 import { generateKeyPair, KEY_ALGORITHM, certFingerprint, x509 } from '../../shared/pki/x509';
 import { writeFileAtomic } from '../state/files';
+import { ADMIN_CREDENTIALS_FILE } from './admin-paths';
 
 export interface AdminCredentials {
   /** host:port of the coordinator's gRPC port */
@@ -17,7 +18,7 @@ export interface AdminCredentials {
   keyPem: string;
 }
 
-export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+export { ADMIN_CREDENTIALS_FILE } from './admin-paths';
 
 export async function loadOrCreateServingCert(ca: CertificateAuthority, pkiDir: string, dnsNames: string[], ips: string[]): Promise<{ certPem: string; keyPem: string }> {
   const keyFile = path.join(pkiDir, 'server.key');

@@ -11,7 +11,9 @@ import { CertificateAuthority } from '../pki/authority';
 import { TokenStore } from '../tokens/tokens';
 import { NodeRegistry } from '../registry/nodes';
 import { AgentSessions, agentServiceHandlers, type NatsAccess } from '../server/agent-service';
-import { adminServiceHandlers } from '../server/admin-service';
+import { adminServiceHandlers, admitLocally } from '../server/admin-service';
+import { clearStaleAdminSocket, listenAdminSocket, type AdminSocket } from '../server/admin-socket';
+import { ADMIN_SOCKET_FILE } from './admin-paths';
 import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
 import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
@@ -62,6 +64,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const log = o.log;
   const advertise = o.advertiseAddress ?? defaultAdvertiseAddress();
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  await clearStaleAdminSocket(path.join(o.dataDir, ADMIN_SOCKET_FILE));
   const pkiDir = path.join(o.dataDir, 'pki');
   const stateDir = path.join(o.dataDir, 'state');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -138,23 +141,18 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
 
   const sessions = new AgentSessions(registry);
   const proto = loadGrpc();
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 4 * 1024 * 1024,
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-    'grpc.keepalive_permit_without_calls': 1,
-    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  });
+  const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(proto.kk.v1.AgentService.service, agentServiceHandlers({
     ca, tokens, registry, nats, commandSigningPublicKeyPem: signing.publicKeyPem, factsIntervalSeconds: o.factsIntervalSeconds,
     log: log.child({ component: 'agents' }),
   }, sessions));
   const adminFps = new Set([adminFingerprint(admin)]);
-  server.addService(proto.kk.v1.AdminService.service, adminServiceHandlers({
+  const adminHandlers = adminServiceHandlers({
     adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
     live: { registry, sessions, reachability: reachabilityRunner(dispatcher) },
     runs: { dataDir: o.dataDir, dispatcher: () => dispatcher },
-  }, sessions));
+  }, sessions);
+  server.addService(proto.kk.v1.AdminService.service, adminHandlers);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(hostPort(o.listenAddress, o.grpcPort), optionalClientCertCredentials(ca.caPem, serving.certPem, serving.keyPem), (err) => {
       if (err) reject(new UserError(`cannot listen for gRPC on ${hostPort(o.listenAddress, o.grpcPort)}: ${err.message}`));
@@ -164,6 +162,15 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
     await supervisor?.stop();
     throw err;
   });
+
+  let adminSocket: AdminSocket | null;
+  try {
+    adminSocket = await listenAdminSocket(path.join(o.dataDir, ADMIN_SOCKET_FILE), proto.kk.v1.AdminService.service, admitLocally(adminHandlers), SERVER_OPTIONS, log.child({ component: 'admin' }));
+  } catch (err) {
+    server.forceShutdown();
+    await supervisor?.stop();
+    throw err;
+  }
 
   const agentFiles = await agentDownloads(o.agentBundle, o.nodeRuntimeDir);
   const https = createHttpsServer({
@@ -178,6 +185,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
     https.listen(o.httpPort, o.listenAddress, () => resolve());
   }).catch(async (err: unknown) => {
     server.forceShutdown();
+    await adminSocket?.close();
     await supervisor?.stop();
     throw err;
   });
@@ -185,7 +193,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const pinger = setInterval(() => sessions.pingAll(), 15_000);
   log.info({
     dataDir: o.dataDir, grpc: hostPort(o.listenAddress, o.grpcPort), https: hostPort(o.listenAddress, o.httpPort),
-    advertise, nats: natsUrls, caHash: hash, nodes: registry.list().length,
+    advertise, nats: natsUrls, caHash: hash, nodes: registry.list().length, adminSocket: adminSocket?.path ?? null,
   }, 'coordinator ready — create a join command with: kk-coordinator token create');
 
   let stopping: Promise<void> | undefined;
@@ -200,6 +208,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
           const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 3000);
           server.tryShutdown(() => { clearTimeout(t); resolve(); });
         });
+        await adminSocket?.close();
         await dispatcher.close();
         await commandsNc.close().catch(() => {});
         await supervisor?.stop();
@@ -213,6 +222,14 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
     },
   };
 }
+
+const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+};
 
 async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');

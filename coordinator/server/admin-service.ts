@@ -1,4 +1,5 @@
-// AdminService: what the operator CLI calls. Every call must present the admin certificate.
+// AdminService: what the operator CLI calls, over the network with the admin certificate or on
+// the coordinator's local admin socket.
 import * as grpc from '@grpc/grpc-js';
 import type { AdminServiceHandlers } from '../../shared/proto/generated/kk/v1/AdminService';
 import type { TokenInfo } from '../../shared/proto/generated/kk/v1/TokenInfo';
@@ -16,6 +17,24 @@ import type { PrecheckReport } from '../../shared/proto/generated/kk/v1/Precheck
 import { UserError } from '../../shared/errors';
 import { runServiceHandlers, type RunServiceDeps } from './run-service';
 import type { Logger } from '../../shared/log';
+
+/** Calls that arrived on the local admin socket: admitLocally marks them as they come in. */
+const localCalls = new WeakSet<object>();
+
+/**
+ * The same handlers for the local admin socket (admin-socket.ts): there, being able to open the
+ * socket (mode 0600, root) is the credential, so its calls are admitted without a certificate.
+ */
+export function admitLocally(handlers: AdminServiceHandlers): grpc.UntypedServiceImplementation {
+  const out: grpc.UntypedServiceImplementation = {};
+  for (const [name, h] of Object.entries(handlers as unknown as Record<string, (call: object, ...rest: unknown[]) => unknown>)) {
+    out[name] = ((call: object, ...rest: unknown[]) => {
+      localCalls.add(call);
+      return h(call, ...rest);
+    }) as grpc.UntypedHandleCall;
+  }
+  return out;
+}
 
 export interface AdminServiceDeps {
   adminFingerprints: () => Set<string>;
@@ -44,6 +63,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
   const { tokens, registry, log } = deps;
 
   const requireAdmin = (call: Parameters<typeof peerFingerprint>[0]) => {
+    if (localCalls.has(call)) return;
     const fp = peerFingerprint(call);
     if (!fp || !deps.adminFingerprints().has(fp)) {
       throw new CallRefused(grpc.status.PERMISSION_DENIED, 'operator commands need the admin credential (see --data-dir / --credentials)');

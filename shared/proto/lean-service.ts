@@ -1,58 +1,24 @@
-// gRPC client classes made straight from the bundled descriptor with protobufjs.
-// @grpc/proto-loader would load descriptor.proto and build reflection descriptors for every
-// message of the contract; a client calls a few methods. So each method's messages are built on
-// its first call, from just the part of the descriptor they reach. Messages convert exactly as
-// proto-loader converts them with LOADER_OPTIONS (shared/proto/index.ts), so the generated
-// client types hold. Used by the operator CLI (AdminService) and the agent (AgentService).
+// gRPC client classes made straight from the bundled descriptor (lean-codec.ts): @grpc/proto-loader
+// would load descriptor.proto and build reflection descriptors for every message of the contract;
+// a client calls a few methods. Used by the operator CLI for remote coordinators (AdminService)
+// and by the agent (AgentService).
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
-import { CONVERSION, PACKAGE, contractTypes, descriptorFor, localName, type MethodJson } from './descriptor';
+import { serviceCodecs } from './lean-codec';
 
-/** proto-loader's conversion (keepCase needs nothing here: the descriptor's names are already as written). */
-const { keepCase: _keepCase, ...conversion } = CONVERSION;
-export const TO_OBJECT: protobuf.IConversionOptions = conversion;
-
-function lazyTypes(method: MethodJson): () => { req: protobuf.Type; res: protobuf.Type } {
-  let made: { req: protobuf.Type; res: protobuf.Type } | undefined;
-  return () => {
-    if (!made) {
-      const root = protobuf.Root.fromJSON(descriptorFor([method.requestType, method.responseType]));
-      made = { req: root.lookupType(`${PACKAGE}.${localName(method.requestType)}`), res: root.lookupType(`${PACKAGE}.${localName(method.responseType)}`) };
-    }
-    return made;
-  };
-}
-
-function serializer(type: () => protobuf.Type): (value: object) => Buffer {
-  return (value) => {
-    const t = type();
-    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${t.name} structure, got array instead`);
-    return Buffer.from(t.encode(t.fromObject(value)).finish());
-  };
-}
-
-function deserializer(type: () => protobuf.Type): (bytes: Buffer) => object {
-  return (bytes) => {
-    const t = type();
-    return t.toObject(t.decode(bytes), TO_OBJECT);
-  };
-}
+export { TO_OBJECT } from './lean-codec';
 
 /** The grpc-js service definition of kk.v1.<service> (client side: no reflection types). */
 export function leanServiceDefinition(service: string): grpc.ServiceDefinition {
-  const methods = contractTypes[service]?.methods;
-  if (!methods) throw new Error(`${PACKAGE}.${service} is not in the bundled descriptor`);
   const def: Record<string, grpc.MethodDefinition<object, object>> = {};
-  for (const [name, m] of Object.entries(methods)) {
-    const t = lazyTypes(m);
+  for (const [name, c] of Object.entries(serviceCodecs(service))) {
     def[name] = {
-      path: `/${PACKAGE}.${service}/${name}`,
-      requestStream: Boolean(m.requestStream),
-      responseStream: Boolean(m.responseStream),
-      requestSerialize: serializer(() => t().req),
-      requestDeserialize: deserializer(() => t().req),
-      responseSerialize: serializer(() => t().res),
-      responseDeserialize: deserializer(() => t().res),
+      path: c.path,
+      requestStream: c.requestStream,
+      responseStream: c.responseStream,
+      requestSerialize: c.serializeRequest,
+      requestDeserialize: c.deserializeRequest,
+      responseSerialize: c.serializeResponse,
+      responseDeserialize: c.deserializeResponse,
       // proto-loader's name for the lower-case alias (lodash.camelCase of "CreateToken").
       originalName: name.charAt(0).toLowerCase() + name.slice(1),
     };

@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, statSync, lstatSync, renameSync, chmodSync, copyFileSync } from 'node:fs';
 import { connect, jwtAuthenticator, type NatsError } from 'nats';
 import { createUser } from 'nkeys.js';
 import { commandSubject, resultSubject, nodeInboxPrefix } from '../../shared/subjects';
@@ -13,7 +13,7 @@ import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
-import { TestCoordinator, AGENT_BIN, httpsGet, eventually } from './lib/coordinator';
+import { TestCoordinator, AGENT_BIN, REPO, httpsGet, eventually } from './lib/coordinator';
 import { agentClient, enrollDirect, grpcCode, grpc, randomMachineId } from './lib/grpc-clients';
 import { generateKeyPair, x509, SIGNING_ALGORITHM } from '../../shared/pki/x509';
 import type { NodeInfo__Output } from '../../shared/proto/generated/kk/v1/NodeInfo';
@@ -34,6 +34,16 @@ function startAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildP
 }
 
 const nodes = () => coord.json<NodeInfo__Output[]>(['nodes']);
+
+/** Runs argv as another user (uid = gid), with no supplementary groups. */
+function runAs(uid: number, argv: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(argv[0]!, argv.slice(1), { uid, gid: uid, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
 const exitOf = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once('exit', (c) => r(c))));
 
 async function coordinatorStillServes(): Promise<void> {
@@ -349,8 +359,65 @@ describe('a real agent on this host', () => {
     assert.equal(tokenAsNode.code, 1);
   });
 
+  test('the local admin socket is 0600, used by default, and answers as the mTLS port does', async () => {
+    const sock = path.join(coord.dataDir, 'admin.sock');
+    const st = lstatSync(sock);
+    assert.ok(st.isSocket());
+    assert.equal(st.mode & 0o777, 0o600);
+    // With the admin credential out of the way, only the socket can answer.
+    const cred = path.join(coord.dataDir, 'admin-credentials.json');
+    renameSync(cred, `${cred}.away`);
+    let viaSocket;
+    try {
+      viaSocket = await coord.cli(['nodes', '-o', 'json']);
+    } finally {
+      renameSync(`${cred}.away`, cred);
+    }
+    assert.equal(viaSocket.code, 0, viaSocket.stderr);
+    const viaTls = await coord.cli(['nodes', '-o', 'json', '--coordinator', `127.0.0.1:${coord.grpcPort}`, '--credentials', cred]);
+    assert.equal(viaTls.code, 0, viaTls.stderr);
+    const names = (out: string) => (JSON.parse(out) as NodeInfo__Output[]).map((n) => `${n.name} ${n.connected} ${n.internalIps.join(',')}`).sort();
+    assert.deepEqual(names(viaSocket.stdout), names(viaTls.stdout));
+    assert.ok(names(viaSocket.stdout).length > 0);
+  });
+
+  test('a user other than root cannot use the admin socket and is told why', async () => {
+    // The bundles are copied where that user can read them; the data dir is opened for traversal
+    // only, so what refuses is the socket's own mode.
+    const bin = mkdtempSync(path.join(tmpdir(), 'kk-cli-'));
+    tmpDirs.push(bin);
+    chmodSync(bin, 0o755);
+    for (const f of ['kk-coordinator.cjs', 'kk-coordinator-ops.cjs']) copyFileSync(path.join(REPO, 'dist', f), path.join(bin, f));
+    const mode = statSync(coord.dataDir).mode & 0o777;
+    chmodSync(coord.dataDir, 0o711);
+    try {
+      const r = await runAs(65534, [process.execPath, path.join(bin, 'kk-coordinator.cjs'), 'nodes', '--data-dir', coord.dataDir]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /no permission to use .*admin\.sock: operator commands run as root/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      chmodSync(coord.dataDir, mode);
+    }
+  });
+
+  test('a second coordinator on the same data dir stops at once, naming the running one', async () => {
+    const second = new TestCoordinator({ dataDir: coord.dataDir });
+    await assert.rejects(second.start(), /another coordinator is serving this data dir/);
+    await coordinatorStillServes();
+    assert.ok(lstatSync(path.join(coord.dataDir, 'admin.sock')).isSocket(), 'the running coordinator keeps its socket');
+  });
+
   test('garbage, truncated and oversized input on the gRPC, HTTPS and NATS ports fails only that client', async () => {
     const garbage = Buffer.from('GET / HTTP/1.1\r\n\x00\x01\x02\xff\xfe garbage \r\n\r\n'.repeat(50));
+    // The local admin socket: garbage, and an HTTP/2 preface followed by nonsense.
+    for (const bytes of [garbage, Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), garbage])]) {
+      await new Promise<void>((resolve) => {
+        const s = net.connect(path.join(coord.dataDir, 'admin.sock'), () => s.end(bytes));
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+        s.resume();
+      });
+    }
     for (const port of [coord.grpcPort, coord.httpPort, coord.natsPort]) {
       await new Promise<void>((resolve) => {
         const s = net.connect(port, '127.0.0.1', () => s.end(garbage));
@@ -462,5 +529,17 @@ describe('shutdown', () => {
     let alive = true;
     try { process.kill(pid, 0); } catch { alive = false; }
     assert.equal(alive, false, 'nats-server child still running');
+    assert.equal(existsSync(path.join(coord.dataDir, 'admin.sock')), false, 'the admin socket is removed');
+  });
+
+  test('a socket left by a coordinator that died is replaced on the next start', async () => {
+    const sock = path.join(coord.dataDir, 'admin.sock');
+    // What SIGKILL leaves: a socket file nobody listens on.
+    execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', sock]);
+    assert.ok(lstatSync(sock).isSocket());
+    await coord.start();
+    const r = await coord.cli(['token', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await coord.stop('SIGTERM'), 0);
   });
 });

@@ -2,10 +2,6 @@ import { Command, Option } from 'commander';
 import { adminClient, call } from '../admin-client';
 import { withConnection, connection } from '../common';
 import { ago, bytes, table } from '../format';
-import type { ListNodesResponse__Output } from '../../../shared/proto/generated/kk/v1/ListNodesResponse';
-import type { NodeInfo__Output } from '../../../shared/proto/generated/kk/v1/NodeInfo';
-import type { RefreshFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/RefreshFactsResponse';
-import type { GetFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/GetFactsResponse';
 import { factSetFromWire } from '../../../shared/facts/wire';
 
 type Conn = { dataDir: string; coordinator?: string; credentials?: string };
@@ -16,8 +12,8 @@ export function nodesCommand(): Command {
     .description('list enrolled nodes (name, IPs, OS, arch, kernel, CPU, memory, connection)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'wide', 'json']).default('table'))
     .action(async (o: Conn & { output: string }) => {
-      const client = adminClient(connection(o));
-      const r = await call<ListNodesResponse__Output>(client, (opts, cb) => client.ListNodes({}, opts, cb));
+      const client = await adminClient(connection(o));
+      const r = await call(client, 'ListNodes', {});
       if (o.output === 'json') {
         process.stdout.write(JSON.stringify(r.nodes, null, 2) + '\n');
       } else {
@@ -43,8 +39,8 @@ export function nodesCommand(): Command {
     .option('--fio <dir>', 'also run the etcd fio disk probe in DIR on those nodes')
     .option('--timeout <seconds>', 'how long to wait for the answers', (v) => Number(v), 30)
     .action(async (names: string[], o: Conn & { fio?: string; timeout: number }) => {
-      const client = adminClient(connection(o));
-      const r = await call<RefreshFactsResponse__Output>(client, (opts, cb) => client.RefreshFacts({ names, fioDirectory: o.fio ?? '', timeoutMs: o.timeout * 1000 }, opts, cb), o.timeout * 1000 + 10_000);
+      const client = await adminClient(connection(o));
+      const r = await call(client, 'RefreshFacts', { names, fioDirectory: o.fio ?? '', timeoutMs: o.timeout * 1000 }, o.timeout * 1000 + 10_000);
       process.stdout.write(`${r.refreshed.length} node(s) reported fresh facts\n`);
       const failed = Object.entries(r.failed);
       for (const [n, why] of failed) process.stderr.write(`  ${n}: ${why}\n`);
@@ -56,8 +52,8 @@ export function nodesCommand(): Command {
     .description('remove a node: revokes its certificate and its NATS user; it must re-enrol with a new token')
     .argument('<node>')
     .action(async (name: string, o: Conn) => {
-      const client = adminClient(connection(o));
-      await call<NodeInfo__Output>(client, (opts, cb) => client.RemoveNode({ name }, opts, cb));
+      const client = await adminClient(connection(o));
+      await call(client, 'RemoveNode', { name });
       process.stdout.write(`node ${name} removed\n`);
       client.close();
     }));
@@ -71,13 +67,13 @@ export function factsCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json']).default('json'))
     .option('--refresh', 'ask the agent for fresh facts first')
     .action(async (name: string, o: Conn & { refresh?: boolean }) => {
-      const client = adminClient(connection(o));
+      const client = await adminClient(connection(o));
       if (o.refresh) {
-        const r = await call<RefreshFactsResponse__Output>(client, (opts, cb) => client.RefreshFacts({ names: [name], fioDirectory: '', timeoutMs: 20_000 }, opts, cb), 30_000);
+        const r = await call(client, 'RefreshFacts', { names: [name], fioDirectory: '', timeoutMs: 20_000 }, 30_000);
         const why = r.failed[name];
         if (why) process.stderr.write(`warning: ${name}: ${why}; showing the last facts received\n`);
       }
-      const r = await call<GetFactsResponse__Output>(client, (opts, cb) => client.GetFacts({ name }, opts, cb));
+      const r = await call(client, 'GetFacts', { name });
       if (!r.facts) throw new Error('coordinator returned no facts');
       const facts = { ...factSetFromWire(r.facts), receivedAtMs: r.receivedAtMs, clockOffsetMs: r.clockOffsetMs };
       process.stdout.write(JSON.stringify(facts, null, 2) + '\n');

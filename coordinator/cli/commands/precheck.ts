@@ -11,9 +11,8 @@ import { adminClient } from '../admin-client';
 import { withConnection, connection } from '../common';
 import { parseDuration } from '../format';
 import { UserError } from '../../../shared/errors';
-import type { PrecheckEvent__Output } from '../../../shared/proto/generated/kk/v1/PrecheckEvent';
 import type { PrecheckReport__Output } from '../../../shared/proto/generated/kk/v1/PrecheckReport';
-import * as grpc from '@grpc/grpc-js';
+import { GrpcStatus } from '../../../shared/proto/grpc-status';
 
 interface PrecheckOptions {
   inventory: string; config?: string; output: 'table' | 'wide' | 'json'; facts?: string;
@@ -79,8 +78,8 @@ Examples:
 
       let interval: number;
       try { interval = parseDuration(o.watchInterval) * 1000; } catch (err) { throw new UserError((err as Error).message, 2); }
-      const client = adminClient(connection(o));
-      const stream = client.Precheck({
+      const client = await adminClient(connection(o));
+      const stream = client.stream('Precheck', {
         inventoryName: path.basename(o.inventory), inventoryYaml: readFileSync(o.inventory, 'utf8'),
         configName: o.config ? path.basename(o.config) : '', configYaml: o.config ? readFileSync(o.config, 'utf8') : '',
         skip, ignoreErrors, watch: Boolean(o.watch), workDir: process.cwd(), watchIntervalMs: interval,
@@ -89,7 +88,7 @@ Examples:
       const onSigint = () => stream.cancel();
       process.once('SIGINT', onSigint);
       await new Promise<void>((resolve, reject) => {
-        stream.on('data', (ev: PrecheckEvent__Output) => {
+        stream.on('data', (ev) => {
           if (ev.progress) {
             process.stderr.write(`${ev.progress}\n`);
             return;
@@ -104,10 +103,10 @@ Examples:
           }
           previous = report;
         });
-        stream.on('error', (err: grpc.ServiceError) => {
-          if (err.code === grpc.status.CANCELLED) resolve();
-          else if (err.code === grpc.status.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
-          else if (err.code === grpc.status.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${client.address} (${err.details}): is \`kk-coordinator serve\` running?`));
+        stream.on('error', (err) => {
+          if (err.code === GrpcStatus.CANCELLED) resolve();
+          else if (err.code === GrpcStatus.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
+          else if (err.code === GrpcStatus.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${client.address} (${err.details}): is \`kk-coordinator serve\` running?`));
           else reject(new UserError(`precheck failed: ${err.details || err.message}`));
         });
         stream.on('end', () => resolve());

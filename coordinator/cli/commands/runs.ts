@@ -6,7 +6,6 @@ import { withConnection, connection, parseCount } from '../common';
 import { followRun } from '../stream';
 import { loadCluster } from '../../inventory/index';
 import { UserError } from '../../../shared/errors';
-import type { TextResponse__Output } from '../../../shared/proto/generated/kk/v1/TextResponse';
 
 type Conn = { dataDir: string; coordinator?: string; credentials?: string };
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
@@ -51,8 +50,8 @@ Examples:
         process.stdin.pause();
         if (!/^y(es)?$/i.test(answer)) throw new UserError('cancelled', 1);
       }
-      const client = adminClient(connection(o));
-      const stream = client.CreateCluster({
+      const client = await adminClient(connection(o));
+      const stream = client.stream('CreateCluster', {
         ...f, phases: o.phases, skipPhases: o.skipPhases, dryRun: Boolean(o.dryRun), resume: o.resume ?? '',
         ignorePrecheckErrors: false, workDir: process.cwd(), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100,
         command: ['create', 'cluster', ...process.argv.slice(4)], skip: o.skip, ignoreErrors: o.ignoreErrors,
@@ -85,8 +84,8 @@ Examples:
   kk-coordinator run -i inventory.yaml --hosts kube_control_plane -- systemctl is-active kubelet
   kk-coordinator run -i inventory.yaml -- bash -c 'df -h / | tail -1'`)
     .action(async (argv: string[], o: Conn & { inventory: string; config?: string; hosts: string[]; timeout: number }) => {
-      const client = adminClient(connection(o));
-      const stream = client.RunCommand({ ...files(o.inventory, o.config), hosts: o.hosts, argv, timeoutSeconds: o.timeout });
+      const client = await adminClient(connection(o));
+      const stream = client.stream('RunCommand', { ...files(o.inventory, o.config), hosts: o.hosts, argv, timeoutSeconds: o.timeout });
       const done = await followRun(stream, client.address);
       client.close();
       if (!done) {
@@ -106,8 +105,8 @@ export function runsCommand(): Command {
     .enablePositionalOptions()
     .description('list runs of create cluster (newest first): status, phases, where they stopped')
     .action(async (o: Conn) => {
-      const client = adminClient(connection(o));
-      process.stdout.write((await call<TextResponse__Output>(client, (opts, cb) => client.ListRuns({}, opts, cb))).text);
+      const client = await adminClient(connection(o));
+      process.stdout.write((await call(client, 'ListRuns', {})).text);
       client.close();
     });
   runs.addCommand(withConnection(new Command('show'))
@@ -115,8 +114,8 @@ export function runsCommand(): Command {
     .argument('<run-id>')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (id: string, o: Conn & { output: string }) => {
-      const client = adminClient(connection(o));
-      process.stdout.write((await call<TextResponse__Output>(client, (opts, cb) => client.ShowRun({ id, json: o.output === 'json' }, opts, cb))).text);
+      const client = await adminClient(connection(o));
+      process.stdout.write((await call(client, 'ShowRun', { id, json: o.output === 'json' })).text);
       client.close();
     }));
   runs.addCommand(withConnection(new Command('logs'))
@@ -124,8 +123,8 @@ export function runsCommand(): Command {
     .argument('<run-id>')
     .option('--host <name>', 'only this host')
     .action(async (id: string, o: Conn & { host?: string }) => {
-      const client = adminClient(connection(o));
-      process.stdout.write((await call<TextResponse__Output>(client, (opts, cb) => client.RunLogs({ id, host: o.host ?? '' }, opts, cb), 60_000)).text);
+      const client = await adminClient(connection(o));
+      process.stdout.write((await call(client, 'RunLogs', { id, host: o.host ?? '' }, 60_000)).text);
       client.close();
     }));
   return runs;

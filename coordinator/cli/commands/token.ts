@@ -4,7 +4,6 @@ import { withConnection, connection, parseCount } from '../common';
 import { ago, parseDuration, table } from '../format';
 import { UserError } from '../../../shared/errors';
 import type { TokenInfo__Output } from '../../../shared/proto/generated/kk/v1/TokenInfo';
-import type { ListTokensResponse__Output } from '../../../shared/proto/generated/kk/v1/ListTokensResponse';
 
 type Conn = { dataDir: string; coordinator?: string; credentials?: string };
 
@@ -22,8 +21,8 @@ export function tokenCommand(): Command {
     .action(async (o: Conn & { ttl: string; uses: number; description: string; output: string }) => {
       let ttl: number;
       try { ttl = parseDuration(o.ttl); } catch (err) { throw new UserError((err as Error).message, 2); }
-      const client = adminClient(connection(o));
-      const t = await call<TokenInfo__Output>(client, (opts, cb) => client.CreateToken({ ttlSeconds: ttl, uses: o.uses, description: o.description }, opts, cb));
+      const client = await adminClient(connection(o));
+      const t = await call(client, 'CreateToken', { ttlSeconds: ttl, uses: o.uses, description: o.description });
       if (o.output === 'json') {
         process.stdout.write(JSON.stringify({ id: t.id, token: t.token, oneLiner: t.oneLiner, expiresAtMs: t.expiresAtMs, usesAllowed: t.usesAllowed }, null, 2) + '\n');
       } else {
@@ -37,8 +36,8 @@ export function tokenCommand(): Command {
     .description('list bootstrap tokens and their state')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (o: Conn & { output: string }) => {
-      const client = adminClient(connection(o));
-      const r = await call<ListTokensResponse__Output>(client, (opts, cb) => client.ListTokens({}, opts, cb));
+      const client = await adminClient(connection(o));
+      const r = await call(client, 'ListTokens', {});
       if (o.output === 'json') process.stdout.write(JSON.stringify(r.tokens, null, 2) + '\n');
       else process.stdout.write(table(['ID', 'STATUS', 'USES', 'EXPIRES', 'CREATED', 'DESCRIPTION'], r.tokens.map((t) => [
         t.id, t.status, `${t.usesCount}/${t.usesAllowed || '∞'}`, expiry(t), ago(t.createdAtMs), t.description,
@@ -50,8 +49,8 @@ export function tokenCommand(): Command {
     .description('revoke a token: nodes can no longer enrol with it (enrolled nodes are unaffected)')
     .argument('<id>', 'the token id (the part before the dot)')
     .action(async (id: string, o: Conn) => {
-      const client = adminClient(connection(o));
-      const t = await call<TokenInfo__Output>(client, (opts, cb) => client.RevokeToken({ id: id.split('.')[0] ?? id }, opts, cb));
+      const client = await adminClient(connection(o));
+      const t = await call(client, 'RevokeToken', { id: id.split('.')[0] ?? id });
       process.stdout.write(`token ${t.id} revoked\n`);
       client.close();
     }));

@@ -1,18 +1,19 @@
-// The CLI's AdminService client is made without @grpc/proto-loader (coordinator/cli/admin-stub.ts);
-// it must put the same bytes on the wire and hand back the same objects as the loader's definition
-// the server uses (shared/proto/index.ts), method by method.
+// The CLI's AdminService codecs are made without @grpc/proto-loader (shared/proto/lean-codec.ts,
+// wrapped for grpc-js by lean-service.ts); they must put the same bytes on the wire and hand back
+// the same objects as the loader's definition the server uses (shared/proto/index.ts), method by
+// method. The CLI's method table (coordinator/cli/admin-api.ts) must name every method.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
-import { adminServiceDefinition, adminClientClass, descriptorFor } from '../../../coordinator/cli/admin-stub';
+import { leanServiceDefinition, leanClientClass } from '../../../shared/proto/lean-service';
+import { descriptorFor } from '../../../shared/proto/descriptor';
+import type { AdminStreamMethods, AdminUnaryMethods } from '../../../coordinator/cli/admin-api';
 import { factSetToWire } from '../../../shared/facts/wire';
 import { fullFactSet, nullLeavesFactSet } from '../facts/sample-facts';
-import { ADMIN_CREDENTIALS_FILE } from '../../../coordinator/cli/admin-client';
-import { ADMIN_CREDENTIALS_FILE as SERVE_ADMIN_CREDENTIALS_FILE } from '../../../coordinator/serve/identity';
 import { loadGrpc } from '../../../shared/proto/index';
 
 const reference = loadGrpc().kk.v1.AdminService.service as unknown as Record<string, grpc.MethodDefinition<object, object>>;
-const light = adminServiceDefinition() as Record<string, grpc.MethodDefinition<object, object>>;
+const light = leanServiceDefinition('AdminService') as Record<string, grpc.MethodDefinition<object, object>>;
 
 test('every AdminService method: same path, streaming and client method name as proto-loader', () => {
   assert.deepEqual(Object.keys(light).sort(), Object.keys(reference).sort());
@@ -24,7 +25,7 @@ test('every AdminService method: same path, streaming and client method name as 
     assert.equal(m.responseStream, ref.responseStream, name);
     assert.equal(m.originalName, ref.originalName, name);
   }
-  const Client = adminClientClass();
+  const Client = leanClientClass('AdminService');
   for (const name of Object.keys(reference)) {
     assert.equal(typeof (Client.prototype as unknown as Record<string, unknown>)[name], 'function', name);
     assert.equal(typeof (Client.prototype as unknown as Record<string, unknown>)[reference[name]!.originalName!], 'function', name);
@@ -86,6 +87,17 @@ test('a method\'s messages are built from just the part of the descriptor they r
   assert.ok(!facts.includes('Command') && !facts.includes('EnrollRequest'));
 });
 
-test('the CLI reads the admin credential from the file serve writes', () => {
-  assert.equal(ADMIN_CREDENTIALS_FILE, SERVE_ADMIN_CREDENTIALS_FILE);
+// Compile-time: a key missing from either table, or one too many, fails the type-check.
+const UNARY: Record<keyof AdminUnaryMethods, true> = {
+  CreateToken: true, ListTokens: true, RevokeToken: true, ListNodes: true, GetFacts: true, RemoveNode: true,
+  RefreshFacts: true, ListRuns: true, ShowRun: true, RunLogs: true,
+};
+const STREAMING: Record<keyof AdminStreamMethods, true> = { Precheck: true, CreateCluster: true, RunCommand: true };
+
+test('the CLI\'s method table names every AdminService method, with its streaming kind', () => {
+  const unary = Object.entries(reference).filter(([, m]) => !m.requestStream && !m.responseStream).map(([n]) => n).sort();
+  const streaming = Object.entries(reference).filter(([, m]) => !m.requestStream && m.responseStream).map(([n]) => n).sort();
+  assert.deepEqual(Object.keys(UNARY).sort(), unary);
+  assert.deepEqual(Object.keys(STREAMING).sort(), streaming);
+  assert.equal(unary.length + streaming.length, Object.keys(reference).length, 'no client-streaming methods');
 });
