@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 # OS packages kk needs on the control machine and for its end-to-end test machines.
-APT_PACKAGES := nats-server fio systemd-container debootstrap iproute2 iptables curl openssl ca-certificates docker-registry
+APT_PACKAGES := nats-server fio systemd-container dbus-daemon debootstrap iproute2 iptables curl openssl ca-certificates docker-registry
 
 .PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down
 

@@ -1,4 +1,6 @@
-// services: the systemd view of the Kubernetes components — one `systemctl show` for every unit —
+// services: the systemd view of the Kubernetes components — each unit's LoadState, ActiveState and
+// ExecStart, read from systemd over the system bus (as `systemctl show` does, without starting it
+// on every refresh), or from one `systemctl show` for every unit when the bus cannot be used —
 // and each component's own version (`kubelet --version` …) when its unit or binary exists.
 // null, with no probe error, when systemd is not running: there is no unit state to report then.
 import { stat } from 'node:fs/promises';
@@ -6,6 +8,8 @@ import path from 'node:path';
 import type { ServiceFacts } from '../../shared/facts/types';
 import { SERVICES } from '../../shared/facts/types';
 import { findBinary } from './binaries';
+import { BusUnavailable, getProperties, unitObjectPath, type PropertyQuery } from './dbus-client';
+import type { DBusValue } from './dbus-wire';
 import { hostPath, hostPathExists, ProbeFailure, reasonOf, type ProbeContext, type ProbeErrors } from './probe';
 
 /** `systemctl show -p …` output: one KEY=VALUE block per unit, blocks separated by a blank line. */
@@ -51,22 +55,74 @@ export async function readServices(ctx: ProbeContext, errors: ProbeErrors, names
   // sd_booted(3): systemd is the running init exactly when this directory exists.
   if (!(await hostPathExists(ctx, '/run/systemd/system'))) return null;
   const units = names.map((n) => `${n}.service`);
-  const blocks = parseSystemctlShow(await ctx.run('systemctl', ['show', '--no-pager', '-p', UNIT_PROPERTIES, ...units]));
-  if (blocks.length !== units.length) throw new ProbeFailure(`systemctl show described ${blocks.length} units, asked for ${units.length}`);
+  let states: UnitState[];
+  try {
+    states = await unitStatesOverBus(ctx, units);
+  } catch (err) {
+    if (!(err instanceof BusUnavailable)) throw err;
+    states = await unitStatesFromSystemctl(ctx, units);
+  }
   const entries = await Promise.all(names.map(async (name, i): Promise<[string, ServiceFacts]> => {
-    const block = blocks.find((b) => b.Id === units[i]) ?? blocks[i]!;
-    const loadState = block.LoadState;
-    const activeState = block.ActiveState;
-    if (!loadState || !activeState) throw new ProbeFailure(`systemctl show gave no LoadState/ActiveState for ${units[i]}`);
+    const { loadState, activeState, execStart } = states[i]!;
     let version: string | null = null;
     try {
-      version = await componentVersion(ctx, name, loadState === 'loaded' ? execStartPath(block.ExecStart) : null);
+      version = await componentVersion(ctx, name, loadState === 'loaded' ? execStart : null);
     } catch (err) {
       errors[`services.${name}.version`] = reasonOf(err);
     }
     return [name, { loadState, activeState, version }];
   }));
   return Object.fromEntries(entries);
+}
+
+/** What the facts need of one unit; execStart is the path of its first ExecStart command. */
+export interface UnitState { loadState: string; activeState: string; execStart: string | null }
+
+export async function unitStatesFromSystemctl(ctx: ProbeContext, units: readonly string[]): Promise<UnitState[]> {
+  const blocks = parseSystemctlShow(await ctx.run('systemctl', ['show', '--no-pager', '-p', UNIT_PROPERTIES, ...units]));
+  if (blocks.length !== units.length) throw new ProbeFailure(`systemctl show described ${blocks.length} units, asked for ${units.length}`);
+  return units.map((unit, i) => {
+    const block = blocks.find((b) => b.Id === unit) ?? blocks[i]!;
+    const loadState = block.LoadState;
+    const activeState = block.ActiveState;
+    if (!loadState || !activeState) throw new ProbeFailure(`systemctl show gave no LoadState/ActiveState for ${unit}`);
+    return { loadState, activeState, execStart: execStartPath(block.ExecStart) };
+  });
+}
+
+const SYSTEMD = 'org.freedesktop.systemd1';
+const UNIT_PROPERTY_QUERIES = [
+  ['org.freedesktop.systemd1.Unit', 'LoadState'],
+  ['org.freedesktop.systemd1.Unit', 'ActiveState'],
+  ['org.freedesktop.systemd1.Service', 'ExecStart'],
+] as const;
+
+/**
+ * The same three properties `systemctl show` prints, from systemd itself. Asking for a unit's
+ * object path makes systemd load the unit (LoadState not-found when there is no such file), as it
+ * does for systemctl.
+ */
+export async function unitStatesOverBus(ctx: ProbeContext, units: readonly string[]): Promise<UnitState[]> {
+  const queries: PropertyQuery[] = units.flatMap((unit) => UNIT_PROPERTY_QUERIES.map(([iface, property]) => ({
+    destination: SYSTEMD, path: unitObjectPath(unit), interface: iface, property,
+  })));
+  const results = await getProperties(ctx, queries);
+  return units.map((unit, u): UnitState => {
+    const [load, active, exec] = results.slice(u * 3, u * 3 + 3);
+    const text = (r: typeof load, what: string): string => {
+      if (r && 'value' in r && typeof r.value === 'string' && r.value !== '') return r.value;
+      throw new ProbeFailure(`systemd gave no ${what} for ${unit}${r && 'error' in r ? ` (${r.error})` : ''}`);
+    };
+    // A unit that is not a loaded service has no ExecStart to speak of: none, as systemctl prints.
+    return { loadState: text(load, 'LoadState'), activeState: text(active, 'ActiveState'), execStart: exec && 'value' in exec ? firstExecPath(exec.value) : null };
+  });
+}
+
+/** ExecStart is a(sasbttttuii): the first command's path (its "path=" in systemctl's rendering). */
+export function firstExecPath(value: DBusValue): string | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const first = value[0];
+  return Array.isArray(first) && typeof first[0] === 'string' && first[0] !== '' ? first[0] : null;
 }
 
 // A component's `--version` starts a large Go binary (kubelet, containerd, etcd): tens of ms of CPU

@@ -1,8 +1,11 @@
 // time: the node's clock (the coordinator derives clock skew from it) and whether NTP has it
-// synchronised, as systemd-timedated reports it (`timedatectl show -p NTPSynchronized`). Without
+// synchronised, as systemd-timedated reports it: its NTPSynchronized property, read over the
+// system bus (what `timedatectl show -p NTPSynchronized` prints, without starting timedatectl on
+// every refresh), or from timedatectl itself when the bus cannot be used. Without
 // systemd there is no portable way to ask the kernel (adjtimex is a syscall, not a file), so the
 // flag is then null with the reason in probeErrors["time.ntpSynchronized"].
 import type { TimeFacts } from '../../shared/facts/types';
+import { BusUnavailable, getProperties } from './dbus-client';
 import { hostPathExists, ProbeFailure, reasonOf, type ProbeContext, type ProbeErrors } from './probe';
 
 /** `timedatectl show -p NTPSynchronized` → true/false. */
@@ -18,11 +21,25 @@ export async function readNtpSynchronized(ctx: ProbeContext, errors: ProbeErrors
     if (!(await hostPathExists(ctx, '/run/systemd/system'))) {
       throw new ProbeFailure('unknown: systemd is not running, so timedatectl cannot say whether NTP is synchronised');
     }
+    try {
+      return await ntpSynchronizedOverBus(ctx);
+    } catch (err) {
+      if (!(err instanceof BusUnavailable)) throw err;
+    }
     return parseNtpSynchronized(await ctx.run('timedatectl', ['show', '-p', 'NTPSynchronized']));
   } catch (err) {
     errors['time.ntpSynchronized'] = reasonOf(err);
     return null;
   }
+}
+
+/** timedated's NTPSynchronized (the bus starts timedated when it is not running, as for timedatectl). */
+export async function ntpSynchronizedOverBus(ctx: ProbeContext): Promise<boolean> {
+  const [r] = await getProperties(ctx, [{
+    destination: 'org.freedesktop.timedate1', path: '/org/freedesktop/timedate1', interface: 'org.freedesktop.timedate1', property: 'NTPSynchronized',
+  }]);
+  if (r && 'value' in r && typeof r.value === 'boolean') return r.value;
+  throw new ProbeFailure(`timedated gave no NTPSynchronized${r && 'error' in r ? `: ${r.error}` : ''}`);
 }
 
 /**

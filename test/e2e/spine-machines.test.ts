@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { TestCoordinator, eventually } from './lib/coordinator';
 import { testbedAvailable, testbedUp, testbedDown, execIn, hostBridgeIp, type Machine } from './lib/testbed';
 import type { NodeInfo__Output } from '../../shared/proto/generated/kk/v1/NodeInfo';
-import type { FactSet } from '../../shared/facts/types';
+import { SERVICES, type FactSet } from '../../shared/facts/types';
 
 const avail = testbedAvailable();
 let machines: Machine[] = [];
@@ -77,6 +77,34 @@ describe('the spine on three systemd machines', { skip: avail.ok ? false : avail
     assert.equal(facts.hostname, 'node2');
     assert.equal(facts.services?.['kk-agent'] ?? null, null);
     assert.equal(typeof facts.clockOffsetMs, 'number');
+  });
+
+  test('services and the NTP flag the agent read over D-Bus are what systemctl and timedatectl say', async () => {
+    // One reported unit running, so the comparison is not only of absent units: a transient
+    // etcd.service (no unit file left behind once stopped).
+    await out('node2', 'systemd-run --quiet --unit=etcd --description="kk e2e stand-in" sleep 600');
+    try {
+      const facts = await eventually(async () => {
+        const f = await coord.json<FactSet>(['facts', 'node2', '--refresh']);
+        return f.services?.etcd?.activeState === 'active' ? f : undefined;
+      }, 'node2 reporting the running etcd.service');
+      assert.ok(facts.services, 'services reported (systemd runs in the machine)');
+      assert.deepEqual(Object.keys(facts.services).sort(), [...SERVICES].sort());
+      for (const name of SERVICES) {
+        const shown = await out('node2', `systemctl show -p LoadState -p ActiveState ${name}.service`);
+        const props = Object.fromEntries(shown.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+        assert.equal(facts.services[name]?.loadState, props.LoadState, `${name} LoadState`);
+        assert.equal(facts.services[name]?.activeState, props.ActiveState, `${name} ActiveState`);
+        // Not installed in the machine (etcd's stand-in runs sleep): no version to report.
+        if ((await sh('node2', `command -v ${name}`)).code !== 0) assert.equal(facts.services[name]?.version, null, `${name} version`);
+      }
+      const ntp = await out('node2', 'timedatectl show -p NTPSynchronized --value');
+      assert.match(ntp, /^(yes|no)$/);
+      assert.equal(facts.time?.ntpSynchronized, ntp === 'yes');
+      assert.deepEqual(Object.keys(facts.probeErrors).filter((k) => k.startsWith('services') || k.startsWith('time')), []);
+    } finally {
+      await sh('node2', 'systemctl stop etcd.service');
+    }
   });
 
   test('kill -9 of the agent: systemd restarts it and it keeps its identity', async () => {

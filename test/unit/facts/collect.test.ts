@@ -25,6 +25,7 @@ test('a fixture host: every fact comes from its reader', async () => {
     '/proc/net/tcp6': fixture('proc-net-tcp6.txt'),
     '/proc/net/udp': fixture('proc-net-udp.txt'),
     '/proc/net/udp6': fixture('proc-net-udp6.txt'),
+    '/proc/net/route': fixture('proc-net-route.txt'),
     '/proc/sys/net/ipv4/ip_forward': '1\n',
     '/proc/sys/net/ipv6/conf/all/forwarding': '0\n',
     '/proc/modules': fixture('proc-modules.txt'),
@@ -38,7 +39,6 @@ test('a fixture host: every fact comes from its reader', async () => {
     const show = `systemctl show --no-pager -p Id,LoadState,ActiveState,ExecStart ${SERVICES.map((s) => `${s}.service`).join(' ')}`;
     const f = await collectFacts({}, context(root, {
       'ip -j addr show': fixture('ip-addr.json'),
-      'ip -j route show default': fixture('ip-route-default-multi.json'),
       'lsblk -J -b -o NAME,SIZE,TYPE,MOUNTPOINT,FSTYPE': fixture('lsblk-lvm.json'),
       [show]: fixture('systemctl-show.txt').replace(/LoadState=loaded/g, 'LoadState=not-found'),
       'timedatectl show -p NTPSynchronized': 'NTPSynchronized=no\n',

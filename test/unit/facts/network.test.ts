@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIpAddrJson, readInterfaces } from '../../../agent/facts/interfaces';
-import { parseDefaultRouteJson, readDefaultRoute } from '../../../agent/facts/default-route';
+import { parseDefaultRouteJson, parseProcNetRoute, readDefaultRoute } from '../../../agent/facts/default-route';
 import {
   findSocketOwners, parseProcNetSockets, readListeningPorts, toListeningPorts,
 } from '../../../agent/facts/listening-ports';
@@ -53,14 +53,65 @@ test('default route: IPv6 multipath takes the first hop; none at all is null', (
   assert.deepEqual(parseDefaultRouteJson('[{"dst":"default","dev":"ppp0","flags":[]}]'), { interface: 'ppp0', gateway: null });
 });
 
+const ROUTE_HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n';
+
+test('/proc/net/route: lowest-metric default, reject routes ignored, gateway from host byte order', () => {
+  // The same routes as ip-route-default-multi.json, as the kernel prints them.
+  assert.deepEqual(parseProcNetRoute(fixture('proc-net-route.txt'), 'LE'), parseDefaultRouteJson(fixture('ip-route-default-multi.json')));
+  assert.deepEqual(parseProcNetRoute(fixture('proc-net-route.txt'), 'LE'), { interface: 'eth0', gateway: '192.168.1.1' });
+  assert.deepEqual(parseProcNetRoute(`${ROUTE_HEADER}eth0\t00000000\tC0A80101\t0003\t0\t0\t0\t00000000\t0\t0\t0\n`, 'BE'), { interface: 'eth0', gateway: '192.168.1.1' });
+  // A device route (no RTF_GATEWAY), e.g. a point-to-point link.
+  assert.deepEqual(parseProcNetRoute(`${ROUTE_HEADER}ppp0\t00000000\t00000000\t0001\t0\t0\t0\t00000000\t0\t0\t0\n`), { interface: 'ppp0', gateway: null });
+  // Only subnet routes, or only a down/unreachable default: none.
+  assert.equal(parseProcNetRoute(`${ROUTE_HEADER}eth0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n`), null);
+  assert.equal(parseProcNetRoute(`${ROUTE_HEADER}eth0\t00000000\t0101A8C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n`), null);
+  assert.equal(parseProcNetRoute(ROUTE_HEADER), null);
+});
+
+test('/proc/net/route: garbage is a failure naming the file', () => {
+  assert.throws(() => parseProcNetRoute(''), /\/proc\/net\/route: not a route table/);
+  assert.throws(() => parseProcNetRoute('hello\n'), /not a route table/);
+  assert.throws(() => parseProcNetRoute(`${ROUTE_HEADER}eth0 zz\n`), /\/proc\/net\/route: cannot read line "eth0 zz"/);
+});
+
+test('default route reader: /proc/net/route first, no spawn when it has a default', async () => {
+  const { root, cleanup } = makeRoot({ '/proc/net/route': fixture('proc-net-route.txt') });
+  try {
+    const calls: string[] = [];
+    assert.deepEqual(await readDefaultRoute(context(root, {}, calls)), { interface: 'eth0', gateway: '192.168.1.1' });
+    assert.deepEqual(calls, []);
+  } finally {
+    cleanup();
+  }
+});
+
 test('default route reader: falls back to IPv6 on an IPv6-only host', async () => {
-  const calls: string[] = [];
-  const ctx = context('/', {
-    'ip -j route show default': '[]\n',
-    'ip -j -6 route show default': '[{"dst":"default","gateway":"fd00::1","dev":"eth0","metric":1024,"flags":[]}]',
-  }, calls);
-  assert.deepEqual(await readDefaultRoute(ctx), { interface: 'eth0', gateway: 'fd00::1' });
-  assert.equal(calls.length, 2);
+  const { root, cleanup } = makeRoot({ '/proc/net/route': ROUTE_HEADER });
+  try {
+    const calls: string[] = [];
+    const ctx = context(root, {
+      'ip -j -6 route show default': '[{"dst":"default","gateway":"fd00::1","dev":"eth0","metric":1024,"flags":[]}]',
+    }, calls);
+    assert.deepEqual(await readDefaultRoute(ctx), { interface: 'eth0', gateway: 'fd00::1' });
+    assert.deepEqual(calls, ['ip -j -6 route show default']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('default route reader: without /proc/net/route, ip answers; garbage in it is a failure', async () => {
+  const none = makeRoot({});
+  const garbage = makeRoot({ '/proc/net/route': 'garbage\n' });
+  try {
+    const calls: string[] = [];
+    const ctx = context(none.root, { 'ip -j route show default': fixture('ip-route-default.json') }, calls);
+    assert.deepEqual(await readDefaultRoute(ctx), { interface: 'eth0', gateway: '192.0.2.1' });
+    assert.deepEqual(calls, ['ip -j route show default']);
+    await assert.rejects(readDefaultRoute(context(garbage.root, {})), /\/proc\/net\/route: not a route table/);
+  } finally {
+    none.cleanup();
+    garbage.cleanup();
+  }
 });
 
 test('interfaces reader: a failing ip is a failure, not "no interfaces"', async () => {
