@@ -3,12 +3,20 @@
 import os from 'node:os';
 import { CLEAN_PATH } from '../../shared/facts/types';
 
-export function commandEnvironment(extra: Record<string, string> = {}): Record<string, string> {
-  let home = '/root';
-  try {
-    home = os.userInfo().homedir || home;
-  } catch {
-    // no passwd entry for our uid: keep /root
+let home: string | undefined;
+
+/** The agent's own home directory, looked up once: os.userInfo() reads the passwd database on every call. */
+function agentHome(): string {
+  if (home === undefined) {
+    try {
+      home = os.userInfo().homedir || '/root';
+    } catch {
+      home = '/root'; // no passwd entry for our uid
+    }
   }
-  return { PATH: CLEAN_PATH, HOME: home, LANG: 'C.UTF-8', ...extra };
+  return home;
+}
+
+export function commandEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: CLEAN_PATH, HOME: agentHome(), LANG: 'C.UTF-8', ...extra };
 }

@@ -29,10 +29,13 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
   const cwd = spec.cwd || '/';
   const timeoutMs = spec.timeoutMs ?? 0;
   return new Promise((resolve) => {
+    const stdin = spec.stdin && spec.stdin.length > 0 ? Buffer.from(spec.stdin as Uint8Array) : undefined;
     let child;
     try {
+      // Without input, stdin is /dev/null: the same end-of-file at once as a closed pipe, without
+      // a socket pair and a stream to set up and tear down for every command.
       child = spawn(file, args, {
-        cwd, env: commandEnvironment(spec.env ?? {}), detached: true, stdio: ['pipe', 'pipe', 'pipe'],
+        cwd, env: commandEnvironment(spec.env ?? {}), detached: true, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
     } catch (err) {
       resolve(failed(`cannot start ${file}: ${(err as Error).message}`));
@@ -41,6 +44,7 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
     let stopReason: 'timeout' | 'cancelled' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
     let spawnError: Error | undefined;
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let settled = false;
@@ -57,16 +61,18 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
     if (timeoutMs > 0) timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
     if (child.pid !== undefined) ctx.onProcessGroup?.(child.pid);
 
-    child.stdout.on('data', (d: Buffer) => ctx.output.write('stdout', d));
-    child.stderr.on('data', (d: Buffer) => ctx.output.write('stderr', d));
-    child.stdin.on('error', () => {}); // EPIPE when the process does not read its stdin
-    if (spec.stdin && spec.stdin.length > 0) child.stdin.end(Buffer.from(spec.stdin as Uint8Array));
-    else child.stdin.end();
+    child.stdout?.on('data', (d: Buffer) => ctx.output.write('stdout', d));
+    child.stderr?.on('data', (d: Buffer) => ctx.output.write('stderr', d));
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // EPIPE when the process does not read its stdin
+      child.stdin.end(stdin);
+    }
 
     const finish = () => {
       if (settled) return;
       settled = true;
       clearTimeout(timeoutTimer);
+      clearTimeout(drainTimer);
       ctx.signal.removeEventListener('abort', onAbort);
       // A stopped group gets its SIGKILL anyway: nothing of a timed-out command may linger.
       if (stopReason && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
@@ -91,9 +97,9 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
     child.once('exit', (code, signal) => {
       exited = { code, signal };
       // Children that inherited stdout may keep it open; do not wait for them forever.
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+      drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
         finish();
       }, STDIO_DRAIN_MS).unref();
     });

@@ -64,6 +64,11 @@ export class CommandJournal {
   readonly dir: string;
   private readonly retentionMs: number;
   private readonly now: () => number;
+  /**
+   * What this process last wrote for each command it started and has not finished: the process
+   * group and the result are added to it without reading the file back.
+   */
+  private readonly live = new Map<string, JournalEntry>();
 
   constructor(dataDir: string, opts: { retentionMs?: number; now?: () => number } = {}) {
     this.dir = path.join(dataDir, 'commands', 'journal');
@@ -93,21 +98,29 @@ export class CommandJournal {
 
   started(id: string, hash: string): void {
     const t = this.now();
-    this.write({ id, hash, state: 'started', startedAtMs: t, updatedAtMs: t });
+    const e: JournalEntry = { id, hash, state: 'started', startedAtMs: t, updatedAtMs: t };
+    this.write(e);
+    this.live.set(id, e);
   }
 
   setProcessGroup(id: string, pid: number): void {
-    const e = this.get(id);
+    const e = this.live.get(id) ?? this.get(id);
     if (!e || e.state !== 'started') return;
     const startTime = processStartTime(pid);
     if (startTime === undefined) return;
-    this.write({ ...e, processGroup: { pid, startTime }, updatedAtMs: this.now() }, false);
+    const next: JournalEntry = { ...e, processGroup: { pid, startTime }, updatedAtMs: this.now() };
+    this.write(next, false);
+    if (this.live.has(id)) this.live.set(id, next);
   }
 
   finished(id: string, hash: string, result: FinalResult): void {
-    const prev = this.get(id);
+    const prev = this.live.get(id) ?? this.get(id);
     const t = this.now();
-    this.write({ id, hash, state: 'finished', startedAtMs: prev?.startedAtMs ?? t, updatedAtMs: t, result: toStored(result) });
+    try {
+      this.write({ id, hash, state: 'finished', startedAtMs: prev?.startedAtMs ?? t, updatedAtMs: t, result: toStored(result) });
+    } finally {
+      this.live.delete(id);
+    }
   }
 
   /**

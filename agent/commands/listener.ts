@@ -180,9 +180,14 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
       publish: (c) => publish(commandOutputSubject(node, id), encodeOutputChunk({ id, seq: c.seq, stream: c.stream, data: c.data, droppedBytes: c.droppedBytes })),
       bytesPerSecond: opts.outputBytesPerSecond, burstBytes: opts.outputBurstBytes,
     });
+    let commandLog: Logger | undefined;
     const ctx: ExecutorContext = {
       id, signal: abort.signal, output: streamer, dataDir: opts.dataDir, caPem: opts.caPem, serverUrl: opts.serverUrl,
-      log: log.child({ command: id }),
+      // Made when an executor first logs: most commands never do.
+      get log() {
+        commandLog ??= log.child({ command: id });
+        return commandLog;
+      },
       onProcessGroup: (pid) => {
         try {
           journal.setProcessGroup(id, pid);

@@ -65,7 +65,9 @@ export class OutputStreamer implements OutputSink {
   private readonly rate: number;
   private readonly burst: number;
   private readonly now: () => number;
-  private readonly timer: NodeJS.Timeout;
+  private readonly flushIntervalMs: number;
+  /** Started by the first output: most commands print nothing and need no timer at all. */
+  private timer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly opts: OutputStreamerOptions) {
@@ -74,12 +76,15 @@ export class OutputStreamer implements OutputSink {
     this.now = opts.now ?? Date.now;
     this.tokens = this.burst;
     this.lastRefill = this.now();
-    this.timer = setInterval(() => this.flush(), opts.flushIntervalMs ?? 100);
-    this.timer.unref();
+    this.flushIntervalMs = opts.flushIntervalMs ?? 100;
   }
 
   write(stream: OutputStream, data: Buffer): void {
     if (this.closed || data.length === 0) return;
+    if (!this.timer) {
+      this.timer = setInterval(() => this.flush(), this.flushIntervalMs);
+      this.timer.unref();
+    }
     const s = this.streams[stream];
     s.tail.push(data);
     for (let off = 0; off < data.length;) {

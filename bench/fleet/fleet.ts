@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fleetHosts, type FleetHost } from './inventory';
 import type { FromWorker, ToWorker } from './protocol';
+import { bundleWorker, type WorkerBundle } from './worker-bundle';
 
 export interface FleetOptions {
   /** The coordinator's HTTPS URL (as in the one-liner's --server). */
@@ -38,7 +39,6 @@ export interface FleetOptions {
 
 export interface FleetProgress { enrolled: number; ready: number; failed: Map<string, string> }
 
-const WORKER = path.join(import.meta.dirname, 'worker.ts');
 const REPO = path.resolve(import.meta.dirname, '../..');
 
 export class Fleet {
@@ -54,6 +54,7 @@ export class Fleet {
   private readonly ownDataRoot: boolean;
   private readonly waiters = new Set<() => void>();
   private statsWaiters: ((m: Extract<FromWorker, { type: 'stats' }>) => void)[] = [];
+  private bundle?: WorkerBundle;
   startedAt = 0;
 
   constructor(private readonly o: FleetOptions) {
@@ -67,9 +68,10 @@ export class Fleet {
     const n = Math.max(1, Math.min(this.o.workers ?? 4, this.hosts.length));
     const starts: (() => void)[] = [];
     const loaded: Promise<void>[] = [];
+    this.bundle ??= await bundleWorker();
     for (let w = 0; w < n; w++) {
       const share = this.hosts.map((h, index) => ({ index, name: h.name })).filter((_, i) => i % n === w);
-      const child = fork(WORKER, [], { cwd: REPO, execArgv: ['--import', 'tsx', ...(this.o.workerNodeArgs ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+      const child = fork(this.bundle.file, [], { cwd: REPO, execArgv: this.o.workerNodeArgs ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
       loaded.push(new Promise<void>((resolve, reject) => {
         child.once('message', (m: FromWorker) => (m.type === 'loaded' ? resolve() : reject(new Error(`fleet worker said ${m.type} before loaded`))));
         child.once('exit', (code) => reject(new Error(`fleet worker exited (${code}) while loading`)));
@@ -142,6 +144,7 @@ export class Fleet {
       }
     })));
     if (this.ownDataRoot) rmSync(this.dataRoot, { recursive: true, force: true });
+    this.bundle?.remove();
   }
 
   private onMessage(m: FromWorker): void {

@@ -43,6 +43,16 @@ test('a script runs with /bin/bash (not a login shell), stdin and cwd', async ()
   }
 });
 
+test('without stdin the command reads /dev/null: end of file at once', async () => {
+  const ctx = testContext();
+  const r = await runExec({ script: 'readlink /proc/self/fd/0; cat; echo "cat exited $?"' }, ctx);
+  assert.equal(r.status, 'ok');
+  assert.equal(ctx.text('stdout'), '/dev/null\ncat exited 0\n');
+  const piped = testContext();
+  assert.equal((await runExec({ argv: ['/usr/bin/cat'], stdin: Buffer.from('given') }, piped)).status, 'ok');
+  assert.equal(piped.text('stdout'), 'given');
+});
+
 test('timeout kills the whole process group, grandchildren included', async () => {
   const t = tempDir('kk-exec-');
   try {

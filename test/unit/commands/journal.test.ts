@@ -89,3 +89,40 @@ test('ids outside the command id alphabet never reach the file system', () => wi
   const j = new CommandJournal(dir);
   assert.throws(() => j.started('../escape', 'h'), /invalid command id/);
 }));
+
+test('the process group and the result land on the entry this journal started, as one file on disk', () => withDir((dir) => {
+  let now = 1_000_000;
+  const j = new CommandJournal(dir, { now: () => now });
+  j.started('pg-1', 'h');
+  now += 10;
+  // Our own pid: a live process whose start time the journal can read.
+  j.setProcessGroup('pg-1', process.pid);
+  const running = new CommandJournal(dir).get('pg-1');
+  assert.equal(running?.state, 'started');
+  assert.equal(running?.hash, 'h');
+  assert.equal(running?.startedAtMs, 1_000_000);
+  assert.equal(running?.processGroup?.pid, process.pid);
+  assert.match(running?.processGroup?.startTime ?? '', /^\d+$/);
+  now += 10;
+  j.finished('pg-1', 'h', result('ok', 'out'));
+  const done = new CommandJournal(dir).get('pg-1');
+  assert.equal(done?.state, 'finished');
+  assert.equal(done?.startedAtMs, 1_000_000);
+  assert.equal(done?.updatedAtMs, 1_000_020);
+  // Once finished, a late process-group report cannot turn the entry back into "started".
+  j.setProcessGroup('pg-1', process.pid);
+  assert.equal(new CommandJournal(dir).get('pg-1')?.state, 'finished');
+  const v = j.check('pg-1', 'h');
+  assert.ok(v.verdict === 'journaled' && v.result.stdoutTail.toString() === 'out');
+}));
+
+test('an entry started by an earlier agent process gets its process group and result from the file', () => withDir((dir) => {
+  new CommandJournal(dir, { now: () => 5000 }).started('pg-2', 'h');
+  const j = new CommandJournal(dir, { now: () => 6000 });
+  j.setProcessGroup('pg-2', process.pid);
+  assert.equal(j.get('pg-2')?.processGroup?.pid, process.pid);
+  j.finished('pg-2', 'h', result('failed'));
+  const e = j.get('pg-2');
+  assert.equal(e?.state, 'finished');
+  assert.equal(e?.startedAtMs, 5000);
+}));

@@ -55,3 +55,21 @@ test('beyond the rate, output is not streamed but counted, and the tail is still
   assert.ok(end.stdoutTail.toString().endsWith('xTHE END'));
   assert.equal(end.stdoutTail.length, MAX_TAIL_BYTES);
 });
+
+test('output smaller than a chunk is sent by the flush timer, which the first output starts', async () => {
+  const chunks: StreamedChunk[] = [];
+  const s = new OutputStreamer({ publish: (c) => chunks.push(c), flushIntervalMs: 10 });
+  try {
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(chunks.length, 0);
+    s.write('stdout', Buffer.from('partial line'));
+    assert.equal(chunks.length, 0, 'not sent synchronously');
+    for (let i = 0; i < 500 && chunks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(chunks.map((c) => c.data.toString()).join(''), 'partial line');
+    s.write('stderr', Buffer.from('more'));
+    for (let i = 0; i < 500 && chunks.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(chunks.map((c) => [c.stream, c.data.toString()]), [['stdout', 'partial line'], ['stderr', 'more']]);
+  } finally {
+    s.close();
+  }
+});
