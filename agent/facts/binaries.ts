@@ -1,20 +1,22 @@
 // binaries: where each tool prechecks need lives on the clean PATH (never the agent's own PATH,
 // which depends on who started it). null means searched everywhere and not found.
-import { access, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { BINARIES, CLEAN_PATH } from '../../shared/facts/types';
 import { errnoCode, fsReason, hostPath, type ProbeContext, type ProbeErrors } from './probe';
 
 const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 
-/** The first executable regular file named `name` in the clean PATH's directories. */
+/**
+ * The first executable regular file named `name` in the clean PATH's directories. Synchronous
+ * stat/access: a collection makes ~100 of these and each is a few microseconds (see probe.ts).
+ */
 export async function findBinary(ctx: ProbeContext, name: string): Promise<string | null> {
   for (const dir of CLEAN_PATH.split(':')) {
     const candidate = `${dir}/${name}`;
     const p = hostPath(ctx, candidate);
     try {
-      if (!(await stat(p)).isFile()) continue;
-      await access(p, constants.X_OK);
+      if (!statSync(p).isFile()) continue;
+      accessSync(p, constants.X_OK);
       return candidate;
     } catch (err) {
       const code = errnoCode(err);

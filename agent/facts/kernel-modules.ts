@@ -5,7 +5,7 @@
 // `initstate` (built-ins with parameters), and, for br_netfilter, the sysctls only it registers.
 // A kernel without loadable-module support has no /proc/modules at all: that is not a failure.
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { errnoCode, fsReason, hostPath, hostPathExists, ProbeFailure, readHostFile, readOptionalHostFile, type ProbeContext } from './probe';
 
 /** Names of the loaded modules in /proc/modules ("name size refcount deps state address"). */
@@ -45,7 +45,7 @@ export async function readKernelModules(ctx: ProbeContext): Promise<string[]> {
 async function builtinsInSysModule(ctx: ProbeContext): Promise<string[]> {
   let entries: string[];
   try {
-    entries = await readdir(hostPath(ctx, '/sys/module'));
+    entries = readdirSync(hostPath(ctx, '/sys/module')); // sync: see probe.ts
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw new ProbeFailure(fsReason('/sys/module', err));

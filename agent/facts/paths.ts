@@ -1,7 +1,7 @@
 // paths: whether the state prechecks look at is there — a directory is empty with no entries, a
 // file with no bytes; a missing path is { exists: false, empty: true }. A path that cannot be
 // inspected is left out of the map and its reason is recorded as paths.<path>.
-import { opendir, stat } from 'node:fs/promises';
+import { opendirSync, statSync } from 'node:fs';
 import type { PathFacts } from '../../shared/facts/types';
 import { PATHS } from '../../shared/facts/types';
 import { errnoCode, fsReason, hostPath, type ProbeContext, type ProbeErrors } from './probe';
@@ -10,7 +10,7 @@ export async function inspectPath(ctx: ProbeContext, p: string): Promise<PathFac
   const real = hostPath(ctx, p);
   let info;
   try {
-    info = await stat(real);
+    info = statSync(real); // sync: see probe.ts
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return { exists: false, empty: true };
     throw new Error(fsReason(p, err));
@@ -18,9 +18,9 @@ export async function inspectPath(ctx: ProbeContext, p: string): Promise<PathFac
   if (!info.isDirectory()) return { exists: true, empty: info.size === 0 };
   try {
     // One entry is enough to know; a big directory is never listed in full.
-    const dir = await opendir(real);
-    const first = await dir.read();
-    await dir.close();
+    const dir = opendirSync(real);
+    const first = dir.readSync();
+    dir.closeSync();
     return { exists: true, empty: first === null };
   } catch (err) {
     throw new Error(fsReason(p, err));

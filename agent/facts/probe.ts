@@ -2,7 +2,7 @@
 // Tests point `root` at a fixture tree and swap `run`, so the readers' error paths are testable
 // without touching the live host.
 import { execFile } from 'node:child_process';
-import { access, readFile } from 'node:fs/promises';
+import { accessSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLEAN_PATH } from '../../shared/facts/types';
 
@@ -68,10 +68,14 @@ export function hostPath(ctx: ProbeContext, p: string): string {
   return ctx.root === '/' ? p : path.join(ctx.root, p);
 }
 
+// The readers below use the synchronous calls on purpose: the files are small kernel and config
+// files read in microseconds, and a fact collection reads dozens of them; through the thread pool
+// each read costs several times its own work in open/fstat/read/close round trips and promises.
+
 /** Reads a host file as text; failures become ProbeFailures naming the file. */
 export async function readHostFile(ctx: ProbeContext, p: string): Promise<string> {
   try {
-    return await readFile(hostPath(ctx, p), 'utf8');
+    return readFileSync(hostPath(ctx, p), 'utf8');
   } catch (err) {
     throw new ProbeFailure(fsReason(p, err));
   }
@@ -80,7 +84,7 @@ export async function readHostFile(ctx: ProbeContext, p: string): Promise<string
 /** Like readHostFile, but a missing file is `null` (for files whose absence means something). */
 export async function readOptionalHostFile(ctx: ProbeContext, p: string): Promise<string | null> {
   try {
-    return await readFile(hostPath(ctx, p), 'utf8');
+    return readFileSync(hostPath(ctx, p), 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return null;
     throw new ProbeFailure(fsReason(p, err));
@@ -126,7 +130,7 @@ export async function guard<T>(name: string, errors: ProbeErrors, probe: () => P
 /** Whether a host path exists (any error reads as "no": for optional evidence only). */
 export async function hostPathExists(ctx: ProbeContext, p: string): Promise<boolean> {
   try {
-    await access(hostPath(ctx, p));
+    accessSync(hostPath(ctx, p));
     return true;
   } catch {
     return false;

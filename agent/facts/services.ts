@@ -3,7 +3,7 @@
 // on every refresh), or from one `systemctl show` for every unit when the bus cannot be used —
 // and each component's own version (`kubelet --version` …) when its unit or binary exists.
 // null, with no probe error, when systemd is not running: there is no unit state to report then.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceFacts } from '../../shared/facts/types';
 import { SERVICES } from '../../shared/facts/types';
@@ -133,7 +133,7 @@ const versionCache = new WeakMap<ProbeContext, Map<string, string>>();
 
 async function fileIdentity(ctx: ProbeContext, binary: string): Promise<string | null> {
   try {
-    const s = await stat(hostPath(ctx, binary));
+    const s = statSync(hostPath(ctx, binary));
     return `${binary}\0${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
   } catch {
     return null;

@@ -1,6 +1,6 @@
 // sysctl: the keys prechecks read, from /proc/sys. A key the kernel does not have (its module is
 // not loaded) is null; a key that exists but cannot be read is null *and* a probe error.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { SYSCTL_KEYS } from '../../shared/facts/types';
 import { errnoCode, fsReason, hostPath, type ProbeContext, type ProbeErrors } from './probe';
 
@@ -18,7 +18,7 @@ export async function readSysctl(ctx: ProbeContext, errors: ProbeErrors, keys: r
   const values = await Promise.all(keys.map(async (key): Promise<string | null> => {
     const file = sysctlPath(key);
     try {
-      return parseSysctlValue(await readFile(hostPath(ctx, file), 'utf8'));
+      return parseSysctlValue(readFileSync(hostPath(ctx, file), 'utf8')) // sync: see probe.ts;
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') errors[`sysctl.${key}`] = fsReason(file, err);
       return null;
