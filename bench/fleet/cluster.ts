@@ -34,7 +34,9 @@ export class FleetCluster {
   }
 
   static async start(o: FleetClusterOptions): Promise<FleetCluster> {
-    const coord = new TestCoordinator({ env: o.coordinatorEnv, nodeArgs: o.coordinatorNodeArgs });
+    // The coordinator logs as it does for an operator (info), but for the run service's per-host
+    // "run: host done" lines the fan-out figures are read from (bench/fleet-measure.ts).
+    const coord = new TestCoordinator({ env: { KK_LOG_LEVEL: 'info,runs=debug', ...o.coordinatorEnv }, nodeArgs: o.coordinatorNodeArgs });
     await coord.start();
     let fleet: Fleet | undefined;
     try {
