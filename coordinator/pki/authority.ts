@@ -76,7 +76,8 @@ export class CertificateAuthority {
     // The name comes from the coordinator's decision, never from the CSR's subject.
     return this.issue({
       subject: `CN=${escapeDnValue(nodeName)},O=kk-nodes`,
-      publicKey: await csr.publicKey.export(),
+      // The CSR's own SubjectPublicKeyInfo, as is: no round trip through WebCrypto's importKey.
+      publicKey: csr.publicKey,
       days: 365,
       usage: [x509.ExtendedKeyUsage.clientAuth],
       sans: [{ type: 'url', value: `kk://node/${nodeName}` }],
@@ -89,7 +90,7 @@ export class CertificateAuthority {
   }
 
   private async issue(p: {
-    subject: string; publicKey: CryptoKey; days: number; usage: string[];
+    subject: string; publicKey: CryptoKey | x509.PublicKey; days: number; usage: string[];
     sans: { type: 'dns' | 'ip' | 'url'; value: string }[];
   }): Promise<IssuedCert> {
     const now = Date.now();
