@@ -9,7 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { FetchCommand } from '../../shared/commands/codec';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
 import { currentStat, installAtomically, metadataMatches, resolveTarget } from './install-file';
 import { failed, type ExecutorContext, type ExecutorOutcome } from './types';
 

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { agentClientClass } from './agent-client';
 import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/AgentService';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/x509';
+import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
 import type { Authenticator, ConnectionOptions } from 'nats';
 import { nativeNkeyAuthenticator } from '../../shared/nats/nkey-native';
 import { nodeInboxPrefix } from '../../shared/subjects';

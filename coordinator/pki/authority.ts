@@ -1,12 +1,15 @@
 // The coordinator's own CA: made on first start, it signs the coordinator's serving certificate,
 // the operator's admin credential and every node's client certificate (from the node's CSR, so
 // private keys never travel).
-import { randomBytes } from 'node:crypto';
+import { KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { x509, generateKeyPair, importKeyPairPem, SIGNING_ALGORITHM, escapeDnValue } from '../../shared/pki/x509';
+import { x509, generateKeyPair, importKeyPairPem, SIGNING_ALGORITHM } from '../../shared/pki/x509';
 import type { CryptoKey, CryptoKeyPair } from '../../shared/pki/x509';
 import { writeFileAtomic } from '../state/files';
+import { checkCsr } from '../../shared/pki/csr';
+import { certificateSubject } from '../../shared/pki/der';
+import { issueNodeCertificate, type NodeCertInput } from './node-cert';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -15,6 +18,7 @@ export interface IssuedCert { certificatePem: string; serial: string }
 export class CertificateAuthority {
   /** The same for every certificate this CA signs: computed once (a hash of the CA key). */
   private authorityKeyId?: Promise<x509.AuthorityKeyIdentifierExtension>;
+  private nodeCertParts?: Promise<Pick<NodeCertInput, 'issuer' | 'authorityKeyIdentifier' | 'caPrivateKey'>>;
 
   private constructor(
     readonly caPem: string,
@@ -64,24 +68,30 @@ export class CertificateAuthority {
     });
   }
 
-  /** A client certificate bound to one node name, from the node's own CSR. */
+  /**
+   * A client certificate bound to one node name, from the node's own CSR: checked and issued
+   * natively (shared/pki/csr.ts, ./node-cert.ts), the hot path of enrolment.
+   */
   async issueNodeFromCsr(csrPem: string, nodeName: string): Promise<IssuedCert> {
-    let csr: x509.Pkcs10CertificateRequest;
-    try {
-      csr = new x509.Pkcs10CertificateRequest(csrPem);
-    } catch {
-      throw new Error('the certificate request is not a valid PKCS#10 PEM');
-    }
-    if (!(await csr.verify())) throw new Error('the certificate request signature does not verify');
+    const { spki } = checkCsr(csrPem);
+    const parts = await (this.nodeCertParts ??= this.makeNodeCertParts());
+    const now = Date.now();
+    const serialNumber = serial();
     // The name comes from the coordinator's decision, never from the CSR's subject.
-    return this.issue({
-      subject: `CN=${escapeDnValue(nodeName)},O=kk-nodes`,
-      // The CSR's own SubjectPublicKeyInfo, as is: no round trip through WebCrypto's importKey.
-      publicKey: csr.publicKey,
-      days: 365,
-      usage: [x509.ExtendedKeyUsage.clientAuth],
-      sans: [{ type: 'url', value: `kk://node/${nodeName}` }],
+    const certificatePem = issueNodeCertificate({
+      ...parts, spki, nodeName, serial: Buffer.from(serialNumber, 'hex'),
+      notBefore: new Date(now - 5 * 60_000), notAfter: new Date(now + 365 * DAY_MS),
     });
+    return { certificatePem, serial: serialNumber };
+  }
+
+  private async makeNodeCertParts(): Promise<Pick<NodeCertInput, 'issuer' | 'authorityKeyIdentifier' | 'caPrivateKey'>> {
+    const aki = await (this.authorityKeyId ??= x509.AuthorityKeyIdentifierExtension.create(this.caKeys.publicKey));
+    return {
+      issuer: certificateSubject(Buffer.from(this.caCert.rawData)),
+      authorityKeyIdentifier: Buffer.from(aki.rawData),
+      caPrivateKey: KeyObject.from(this.caKeys.privateKey),
+    };
   }
 
   /** The operator's admin credential. */
@@ -90,7 +100,7 @@ export class CertificateAuthority {
   }
 
   private async issue(p: {
-    subject: string; publicKey: CryptoKey | x509.PublicKey; days: number; usage: string[];
+    subject: string; publicKey: CryptoKey; days: number; usage: string[];
     sans: { type: 'dns' | 'ip' | 'url'; value: string }[];
   }): Promise<IssuedCert> {
     const now = Date.now();
