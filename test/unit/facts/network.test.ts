@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIpAddrJson, readInterfaces } from '../../../agent/facts/interfaces';
 import { parseDefaultRouteJson, parseProcNetRoute, readDefaultRoute } from '../../../agent/facts/default-route';
 import {
-  findSocketOwners, parseProcNetSockets, readListeningPorts, toListeningPorts,
+  findSocketOwners, parseProcNetSockets, parseSsListening, readListeningPorts, toListeningPorts,
 } from '../../../agent/facts/listening-ports';
 import { ProbeFailure } from '../../../agent/facts/probe';
 import { context, fixture, makeRoot } from './helpers';
@@ -196,5 +196,46 @@ test('listening ports reader: a missing /proc/net/tcp or garbage in it is a fail
   } finally {
     missing.cleanup();
     garbage.cleanup();
+  }
+});
+
+test('ss -l: families, wildcards, scopes and mapped addresses read as /proc writes them', () => {
+  const sockets = parseSsListening(fixture('ss-listening.txt'));
+  assert.deepEqual(sockets.map((x) => `${x.protocol} ${x.address} ${x.port} ${x.inode}`), [
+    'udp 0.0.0.0 8472 29587',
+    'udp 127.0.0.53 53 31001', // the %lo scope dropped
+    'udp :: 31006 3727286', // `*`: an IPv6 socket that also takes IPv4 (/proc/net/udp6 says ::)
+    'udp ::1 31008 3727288',
+    'tcp 0.0.0.0 6443 29583',
+    'tcp ::ffff:127.0.0.1 31005 3727285',
+    'tcp fe80::1 31009 3727290',
+    'tcp :: 2379 3727282',
+    'tcp :: 10250 3727281',
+  ]);
+  assert.throws(() => parseSsListening('tcp LISTEN 0 1 nonsense ino:1\n'), /cannot read line/);
+  assert.throws(() => parseSsListening('tcp LISTEN 0 1 host.example:80 *:* ino:1\n'), /cannot read the address/);
+  assert.deepEqual(parseSsListening('\n'), []);
+});
+
+test('listening ports come from ss when it answers, from /proc when it does not', async () => {
+  const { root, cleanup } = makeRoot({
+    '/proc/net/tcp': fixture('proc-net-tcp.txt'), '/proc/net/udp': fixture('proc-net-udp.txt'),
+    '/proc/200/comm': 'flanneld\n', '/proc/200/fd/3': { link: 'socket:[29587]' },
+  });
+  try {
+    const calls: string[] = [];
+    const viaSs = await readListeningPorts(context(root, { 'ss -H -l -n -t -u -e': fixture('ss-listening.txt') }, calls));
+    assert.ok(calls.includes('ss -H -l -n -t -u -e'));
+    assert.deepEqual(viaSs.find((p) => p.port === 10250), { protocol: 'tcp', address: '::', port: 10250, process: null });
+    assert.deepEqual(viaSs.find((p) => p.port === 8472), { protocol: 'udp', address: '0.0.0.0', port: 8472, process: 'flanneld' });
+    assert.equal(viaSs.some((p) => p.port === 41000), false, 'a connected UDP socket is not listening');
+    // ss missing, or printing something this reader does not know: the kernel's tables instead.
+    for (const answer of [new Error('spawn ss ENOENT'), 'tcp LISTEN what is this\n']) {
+      const viaProc = await readListeningPorts(context(root, { 'ss -H -l -n -t -u -e': answer }));
+      assert.deepEqual(viaProc.find((p) => p.port === 8472), { protocol: 'udp', address: '0.0.0.0', port: 8472, process: 'flanneld' });
+      assert.ok(viaProc.some((p) => p.port === 6443));
+    }
+  } finally {
+    cleanup();
   }
 });
