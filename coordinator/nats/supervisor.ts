@@ -17,6 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { processAlive } from '../../shared/process-alive';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { connect, jwtAuthenticator, type ConnectionOptions } from 'nats';
@@ -493,22 +494,13 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> {
     this.log.warn({ pid }, 'stopping a nats-server left over from a previous coordinator run');
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + this.stopGraceMs;
-    while (Date.now() < deadline && isAlive(pid)) await delay(50);
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    while (Date.now() < deadline && processAlive(pid)) await delay(50);
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
     const killDeadline = Date.now() + 5000;
-    while (isAlive(pid) && Date.now() < killDeadline) await delay(20);
+    while (processAlive(pid) && Date.now() < killDeadline) await delay(20);
   }
 }
 
-/** Running (a zombie no longer holds the port, and may never be reaped when PID 1 is not an init). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,7 @@
 // real services it starts on demand (bus activation), as the system bus does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { processAlive } from '../../../shared/process-alive';
 import type { Readable } from 'node:stream';
 import { connectPeer } from './bus-peer';
 import path from 'node:path';
@@ -32,22 +33,13 @@ export function requireProgram(file: string, debianPackage: string): void {
   }
 }
 
-/** Running, that is: existing and not a zombie waiting for the bus to reap it. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** SIGTERM, then SIGKILL if it is still there after a few seconds; resolves once it is gone. */
 async function endProcess(pid: number): Promise<void> {
-  if (!alive(pid)) return;
+  if (!processAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
