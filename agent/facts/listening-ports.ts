@@ -48,7 +48,11 @@ function decodeAddress(hex: string, order: 'LE' | 'BE'): string {
     bytes.push(...(order === 'LE' ? word.reverse() : word));
   }
   if (bytes.length === 4) return bytes.join('.');
-  const v6 = ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
+  return formatV6(ipaddr.fromByteArray(bytes) as ipaddr.IPv6);
+}
+
+/** RFC 5952 text, IPv4-mapped addresses as ::ffff:a.b.c.d: one form whichever source read it. */
+function formatV6(v6: ipaddr.IPv6): string {
   return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
 }
 
@@ -140,10 +144,8 @@ export function parseSsListening(text: string): ProcNetSocket[] {
     let address: string;
     if (host === '*') address = '::';
     else if (ipaddr.IPv4.isValidFourPartDecimal(host)) address = host;
-    else if (ipaddr.IPv6.isValid(host)) {
-      const v6 = ipaddr.IPv6.parse(host);
-      address = v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
-    } else throw new ProbeFailure(`\`ss -l\`: cannot read the address in ${JSON.stringify(line.trim().slice(0, 160))}`);
+    else if (ipaddr.IPv6.isValid(host)) address = formatV6(ipaddr.IPv6.parse(host));
+    else throw new ProbeFailure(`\`ss -l\`: cannot read the address in ${JSON.stringify(line.trim().slice(0, 160))}`);
     out.push({ protocol: netid, address, port, inode: Number(inode) });
   }
   return out;

@@ -12,7 +12,6 @@ import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE } from '../serve/admin-paths'
 import type { Admin, AdminCallError, AdminUnaryMethods } from './admin-api';
 import { socketAdmin } from './admin-socket';
 
-export { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE };
 export type { Admin };
 
 export interface ConnectionOptions { dataDir: string; coordinator?: string; credentials?: string }

@@ -2,6 +2,7 @@
 // into a cancel on every node; a second Ctrl-C leaves at once.
 import { GrpcStatus } from '../../shared/proto/grpc-status';
 import type { AdminStream } from './admin-api';
+import { describe } from './admin-client';
 import type { RunEvent__Output } from '../../shared/proto/generated/kk/v1/RunEvent';
 import type { RunFinished__Output } from '../../shared/proto/generated/kk/v1/RunFinished';
 import { UserError } from '../../shared/errors';
@@ -24,7 +25,7 @@ export function followRun(stream: AdminStream<RunEvent__Output>, address: string
     stream.on('error', (err) => {
       if (err.code === GrpcStatus.CANCELLED) resolve(null);
       else if (err.code === GrpcStatus.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
-      else if (err.code === GrpcStatus.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${address} (${err.details}): is \`kk-coordinator serve\` running?`));
+      else if (err.code === GrpcStatus.UNAVAILABLE) reject(describe(err, address));
       else if (err.code === GrpcStatus.NOT_FOUND || err.code === GrpcStatus.PERMISSION_DENIED) reject(new UserError(err.details));
       else reject(new UserError(`the run failed: ${err.details || err.message}`));
     });

@@ -18,7 +18,6 @@ export interface AdminCredentials {
   keyPem: string;
 }
 
-export { ADMIN_CREDENTIALS_FILE } from './admin-paths';
 
 export async function loadOrCreateServingCert(ca: CertificateAuthority, pkiDir: string, dnsNames: string[], ips: string[]): Promise<{ certPem: string; keyPem: string }> {
   const keyFile = path.join(pkiDir, 'server.key');

@@ -13,6 +13,7 @@ import { NodeRegistry } from '../registry/nodes';
 import { AgentSessions, agentServiceHandlers, type NatsAccess } from '../server/agent-service';
 import { adminServiceHandlers, admitLocally } from '../server/admin-service';
 import { clearStaleAdminSocket, listenAdminSocket, type AdminSocket } from '../server/admin-socket';
+import { shutdownGrpc } from '../server/grpc-shutdown';
 import { ADMIN_SOCKET_FILE } from './admin-paths';
 import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
@@ -204,10 +205,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
         clearInterval(pinger);
         https.closeAllConnections();
         await new Promise<void>((resolve) => https.close(() => resolve()));
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 3000);
-          server.tryShutdown(() => { clearTimeout(t); resolve(); });
-        });
+        await shutdownGrpc(server);
         await adminSocket?.close();
         await dispatcher.close();
         await commandsNc.close().catch(() => {});

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
+import { shutdownGrpc } from './grpc-shutdown';
 
 /** sun_path is 108 bytes on Linux, the terminating NUL included. */
 const MAX_SOCKET_PATH = 107;
@@ -84,10 +85,7 @@ export async function listenAdminSocket(socketPath: string, service: grpc.Servic
   chmodSync(abs, 0o600);
   return {
     path: abs,
-    close: () => new Promise<void>((resolve) => {
-      const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 3000);
-      server.tryShutdown(() => { clearTimeout(t); resolve(); });
-    }).finally(() => {
+    close: () => shutdownGrpc(server).finally(() => {
       try { unlinkSync(abs); } catch { /* already gone */ }
     }),
   };

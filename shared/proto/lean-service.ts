@@ -5,8 +5,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { serviceCodecs } from './lean-codec';
 
-export { TO_OBJECT } from './lean-codec';
-
 /** The grpc-js service definition of kk.v1.<service> (client side: no reflection types). */
 export function leanServiceDefinition(service: string): grpc.ServiceDefinition {
   const def: Record<string, grpc.MethodDefinition<object, object>> = {};

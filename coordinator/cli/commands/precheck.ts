@@ -7,7 +7,7 @@ import type { Report, Result } from '../../precheck/index';
 import { readFactsFile } from '../../precheck/facts-file';
 import { inspectArtifact } from '../../precheck/inputs/artifact';
 import { optString } from '../../precheck/vars';
-import { adminClient } from '../admin-client';
+import { adminClient, describe } from '../admin-client';
 import { withConnection, connection } from '../common';
 import { parseDuration } from '../format';
 import { UserError } from '../../../shared/errors';
@@ -106,7 +106,7 @@ Examples:
         stream.on('error', (err) => {
           if (err.code === GrpcStatus.CANCELLED) resolve();
           else if (err.code === GrpcStatus.INVALID_ARGUMENT) reject(new UserError(err.details, 2));
-          else if (err.code === GrpcStatus.UNAVAILABLE) reject(new UserError(`cannot reach the coordinator at ${client.address} (${err.details}): is \`kk-coordinator serve\` running?`));
+          else if (err.code === GrpcStatus.UNAVAILABLE) reject(describe(err, client.address));
           else reject(new UserError(`precheck failed: ${err.details || err.message}`));
         });
         stream.on('end', () => resolve());
