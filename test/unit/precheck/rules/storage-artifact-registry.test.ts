@@ -9,16 +9,43 @@ import type { Value, Vars } from '../../../../coordinator/model/cluster';
 import type { RegistryProbe } from '../../../../coordinator/precheck/rule';
 import { cluster, context, factsFor, resultOf, threeNodes } from '../builders';
 
-test('storage.disks: fields and filesystem; live also checks the device', () => {
+test('storage.disks: fields and filesystem; the device is checked against the facts', () => {
   const disks = (items: Value[]) => threeNodes({}, { node2: { kubernetes: { storage_disks: items } } });
   assert.equal(resultOf(storageDisks, context(threeNodes()), 'node2').status, 'skip');
-  assert.equal(resultOf(storageDisks, context(disks([{ device: '/dev/vdb', mountpoint: '/data' }])), 'node2').status, 'pass');
+  assert.equal(resultOf(storageDisks, context(disks([{ device: '/dev/vda', mountpoint: '/data' }])), 'node2').status, 'pass');
   const bad = resultOf(storageDisks, context(disks([{ device: '', mountpoint: '/data', filesystem: 'NTFS' }])), 'node2');
   assert.match(bad.message, /storage_disks\[0\] has no device; storage_disks\[0\] filesystem "ntfs" is not one of ext4, xfs, btrfs/);
-  assert.equal(resultOf(storageDisks, context(disks([{ device: '/dev/vdb', mountpoint: '/data', filesystem: 'EXT4' }])), 'node2').status, 'pass');
+  assert.equal(resultOf(storageDisks, context(disks([{ device: '/dev/vda', mountpoint: '/data', filesystem: 'EXT4' }])), 'node2').status, 'pass');
   const m = disks([{ device: '/dev/vdb', mountpoint: '/data' }, { device: '/dev/vda', mountpoint: '/data2' }]);
   const live = resultOf(storageDisks, context(m, factsFor(m, { node2: { blockDevices: [{ name: 'vda', sizeBytes: 1, type: 'disk', mountpoint: '/', fstype: 'ext4' }] } }), { mode: 'live' }), 'node2');
   assert.match(live.message, /\/dev\/vdb does not exist on node2.*\/dev\/vda is already mounted on \//);
+});
+
+test('storage.disks: the device must be on the node and not mounted elsewhere, with --facts as live', () => {
+  const disks = (items: Value[]) => threeNodes({}, { node2: { kubernetes: { storage_disks: items } } });
+  const devices = [
+    { name: 'vda', sizeBytes: 1, type: 'disk', mountpoint: null, fstype: null },
+    { name: 'vda1', sizeBytes: 1, type: 'part', mountpoint: '/', fstype: 'ext4' },
+    { name: 'vdb', sizeBytes: 1, type: 'disk', mountpoint: null, fstype: null },
+  ];
+  for (const mode of ['facts', 'live'] as const) {
+    const on = (items: Value[], blockDevices: typeof devices | null = devices, probeErrors: Record<string, string> = {}) => {
+      const m = disks(items);
+      return resultOf(storageDisks, context(m, factsFor(m, { node2: { blockDevices, probeErrors } }), { mode }), 'node2');
+    };
+    // KubeKey's own form (`device: vdb`, as lsblk names it) and the /dev path both match.
+    assert.equal(on([{ device: 'vdb', mountpoint: '/data' }]).status, 'pass', mode);
+    assert.equal(on([{ device: '/dev/vdb', mountpoint: '/data' }]).status, 'pass', mode);
+    const missing = on([{ device: 'vdz', mountpoint: '/data' }]);
+    assert.equal(missing.status, 'fail', mode);
+    assert.match(missing.message, /storage_disks\[0\] device vdz does not exist on node2 \(its block devices: vda, vda1, vdb\)/, mode);
+    const elsewhere = on([{ device: 'vda1', mountpoint: '/data' }]);
+    assert.equal(elsewhere.status, 'fail', mode);
+    assert.match(elsewhere.message, /device vda1 is already mounted on \/: unmount it or choose another device/, mode);
+    const unknown = on([{ device: 'vdb', mountpoint: '/data' }], null, { blockDevices: 'lsblk: command not found' });
+    assert.equal(unknown.status, 'fail', mode);
+    assert.match(unknown.message, /^unknown: .*blockDevices.*lsblk: command not found/, mode);
+  }
 });
 
 test('artifact.file: suffix, existence and checksums from the caller', () => {
