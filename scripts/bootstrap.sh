@@ -1,6 +1,7 @@
 #!/bin/sh
 # kk agent bootstrap — served by the coordinator at https://COORD:9441/bootstrap.sh and run as root:
-#   curl -fsSL -k --pinnedpubkey 'sha256//KEY' https://COORD:9441/bootstrap.sh | sh -s - --server https://COORD:9441 --token CAHASH::ID.SECRET
+#   script=$(curl -fsSL -k --pinnedpubkey 'sha256//KEY' https://COORD:9441/bootstrap.sh) && sh -c "$script" bootstrap.sh --server https://COORD:9441 --token CAHASH::ID.SECRET
+# (fetched whole, then run, so a fetch that fails fails the line: README, "Five minutes with kk").
 # The first curl pins the coordinator's serving key, so this script itself is authenticated. The
 # script then fetches the CA, refuses to go on unless its sha256 equals the token's CA hash, and
 # fetches everything else with that CA, checking every file's sha256. Needs only sh, curl,

@@ -17,6 +17,7 @@ import { shutdownGrpc } from '../server/grpc-shutdown';
 import { ADMIN_SOCKET_FILE } from './admin-paths';
 import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
+import { bootstrapOneLiner } from './one-liner';
 import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
 import { NatsSupervisor } from '../nats/supervisor';
 import { ExternalNatsAuth } from '../nats/external';
@@ -135,10 +136,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   }
   const dispatcher = new CommandDispatcher(commandsNc, signing.privateKeyPem, log.child({ component: 'commands' }));
 
-  const oneLiner = (joinToken: string) => {
-    const url = `https://${hostPort(advertise, o.httpPort)}`;
-    return `curl -fsSL -k --pinnedpubkey '${pin}' ${url}/bootstrap.sh | sh -s - --server ${url} --token ${joinToken}`;
-  };
+  const oneLiner = (joinToken: string) => bootstrapOneLiner(`https://${hostPort(advertise, o.httpPort)}`, pin, joinToken);
 
   const sessions = new AgentSessions(registry);
   const proto = loadGrpc();

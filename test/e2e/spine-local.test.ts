@@ -66,7 +66,7 @@ describe('tokens and the one-liner', () => {
   test('token create prints the CA-pinned one-liner; list and revoke show state', async () => {
     const t = await coord.token(['--ttl', '1h', '--uses', '3', '--description', 'rack 4']);
     assert.match(t.token, /^[0-9a-f]{64}::[a-z0-9]{6}\.[a-z0-9]{16}$/);
-    assert.match(t.oneLiner, new RegExp(`^curl -fsSL -k --pinnedpubkey 'sha256//[A-Za-z0-9+/=]{44}' https://127\\.0\\.0\\.1:${coord.httpPort}/bootstrap\\.sh \\| sh -s - --server https://127\\.0\\.0\\.1:${coord.httpPort} --token [0-9a-f]{64}::`));
+    assert.match(t.oneLiner, new RegExp(`^script=\\$\\(curl -fsSL -k --pinnedpubkey 'sha256//[A-Za-z0-9+/=]{44}' https://127\\.0\\.0\\.1:${coord.httpPort}/bootstrap\\.sh\\) && sh -c "\\$script" bootstrap\\.sh --server https://127\\.0\\.0\\.1:${coord.httpPort} --token [0-9a-f]{64}::`));
     // The pin in the one-liner is the real serving key: curl with it succeeds, curl with another fails.
     const pin = /--pinnedpubkey '([^']+)'/.exec(t.oneLiner)?.[1] ?? '';
     const ok = execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', pin, `${coord.serverUrl}/bootstrap.sh`]).toString();
