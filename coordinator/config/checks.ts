@@ -30,9 +30,18 @@ export const port: Schema = leaf((v): CheckResult => {
   return { ok: true, value: n };
 });
 
+/**
+ * One of a fixed set of names whose meaning does not depend on case (xfs, IPVS, Containerd,
+ * ifnotpresent): any case is accepted and the value is stored in the canonical spelling, which is
+ * what every later comparison sees. A value that is no spelling of a listed name stays an error.
+ */
 export function oneOf(values: readonly string[]): Schema {
   const shown = values.map((x) => (x === '' ? '"" (empty)' : x)).join(', ');
-  return leaf((v) => (typeof v === 'string' && values.includes(v) ? { ok: true } : { ok: false, message: `expected one of ${shown}; found ${describe(v)}` }));
+  const canonical = new Map(values.map((x) => [x.toLowerCase(), x]));
+  return leaf((v): CheckResult => {
+    const value = typeof v === 'string' ? canonical.get(v.toLowerCase()) : undefined;
+    return value === undefined ? { ok: false, message: `expected one of ${shown}; found ${describe(v)}` } : { ok: true, value };
+  });
 }
 
 /** An IP address of the given family (any when omitted); "" means unset. */

@@ -73,6 +73,22 @@ test('config errors: bad CIDR, bad version, bad enum, bad port — all at once',
   ]);
 });
 
+test('an enumeration value that is no spelling of a known one is still an error at its line', () => {
+  const c = tempFile('config.yaml', `apiVersion: kubekey.kubesphere.io/v1
+kind: Config
+spec:
+  kubernetes:
+    storage_disks:
+      - {device: vdb, mountpoint: /data, filesystem: NTFS}
+  cri:
+    container_manager: Podman
+`);
+  assert.deepEqual(loadErrors(SAMPLE_INV, c), [
+    `${c}:6:42 spec.kubernetes.storage_disks[0].filesystem: expected one of ext4, xfs, btrfs; found "NTFS"`,
+    `${c}:8:5 spec.cri.container_manager: expected one of docker, containerd; found "Podman"`,
+  ]);
+});
+
 test('errors from both files are reported together', () => {
   const lines = loadErrors(fixture('cycle-inventory.yaml'), fixture('bad-config.yaml'));
   assert.equal(lines.length, 6);

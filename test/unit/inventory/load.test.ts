@@ -146,6 +146,53 @@ spec:
   assert.equal(getNumber(m.vars, 'kubernetes.control_plane_endpoint.port'), 8443, 'the endpoint port follows the apiserver port');
 });
 
+test('enumerations accept any case and are stored in the canonical spelling', () => {
+  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+kind: Inventory
+spec:
+  hosts:
+    n1:
+      kubernetes:
+        storage_disks:
+          - {device: vdb, mountpoint: /data, filesystem: XFS}
+  groups:
+    kube_control_plane: {hosts: [n1]}
+`);
+  const cfg = tempFile('config.yaml', `apiVersion: kubekey.kubesphere.io/v1
+kind: Config
+spec:
+  kubernetes:
+    kube_version: v1.33.1
+    kube_proxy: {mode: IPVS}
+    control_plane_endpoint: {type: Kube-VIP, kube_vip: {address: 10.0.0.100, mode: arp}}
+  certs: {ca: {gen_cert_policy: ifnotpresent}}
+  cni: {type: Calico, multi_cni: None}
+  cri: {container_manager: Containerd, cgroup_driver: SystemD, containerd: {config_policy: Merge}}
+  etcd: {deployment_type: Internal}
+  image_registry: {type: Harbor}
+`);
+  const m = loadCluster(inv, cfg);
+  const n1 = host(m, 'n1');
+  assert.deepEqual(getVar(n1.vars, 'kubernetes.storage_disks'), [{ device: 'vdb', mountpoint: '/data', filesystem: 'xfs' }]);
+  const canonical: Record<string, string> = {
+    'kubernetes.kube_proxy.mode': 'ipvs',
+    'kubernetes.control_plane_endpoint.type': 'kube-vip',
+    'kubernetes.control_plane_endpoint.kube_vip.mode': 'ARP',
+    'certs.ca.gen_cert_policy': 'IfNotPresent',
+    'cni.type': 'calico',
+    'cni.multi_cni': 'none',
+    'cri.container_manager': 'containerd',
+    'cri.cgroup_driver': 'systemd',
+    'cri.containerd.config_policy': 'merge',
+    'etcd.deployment_type': 'internal',
+    'image_registry.type': 'harbor',
+  };
+  for (const [key, want] of Object.entries(canonical)) {
+    assert.equal(getString(m.vars, key), want, `cluster ${key}`);
+    assert.equal(getString(n1.vars, key), want, `n1 ${key}`);
+  }
+});
+
 test('YAML anchors and merge keys work as in any YAML file', () => {
   const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory

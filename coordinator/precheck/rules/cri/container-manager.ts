@@ -9,7 +9,8 @@ export const criContainerManager = clusterRule({
   check: ({ model }) => {
     const cm = str(model.vars, 'cri.container_manager');
     const allowed = strList(model.vars, 'cluster_require.require_container_manager');
-    if (allowed.includes(cm)) return pass(`container manager ${cm}`);
+    // The loader stores cri.container_manager in its canonical case; the list is compared the same way.
+    if (allowed.some((a) => a.toLowerCase() === cm.toLowerCase())) return pass(`container manager ${cm}`);
     return fail(`cri.container_manager "${cm}" is not supported (${allowed.join(', ')})`);
   },
 });

@@ -10,7 +10,8 @@ export const etcdDeploymentType = clusterRule({
   check: ({ model }) => {
     const type = str(model.vars, 'etcd.deployment_type');
     const allowed = strList(model.vars, 'cluster_require.require_etcd_deployment_type');
-    if (!allowed.includes(type)) return fail(`etcd.deployment_type "${type}" is not one of ${allowed.join(', ')}`);
+    // The loader stores etcd.deployment_type in its canonical case; the list is compared the same way.
+    if (!allowed.some((a) => a.toLowerCase() === type.toLowerCase())) return fail(`etcd.deployment_type "${type}" is not one of ${allowed.join(', ')}`);
     if (type !== 'external') return pass(`etcd.deployment_type ${type}: stacked etcd on the control plane`);
     const n = members(model, ETCD).length;
     if (n === 0) return fail('etcd.deployment_type is external but the etcd group is empty: put 1, 3 or 5 hosts in group etcd');

@@ -11,6 +11,11 @@ test('cri.container_manager: default containerd passes; others fail', () => {
   assert.match(resultOf(criContainerManager, context(threeNodes({ cri: { container_manager: 'crio' } }))).message, /"crio" is not supported/);
 });
 
+test('cri.container_manager: the allowed list is compared in any case, as the loaded value is', () => {
+  const allowed = { cluster_require: { require_container_manager: ['Docker', 'Containerd'] } };
+  assert.equal(resultOf(criContainerManager, context(threeNodes({ ...allowed, cri: { container_manager: 'containerd' } }))).status, 'pass');
+});
+
 test('cri.containerd_version: configured and running versions ≥ v1.6.0', () => {
   const running = (version: string | null) => ({ services: { ...healthyFacts('x', '10.0.0.1').services!, containerd: { loadState: 'loaded', activeState: 'active', version } } });
   const base = threeNodes({ cri: { containerd_version: 'v1.7.13' } });

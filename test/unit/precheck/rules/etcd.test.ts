@@ -18,6 +18,11 @@ test('etcd.deployment_type: known type; external needs an odd, non-empty group',
   assert.equal(resultOf(etcdDeploymentType, context(internal)).status, 'pass');
 });
 
+test('etcd.deployment_type: the allowed list is compared in any case, as the loaded value is', () => {
+  const m = threeNodes({ cluster_require: { require_etcd_deployment_type: ['Internal', 'External'] }, etcd: { deployment_type: 'internal' } });
+  assert.equal(resultOf(etcdDeploymentType, context(m)).status, 'pass');
+});
+
 test('etcd.version: exact key wins over the minor key; pre-release minimum; no key passes', () => {
   const at = (kube: string, etcd: string) => resultOf(etcdVersion, context(threeNodes({ kubernetes: { kube_version: kube }, etcd: { etcd_version: etcd } })));
   // v1.33 needs 3.5.21-0, but v1.33.1 is an exact key needing only 3.5.11-0.
