@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 # OS packages kk needs on the control machine and for its end-to-end test machines.
-APT_PACKAGES := nats-server fio systemd-container dbus-daemon debootstrap iproute2 iptables curl openssl ca-certificates docker-registry
+APT_PACKAGES := nats-server fio systemd-container dbus-daemon debootstrap iproute2 iptables curl openssl ca-certificates docker-registry \
+  gcc libc6-dev libseccomp-dev pkg-config
 
-.PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down
+.PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down components
 
 setup: deps build
 
@@ -23,7 +24,13 @@ typecheck:
 lint:
 	npx eslint .
 
-test: typecheck lint build
+# The real Kubernetes components for the test machines, built from Go modules (Go at /usr/local/go)
+# into $(KK_COMPONENTS_DIR); cached by version: a second run takes seconds (docs/components.md).
+components: build
+	bash scripts/components/build.sh
+	node --import tsx scripts/components/layout.ts
+
+test: typecheck lint build components
 	node scripts/run-tests.mjs all
 
 test-unit: build

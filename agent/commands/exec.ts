@@ -28,6 +28,7 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
   const [file, ...args] = argv as [string, ...string[]];
   const cwd = spec.cwd || '/';
   const timeoutMs = spec.timeoutMs ?? 0;
+  const unchangedExit = spec.unchangedExitCode ?? 0;
   return new Promise((resolve) => {
     const stdin = spec.stdin && spec.stdin.length > 0 ? Buffer.from(spec.stdin as Uint8Array) : undefined;
     let child;
@@ -88,6 +89,7 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
       if (stopReason === 'timeout') resolve({ status: 'timeout', exitCode, changed: true, error: `timed out after ${timeoutMs} ms; the process group was killed` });
       else if (stopReason === 'cancelled') resolve({ status: 'cancelled', exitCode, changed: true, error: 'cancelled; the process group was killed' });
       else if (code === 0) resolve({ status: 'ok', exitCode: 0, changed: true });
+      else if (unchangedExit > 0 && code === unchangedExit) resolve({ status: 'ok', exitCode: code, changed: false });
       else resolve({ status: 'failed', exitCode, changed: true, error: signal ? `killed by ${signal}` : `exit code ${code}` });
     };
     child.once('error', (err) => {

@@ -7,6 +7,7 @@ import { generateCerts } from './certs';
 import type { GenerateResult } from './certs';
 import { planArtifacts } from './artifacts/plan';
 import type { ArtifactPlan } from './artifacts/types';
+import type { ResolvedArtifact } from './artifacts/cache';
 import { resolveInitDirs } from './workdir';
 import type { InitDirs } from './workdir';
 
@@ -27,6 +28,8 @@ export interface DownloadOutcome {
   fetched: string[];
   cached: string[];
   failed: { id: string; error: string }[];
+  /** Every verified file (what install steps fetch by sha256 from the coordinator's artifact store). */
+  resolved?: ResolvedArtifact[];
 }
 
 /** Fetches (and verifies) every artifact of the plan into its destination. */
@@ -35,6 +38,11 @@ export type DownloadStep = (plan: ArtifactPlan, ctx: InitContext & { dirs: InitD
 export interface InitSteps {
   /** The downloader; absent → downloads are skipped and the outcome says so. */
   download?: DownloadStep;
+  /**
+   * The coordinator's artifact store (`<data-dir>/artifacts`): verified files are cached there,
+   * which is what `serve` publishes to agents at /artifacts/<sha256>. Absent: the plan's artifact_dir.
+   */
+  artifactStore?: string;
 }
 
 export interface InitResult {

@@ -18,15 +18,15 @@ function textSink(write: (text: string) => void): Writable {
   });
 }
 
-export function downloadStep(write: (text: string) => void): DownloadStep {
+export function downloadStep(write: (text: string) => void, artifactStore?: string): DownloadStep {
   return async (plan, ctx) => {
     try {
-      const r = await downloadPlan(plan, { progress: lineProgress(textSink(write)), signal: ctx.signal });
+      const r = await downloadPlan(plan, { progress: lineProgress(textSink(write)), signal: ctx.signal, ...(artifactStore ? { artifactDir: artifactStore } : {}) });
       for (const note of r.notes) write(`init: ${note}\n`);
       return {
         ok: true,
         summary: `${r.resolved.length} file(s) verified, ${r.downloaded} downloaded this time (${humanBytes(r.bytes)})`,
-        fetched: [], cached: r.resolved.map((a) => a.id), failed: [],
+        fetched: [], cached: r.resolved.map((a) => a.id), failed: [], resolved: r.resolved,
       };
     } catch (err) {
       return { ok: false, summary: `downloads failed: ${errorMessage(err)}`, fetched: [], cached: [], failed: [{ id: 'download', error: errorMessage(err) }] };
@@ -34,14 +34,14 @@ export function downloadStep(write: (text: string) => void): DownloadStep {
   };
 }
 
-export function bundleStep(file: string, expect: { sha256?: string; md5?: string }): DownloadStep {
+export function bundleStep(file: string, expect: { sha256?: string; md5?: string }, artifactStore?: string): DownloadStep {
   return async (_plan, ctx) => {
     try {
       const r = await importBundle(file, {
-        binaryDir: ctx.dirs.binaryDir, workDir: ctx.dirs.workDir, artifactDir: ctx.dirs.artifactDir,
+        binaryDir: ctx.dirs.binaryDir, workDir: ctx.dirs.workDir, artifactDir: artifactStore ?? ctx.dirs.artifactDir,
         expectSha256: expect.sha256, expectMd5: expect.md5,
       });
-      return { ok: true, summary: `${r.resolved.length} file(s) and ${r.images} image(s) from ${file}, every entry verified (sha256 ${r.sha256.slice(0, 12)}…)`, fetched: [], cached: r.resolved.map((a) => a.id), failed: [] };
+      return { ok: true, summary: `${r.resolved.length} file(s) and ${r.images} image(s) from ${file}, every entry verified (sha256 ${r.sha256.slice(0, 12)}…)`, fetched: [], cached: r.resolved.map((a) => a.id), failed: [], resolved: r.resolved };
     } catch (err) {
       return { ok: false, summary: `offline bundle ${file}: ${errorMessage(err)}`, fetched: [], cached: [], failed: [{ id: 'bundle', error: errorMessage(err) }] };
     }

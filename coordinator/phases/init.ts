@@ -8,6 +8,8 @@ import type { InitSteps } from '../init';
 import type { Phase, PhaseContext, PhaseResult } from './types';
 
 const CERTS = 'generate certificates';
+/** The run parameter holding init's verified files (JSON ResolvedArtifact[]). */
+export const RESOLVED_PARAM = 'init.artifacts';
 const DOWNLOAD = 'download artifacts';
 
 /** Runs one coordinator-side task, recording it; `work` returns [ok, one-line summary]. */
@@ -61,6 +63,8 @@ export function makeInitPhase(steps: InitSteps = {}): Phase {
       if (!certs.ok) return certs;
       const downloads = await coordinatorTask(ctx, DOWNLOAD, async () => {
         const { downloads: d } = await runInitDownloads(initCtx, steps);
+        // The install steps fetch these by sha256; kept in the run so --resume plans the same commands.
+        if (d.ok && d.resolved) ctx.param(RESOLVED_PARAM, () => JSON.stringify(d.resolved));
         return [d.ok, d.summary];
       });
       if (!downloads.ok) return downloads;

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { UserError, errorMessage } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
+import type { FactSet } from '../../shared/facts/types';
 import type { ClusterModel } from '../model/cluster';
 import type { RunStore } from '../runs/store';
 import type { PhaseName, RunRecord } from '../runs/types';
@@ -12,7 +13,8 @@ import { PHASE_NAMES } from '../runs/types';
 import type { HostExecutor } from './executor';
 import { makeInitPhase } from './init';
 import type { InitSteps } from '../init';
-import { installPhase } from './install';
+import { makeInstallPhase } from './install/phase';
+import type { InstallStep } from './install/step';
 import { formatPlan } from './plan-format';
 import { postHookPhase } from './post-hook';
 import { preHookPhase } from './pre-hook';
@@ -36,6 +38,12 @@ export interface PipelineDeps {
   now?: () => Date;
   /** How init gets its artifacts (downloads or an offline bundle); absent → planned, not fetched. */
   init?: InitSteps;
+  /** install: hosts worked on at once per step (--max-parallel). */
+  maxParallel?: number;
+  /** The install steps, in order; default: all of them (tests pass their own). */
+  installSteps?: readonly InstallStep[];
+  /** The last facts of the agent behind an inventory host (install steps read installed versions and units). */
+  facts?: (host: string) => FactSet | null;
 }
 
 export interface Pipeline {
@@ -58,6 +66,8 @@ export interface RunOptions {
   ignorePrecheckFailures?: boolean;
   /** Abort to cancel (Ctrl-C): passed to every command, tasks not started are marked cancelled. */
   signal?: AbortSignal;
+  /** --force: allow downgrades the install steps otherwise refuse. */
+  force?: boolean;
 }
 
 export interface PipelineResult {
@@ -73,7 +83,7 @@ export interface PipelineResult {
 
 /** The pipeline for `create cluster`. */
 export function createClusterPipeline(deps: PipelineDeps): Pipeline {
-  return { deps, phases: [preHookPhase, precheckPhase, makeInitPhase(deps.init), installPhase, postHookPhase] };
+  return { deps, phases: [preHookPhase, precheckPhase, makeInitPhase(deps.init), makeInstallPhase({ artifactStore: deps.init?.artifactStore, maxParallel: deps.maxParallel, ...(deps.installSteps ? { steps: deps.installSteps } : {}) }), postHookPhase] };
 }
 
 function checkNames(names: string[], flag: string): void {
@@ -101,6 +111,8 @@ function baseContext(deps: PipelineDeps, progress: Progress, signal: AbortSignal
     now: deps.now ?? (() => new Date()),
     signal,
     ignorePrecheckFailures: opts.ignorePrecheckFailures ?? false,
+    facts: deps.facts ?? (() => null),
+    force: opts.force ?? false,
   };
 }
 

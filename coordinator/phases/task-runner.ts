@@ -67,7 +67,31 @@ function byHost(tasks: PlannedTask[]): Map<string, PlannedTask[]> {
   return m;
 }
 
-export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan): Promise<TaskRunSummary> {
+export interface RunTasksOptions {
+  /** At most this many hosts at once (a pool: a finished host makes room for the next); default all. */
+  concurrency?: number;
+}
+
+/** Runs `items` through `fn` with at most `limit` in flight; resolves when all have settled. */
+export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i]!);
+        results[i] = { status: 'fulfilled', value: undefined };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan, opts: RunTasksOptions = {}): Promise<TaskRunSummary> {
   const run = ctx.run;
   if (!run) throw new Error('runHostTasks needs a run (plans are only printed in a dry run)');
   const { store, id: runId } = run;
@@ -86,8 +110,13 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan): Promise<
       if (!t.spec) throw new Error(`${phase}/${t.task} on ${host} has no command; coordinator tasks are run by their phase`);
       const digest = payloadDigest(t.spec);
       const prev = store.task(runId, key);
-      if (prev?.status === 'ok' && !(t.redoIfChanged && prev.digest !== digest)) {
+      if (prev?.status === 'ok' && !t.always && !(t.redoIfChanged && prev.digest !== digest)) {
         ctx.progress.task(host, phase, t.task, 'ok', { detail: 'done in an earlier attempt' });
+        continue;
+      }
+      if (t.onlyIfChanged && !t.onlyIfChanged.some((dep) => store.task(runId, { phase, task: dep, host })?.changed === true)) {
+        store.updateTask(runId, key, { status: 'ok', step: t.step, changed: false, outputTail: 'nothing it depends on changed: not sent', finishedAt: ctx.now().toISOString() });
+        ctx.progress.task(host, phase, t.task, 'ok', { detail: 'unchanged, not needed' });
         continue;
       }
       const { attempt, reuse } = nextAttempt(prev, digest);
@@ -95,7 +124,7 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan): Promise<
       const id = commandId(runId, phase, t.task, host, attempt);
       const startedAt = ctx.now();
       store.updateTask(runId, key, {
-        status: 'running', attempt, commandId: id, digest, startedAt: startedAt.toISOString(),
+        status: 'running', step: t.step, attempt, commandId: id, digest, startedAt: startedAt.toISOString(),
         finishedAt: undefined, durationMs: undefined, outcome: undefined, exitCode: undefined, error: undefined, outputTail: undefined,
       });
       ctx.progress.task(host, phase, t.task, 'running');
@@ -122,7 +151,7 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan): Promise<
 
       let outcome: CommandOutcome;
       try {
-        outcome = await ctx.executor.send(host, t.spec, { id, timeoutMs: t.waitMs, signal: ctx.signal, onOutput });
+        outcome = await ctx.executor.send(t.delegateTo ?? host, t.spec, { id, timeoutMs: t.waitMs, signal: ctx.signal, onOutput });
       } catch (err) {
         // The dispatcher reports failures as outcomes; an exception is a coordinator-side fault
         // and leaves the task "running" so --resume re-sends the same id.
@@ -157,7 +186,8 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan): Promise<
     }
   };
 
-  const results = await Promise.allSettled([...byHost(plan.tasks)].map(([host, tasks]) => runHost(host, tasks)));
+  const hosts = [...byHost(plan.tasks)];
+  const results = await pool(hosts, opts.concurrency ?? hosts.length, ([host, tasks]) => runHost(host, tasks));
   const crashed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (crashed) throw new Error(`${phase}: ${errorMessage(crashed.reason)}`);
   return summary;

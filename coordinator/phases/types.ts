@@ -2,6 +2,7 @@
 // "should run" predicate, a plan (data: per host, the commands it will send) and a run function;
 // only the manager knows the order.
 import type { Logger } from '../../shared/log';
+import type { FactSet } from '../../shared/facts/types';
 import type { ClusterModel } from '../model/cluster';
 import type { RunStore } from '../runs/store';
 import type { PhaseName } from '../runs/types';
@@ -21,6 +22,17 @@ export type RunPrecheck = (ctx: PhaseContext) => Promise<PrecheckOutcome>;
 export interface PlannedTask {
   task: string;
   host: string;
+  /** The install step the task belongs to (docs/install.md); recorded so `runs show` and --resume name it. */
+  step?: string;
+  /**
+   * Send only when one of these tasks (same phase, same host) changed something in this run;
+   * otherwise record it ok without sending anything (restart after a changed config).
+   */
+  onlyIfChanged?: string[];
+  /** Run on every attempt, even when recorded ok in an earlier one (health gates). */
+  always?: boolean;
+  /** Send the command to this host instead; the task stays recorded under `host`. */
+  delegateTo?: string;
   /** The command to send; null for work the coordinator does itself. */
   spec: CommandSpec | null;
   /** One line for --dry-run and the progress view. */
@@ -64,6 +76,10 @@ export interface PhaseContext {
   run: { id: string; store: RunStore } | null;
   /** A value fixed once per run and kept across --resume (ephemeral in a dry run). */
   param(key: string, make: () => string): string;
+  /** The last facts the host's agent reported (refreshed by precheck); null when none are known. */
+  facts(host: string): FactSet | null;
+  /** --force: allow what would otherwise be refused (downgrading etcd or containerd). */
+  force: boolean;
 }
 
 export interface Phase {

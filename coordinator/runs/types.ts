@@ -25,6 +25,8 @@ export interface TaskRecord {
   phase: PhaseName;
   task: string;
   host: string;
+  /** The install step (etcd, containerd …) the task belongs to. */
+  step?: string;
   status: TaskStatus;
   /** Bumped when a finished, unsuccessful command has to be sent again (a new command id). */
   attempt: number;

@@ -149,7 +149,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const adminHandlers = adminServiceHandlers({
     adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
     live: { registry, sessions, reachability: reachabilityRunner(dispatcher) },
-    runs: { dataDir: o.dataDir, dispatcher: () => dispatcher },
+    runs: { dataDir: o.dataDir, dispatcher: () => dispatcher, artifactStore: o.artifactDir ?? path.join(o.dataDir, 'artifacts') },
   }, sessions);
   server.addService(proto.kk.v1.AdminService.service, adminHandlers);
   await new Promise<void>((resolve, reject) => {

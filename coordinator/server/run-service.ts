@@ -24,6 +24,8 @@ import type { Logger } from '../../shared/log';
 
 export interface RunServiceDeps {
   dataDir: string;
+  /** What `serve` publishes at /artifacts/<sha256>: init caches what it verifies here, so install steps can fetch it. */
+  artifactStore: string;
   dispatcher: () => CommandDispatcher | undefined;
   live: LiveDeps;
   log: Logger;
@@ -115,16 +117,22 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
           runStore: store, runPrecheck, log: deps.log,
           output: { write, isTTY: r.tty, columns: r.columns || 100 },
           cwd: r.workDir || process.cwd(),
-          init: r.noDownload ? {} : {
+          init: r.noDownload ? { artifactStore: deps.artifactStore } : {
+            artifactStore: deps.artifactStore,
             download: r.artifact
-              ? bundleStep(r.artifact, { sha256: optString(model.vars, 'download.artifact_sha256'), md5: optString(model.vars, 'download.artifact_md5') })
-              : downloadStep(write),
+              ? bundleStep(r.artifact, { sha256: optString(model.vars, 'download.artifact_sha256'), md5: optString(model.vars, 'download.artifact_md5') }, deps.artifactStore)
+              : downloadStep(write, deps.artifactStore),
+          },
+          maxParallel: r.maxParallel || undefined,
+          facts: (host) => {
+            const node = hostToNode.get(host);
+            return node ? deps.live.registry.getFacts(node)?.facts ?? null : null;
           },
         });
         deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, 'create cluster');
         const res = await runPipeline(pipeline, {
           command: r.command, phases: r.phases.length ? r.phases : null, skipPhases: r.skipPhases, dryRun: r.dryRun,
-          resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal,
+          resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal, force: r.force,
         });
         if (!abort.signal.aborted) {
           call.write({ finished: { runId: res.runId ?? '', status: res.status, failedPhase: res.failedPhase ?? '', message: res.message ?? '' } });

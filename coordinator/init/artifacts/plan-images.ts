@@ -72,12 +72,13 @@ export function planImages(inp: ImageInputs): { images: PlannedImage[]; notes: s
     }
     const full = `${registry}/${repository}:${parsed.tag}`;
     if (seen.has(full)) return;
+    const name = `${parsed.registry}/${parsed.repository}:${parsed.tag}`;
     let pushRef: string | null = null;
     if (inp.pushRegistry !== '') {
       const pushRepo = parsed.registry === 'registry.k8s.io' && !parsed.repository.includes('/') ? `kubernetes/${parsed.repository}` : parsed.repository;
       pushRef = `${inp.pushRegistry}/${pushRepo}:${parsed.tag}`;
     }
-    seen.set(full, { ref: full, registry, repository, tag: parsed.tag, platforms, pushRef, reason });
+    seen.set(full, { ref: full, name, registry, repository, tag: parsed.tag, platforms, pushRef, reason });
   };
 
   const kv = inp.kubeVersion;

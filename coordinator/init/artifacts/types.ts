@@ -71,8 +71,14 @@ export interface PlannedArtifact {
 }
 
 export interface PlannedImage {
-  /** The full source reference, `<registry>/<repository>:<tag>` (registry always explicit). */
+  /** Where the image is pulled from, `<registry>/<repository>:<tag>` (registry always explicit): the upstream, or its path on `download.images.registry`. */
   ref: string;
+  /**
+   * The image's upstream name (`registry.k8s.io/kube-apiserver:v1.34.3`), whatever mirror it is
+   * pulled from: the name it has in the image layout and the offline bundle, so one bundle serves
+   * every cluster however it was made (docs/offline.md).
+   */
+  name: string;
   registry: string;
   repository: string;
   tag: string;

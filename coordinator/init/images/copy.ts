@@ -15,6 +15,8 @@ export interface PullOptions {
   /** Connection settings for a source registry host. */
   endpoint?: (registry: string) => Partial<RegistryEndpoint>;
   onNote?: (note: string) => void;
+  /** The name the image gets in the layout (its upstream name when pulled from a mirror); default: `ref` itself. */
+  name?: string;
 }
 
 export interface PullResult { ref: string; digest: string; platforms: string[]; blobs: number }
@@ -78,8 +80,9 @@ export async function pullImage(ref: string, layoutDir: string, o: PullOptions):
     desc = { mediaType: top.mediaType || MEDIA.ociManifest, digest: top.digest, size: top.bytes.length };
     got = ['(single platform)'];
   }
-  const name = `${r.registry}/${r.repository}:${r.tag}`;
-  tagImage(layoutDir, desc, name, r.tag);
+  const named = o.name ? parseReference(o.name) : r;
+  const name = `${named.registry}/${named.repository}:${named.tag}`;
+  tagImage(layoutDir, desc, name, named.tag);
   return { ref: name, digest: desc.digest, platforms: got, blobs };
 }
 

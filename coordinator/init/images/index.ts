@@ -20,9 +20,9 @@ export async function pullPlanImages(images: PlannedImage[], layoutDir: string, 
   const failures: string[] = [];
   for (const [i, img] of images.entries()) {
     try {
-      const r = await pullImage(img.ref, layoutDir, { ...o, platforms: img.platforms });
+      const r = await pullImage(img.ref, layoutDir, { ...o, platforms: img.platforms, name: img.name });
       results.push(r);
-      o.onLine?.(`[${i + 1}/${images.length}] ${img.ref}: ${r.platforms.join(', ')} (${r.blobs} new blob${r.blobs === 1 ? '' : 's'})`);
+      o.onLine?.(`[${i + 1}/${images.length}] ${img.ref}${img.ref === r.ref ? '' : ` as ${r.ref}`}: ${r.platforms.join(', ')} (${r.blobs} new blob${r.blobs === 1 ? '' : 's'})`);
     } catch (err) {
       failures.push(`${img.ref}: ${(err as Error).message}`);
       o.onLine?.(`[${i + 1}/${images.length}] ${img.ref}: FAILED: ${(err as Error).message}`);
@@ -38,7 +38,7 @@ export async function pushPlanImages(images: PlannedImage[], layoutDir: string, 
   for (const img of images) {
     if (!img.pushRef) continue;
     // The name pullImage gave it in the layout.
-    const ref = parseReference(img.ref);
+    const ref = parseReference(img.name);
     const src = `${ref.registry}/${ref.repository}:${ref.tag}`;
     const r = await pushImage(layoutDir, src, parseReference(img.pushRef), endpoint);
     onLine?.(`${src} → ${r.target} (${r.blobsPushed} blob${r.blobsPushed === 1 ? '' : 's'} sent, ${r.blobsPresent} already there)`);

@@ -97,3 +97,14 @@ test('bad input: both argv and script, a missing program', async () => {
   assert.equal(r.status, 'failed');
   assert.match(r.error ?? '', /not found/);
 });
+
+test('unchangedExitCode: that exit means ok and nothing changed; 0 still means changed; others fail', async () => {
+  const same = await runExec({ script: 'exit 80', unchangedExitCode: 80 }, testContext());
+  assert.deepEqual([same.status, same.changed], ['ok', false]);
+  const changed = await runExec({ script: 'exit 0', unchangedExitCode: 80 }, testContext());
+  assert.deepEqual([changed.status, changed.changed], ['ok', true]);
+  const bad = await runExec({ script: 'exit 81', unchangedExitCode: 80 }, testContext());
+  assert.equal(bad.status, 'failed');
+  const unset = await runExec({ script: 'exit 80' }, testContext());
+  assert.equal(unset.status, 'failed', 'without unchangedExitCode every non-zero exit fails');
+});

@@ -97,3 +97,15 @@ test('checksum sources match each upstream\'s published layout; unknown ones are
   }
   assert.ok(p.notes.some((n) => /no published checksum/.test(n) && n.includes('harbor')));
 });
+
+test('images pulled through download.images.registry keep their upstream names for the layout and the bundle', () => {
+  const p = plan('  download: {images: {registry: "mirror.example:5000"}}\n  cni: {type: flannel}\n  image_registry: {auth: {registry: "10.0.0.100"}}');
+  const api = p.images.find((i) => i.name === 'registry.k8s.io/kube-apiserver:v1.33.1');
+  assert.ok(api, p.images.map((i) => i.name).join(' '));
+  assert.equal(api.ref, 'mirror.example:5000/kubernetes/kube-apiserver:v1.33.1');
+  assert.equal(api.pushRef, '10.0.0.100/kubernetes/kube-apiserver:v1.33.1');
+  const flannel = p.images.find((i) => i.name === 'ghcr.io/flannel-io/flannel:v0.27.4');
+  assert.equal(flannel?.ref, 'mirror.example:5000/flannel-io/flannel:v0.27.4');
+  const direct = plan('  cni: {type: flannel}');
+  assert.ok(direct.images.every((i) => i.ref === i.name), 'without a mirror the source is the upstream name');
+});

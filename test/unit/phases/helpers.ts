@@ -12,6 +12,7 @@ import { PlainProgress } from '../../../coordinator/phases/progress';
 import type { PrecheckOutcome } from '../../../coordinator/phases/types';
 import { RunStore } from '../../../coordinator/runs/store';
 import { FakeNodes } from './fake-node';
+import type { InstallStep } from '../../../coordinator/phases/install/step';
 
 export function tempDir(prefix = 'kk-phases-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -70,7 +71,19 @@ export interface Harness {
   text(): string;
 }
 
-export function harness(m: ClusterModel, opts: { cwd?: string } = {}): Harness {
+/**
+ * The install steps the pipeline tests run: one small step writing a marker on every host, so the
+ * manager's handling of install is exercised without the real steps (each tested on its own).
+ */
+export const MARKER_STEP: InstallStep = {
+  name: 'marker',
+  title: 'test marker',
+  hosts: (m) => m.hosts.map((h) => h.name),
+  stage: () => ({ mode: 'parallel' }),
+  plan: (_inputs, host) => [{ task: 'write marker', spec: { writeFile: { path: '/etc/kk-install-marker', text: `${host}\n`, mode: 0o644, makeParents: true } }, description: 'marker file' }],
+};
+
+export function harness(m: ClusterModel, opts: { cwd?: string; installSteps?: readonly InstallStep[] } = {}): Harness {
   const nodes = new FakeNodes(m.hosts.map((h) => h.name));
   const dataDir = tempDir('kk-data-');
   const store = new RunStore(dataDir);
@@ -93,6 +106,7 @@ export function harness(m: ClusterModel, opts: { cwd?: string } = {}): Harness {
     output,
     progress: new PlainProgress(output),
     cwd: opts.cwd ?? tempDir('kk-cwd-'),
+    installSteps: opts.installSteps ?? [MARKER_STEP],
   });
   return h;
 }

@@ -19,6 +19,8 @@ export interface CreateClusterRequest {
   'ignoreErrors'?: (string)[];
   'artifact'?: (string);
   'noDownload'?: (boolean);
+  'maxParallel'?: (number);
+  'force'?: (boolean);
 }
 
 export interface CreateClusterRequest__Output {
@@ -39,4 +41,6 @@ export interface CreateClusterRequest__Output {
   'ignoreErrors': (string)[];
   'artifact': (string);
   'noDownload': (boolean);
+  'maxParallel': (number);
+  'force': (boolean);
 }

@@ -8,6 +8,7 @@ export interface ExecCommand {
   'cwd'?: (string);
   'stdin'?: (Buffer | Uint8Array | string);
   'timeoutMs'?: (number);
+  'unchangedExitCode'?: (number);
 }
 
 export interface ExecCommand__Output {
@@ -17,4 +18,5 @@ export interface ExecCommand__Output {
   'cwd': (string);
   'stdin': (Buffer);
   'timeoutMs': (number);
+  'unchangedExitCode': (number);
 }

@@ -1,0 +1,52 @@
+// Pieces several install steps share: host selection by group, and the node-side script that
+// installs binaries from a release tarball only when the installed version differs (refusing a
+// downgrade unless --force).
+import type { ClusterModel } from '../../../model/cluster';
+import { getString } from '../../../inventory/vars';
+
+/** Hosts in any of `groups`, in inventory order, each once. */
+export function hostsIn(model: ClusterModel, ...groups: string[]): string[] {
+  const wanted = new Set(groups.flatMap((g) => model.groups[g] ?? []));
+  return model.hosts.map((h) => h.name).filter((h) => wanted.has(h));
+}
+
+export const str = (model: ClusterModel, key: string, fallback: string): string => getString(model.vars, key) ?? fallback;
+
+/** Shell-quotes one word. */
+export const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Where fetched release files are kept on nodes (KubeKey: its tmp_dir). */
+export const NODE_ARTIFACTS = '/opt/kubekey/artifacts';
+
+export interface TarballInstall {
+  /** The component, for messages. */
+  name: string;
+  /** Target version without a leading v. */
+  version: string;
+  tarball: string;
+  /** Archive member path → installed path (mode 0755). */
+  files: Record<string, string>;
+  /** Prints the installed version (no leading v), or nothing when not installed. */
+  installedVersion: string;
+  force: boolean;
+}
+
+/**
+ * Installs the files of a tarball when the installed version differs: exit $UNCHANGED when it
+ * matches; refuse (exit 3) to go down a version without --force; otherwise extract into a temp
+ * dir and move each file into place (a rename, so a running binary is never half-written).
+ */
+export function tarballInstallScript(t: TarballInstall): string {
+  const moves = Object.entries(t.files).map(([member, dest]) =>
+    `install -D -m 0755 "$tmp"/${q(member)} ${q(`${dest}.kk-new`)} && mv -f ${q(`${dest}.kk-new`)} ${q(dest)}`).join('\n');
+  return `want=${q(t.version)}
+have=$( { ${t.installedVersion}; } 2>/dev/null || true)
+if [ "$have" = "$want" ]; then echo "${t.name} $want already installed"; exit $UNCHANGED; fi
+if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${t.force ? 1 : 0} = 0 ]; then
+  echo "refusing to downgrade ${t.name} from $have to $want: pass --force to allow it" >&2; exit 3
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tar -xzf ${q(t.tarball)} -C "$tmp" ${Object.keys(t.files).map(q).join(' ')}
+${moves}
+echo "${t.name} \${have:-(none)} -> $want"`;
+}

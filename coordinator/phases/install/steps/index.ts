@@ -1,0 +1,11 @@
+// The install steps in the order they run (docs/install.md): the OS of every node first, then
+// the services other steps depend on (NFS, etcd, the image registry), then the container runtime
+// the Kubernetes steps need. To add a step: one file here exporting an InstallStep, one line below.
+import type { InstallStep } from '../step';
+import { nativeInitStep } from './native-init';
+import { nfsStep } from './nfs';
+import { etcdStep } from './etcd';
+import { registryStep } from './registry';
+import { criStep } from './containerd';
+
+export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, criStep];
