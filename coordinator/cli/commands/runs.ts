@@ -33,14 +33,21 @@ export function createClusterCommand(): Command {
     .option('--ignore-errors <ids>', 'precheck errors reported as warnings ("all" for every rule)', collect, [])
     .option('--artifact <file>', 'offline bundle (kk-coordinator artifact export): init takes every file from it, verified, and downloads nothing')
     .option('--no-download', 'init: plan the artifacts but fetch nothing (they are already in place)')
+    .option('--max-parallel <n>', 'install: hosts worked on at once in each step (etcd members always start together)', parseCount, 50)
+    .option('--force', 'install: allow downgrading etcd or containerd to the configured version')
     .option('-y, --yes', 'do not ask for confirmation')
     .addHelpText('after', `
+Install runs step by step (os, nfs, etcd, image-registry, image-push, cri); each step checks what
+the node already has and changes only what differs, so running create cluster again changes
+nothing. A failed run names the step, host and task; fix the cause and use --resume.
+
 Examples:
   kk-coordinator create cluster -i inventory.yaml -c config.yaml --dry-run
   kk-coordinator create cluster -i inventory.yaml -c config.yaml --phases pre_hook,precheck -y
+  kk-coordinator create cluster -i inventory.yaml -c config.yaml --artifact kk-artifact.tgz -y   # air-gapped
   kk-coordinator runs                                   # find the id of a failed run
   kk-coordinator create cluster --resume 20261125-101500-ab12 -y`)
-    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean; artifact?: string; download: boolean }) => {
+    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean; artifact?: string; download: boolean; maxParallel: number; force?: boolean }) => {
       if (!o.inventory && !o.resume) throw new UserError('create cluster needs -i inventory.yaml (or --resume RUN_ID)', 2);
       const f = o.inventory ? files(o.inventory, o.config) : { inventoryName: '', inventoryYaml: '', configName: '', configYaml: '' };
       if (!o.dryRun && !o.yes) {
@@ -56,6 +63,7 @@ Examples:
         ignorePrecheckErrors: false, workDir: process.cwd(), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100,
         command: ['create', 'cluster', ...process.argv.slice(4)], skip: o.skip, ignoreErrors: o.ignoreErrors,
         artifact: o.artifact ? path.resolve(o.artifact) : '', noDownload: !o.download,
+        maxParallel: o.maxParallel, force: Boolean(o.force),
       });
       const done = await followRun(stream, client.address);
       client.close();

@@ -2,7 +2,8 @@
 // This module owns the order of the steps; each step (one file in ./steps/) says which hosts,
 // how they are staged and what each host runs. A step's hosts all finish (and its gate holds)
 // before the next step starts; the first failing step stops the run, naming host and task.
-import { UserError } from '../../../shared/errors';
+import { UserError, errorMessage } from '../../../shared/errors';
+import { COORDINATOR_HOST } from '../../runs/types';
 import { initDirs } from '../../init';
 import { planArtifacts } from '../../init/artifacts/plan';
 import { readResolved, type ResolvedArtifact } from '../../init/artifacts/cache';
@@ -80,7 +81,7 @@ function toPlanned(step: InstallStep, host: string, t: StepTask): PlannedTask {
   };
 }
 
-interface StepPlan { step: InstallStep; hosts: string[]; stage: Stage; tasks: PlannedTask[]; gate: PlannedTask | null }
+interface StepPlan { step: InstallStep; hosts: string[]; stage: Stage; tasks: PlannedTask[]; gate: PlannedTask | null; coordinator: PlannedTask | null }
 
 function planSteps(ctx: PhaseContext, opts: InstallOptions): { steps: StepPlan[]; skipped: string[] } {
   const inputs = inputsFor(ctx, opts);
@@ -88,14 +89,16 @@ function planSteps(ctx: PhaseContext, opts: InstallOptions): { steps: StepPlan[]
   const skipped: string[] = [];
   for (const step of opts.steps ?? INSTALL_STEPS) {
     const hosts = step.hosts(ctx.model);
-    if (hosts.length === 0) {
+    const work = step.coordinator?.applies(ctx.model) ? step.coordinator : null;
+    if (hosts.length === 0 && !work) {
       skipped.push(step.name);
       continue;
     }
     const tasks = hosts.flatMap((h) => step.plan(inputs, h).map((t) => toPlanned(step, h, t)));
-    const g = step.gate?.(inputs, hosts) ?? null;
+    const g = hosts.length > 0 ? step.gate?.(inputs, hosts) ?? null : null;
     const gate = g ? { ...toPlanned(step, g.host, g.task), always: true } : null;
-    steps.push({ step, hosts, stage: step.stage(inputs, hosts), tasks, gate });
+    const coordinator = work ? { task: `${step.name}: ${work.task}`, host: COORDINATOR_HOST, step: step.name, spec: null, description: work.description } : null;
+    steps.push({ step, hosts, stage: step.stage(inputs, hosts), tasks, gate, coordinator });
   }
   return { steps, skipped };
 }
@@ -106,23 +109,52 @@ function concurrency(stage: Stage, hosts: number, max: number): number {
   return Math.max(1, max);
 }
 
+/** Runs a step's coordinator work, recorded as a task on '@coordinator' (redone on --resume: it is idempotent). */
+async function coordinatorWork(ctx: PhaseContext, s: StepPlan, inputs: StepInputs, opts: InstallOptions): Promise<{ ok: boolean; message: string }> {
+  const work = s.step.coordinator;
+  if (!s.coordinator || !work || !ctx.run) return { ok: true, message: '' };
+  const key = { phase: 'install' as const, task: s.coordinator.task, host: COORDINATOR_HOST };
+  const started = ctx.now();
+  ctx.run.store.updateTask(ctx.run.id, key, { status: 'running', step: s.step.name, startedAt: started.toISOString(), error: undefined });
+  ctx.progress.task(COORDINATOR_HOST, 'install', s.coordinator.task, 'running');
+  let ok: boolean;
+  let summary: string;
+  try {
+    [ok, summary] = await work.run({ inputs, artifactStore: opts.artifactStore, cwd: ctx.cwd, signal: ctx.signal, line: (t) => ctx.progress.note(`${s.step.name}: ${t}`) });
+  } catch (err) {
+    ok = false;
+    summary = errorMessage(err);
+  }
+  const durationMs = ctx.now().getTime() - started.getTime();
+  ctx.run.store.updateTask(ctx.run.id, key, { status: ok ? 'ok' : 'failed', finishedAt: ctx.now().toISOString(), durationMs, outputTail: summary, error: ok ? undefined : summary });
+  ctx.progress.task(COORDINATOR_HOST, 'install', s.coordinator.task, ok ? 'ok' : 'failed', { durationMs, detail: summary });
+  return { ok, message: ok ? summary : `${s.coordinator.task} on the coordinator failed: ${summary}` };
+}
+
 export function makeInstallPhase(opts: InstallOptions = {}): Phase {
   const phase: Phase = {
     name: 'install',
     title: 'OS, etcd, container runtime, image registry and NFS',
-    shouldRun: (ctx) => (opts.steps ?? INSTALL_STEPS).some((s) => s.hosts(ctx.model).length > 0),
+    shouldRun: (ctx) => (opts.steps ?? INSTALL_STEPS).some((s) => s.hosts(ctx.model).length > 0 || !!s.coordinator?.applies(ctx.model)),
     plan(ctx): PhasePlan {
       const { steps, skipped } = planSteps(ctx, opts);
       const notes = steps.map((s) => `step ${s.step.name} (${s.step.title}) on ${s.hosts.join(', ')} — ${s.stage.mode}`);
       if (skipped.length > 0) notes.push(`no hosts for: ${skipped.join(', ')}`);
-      return { phase: 'install', title: phase.title, tasks: steps.flatMap((s) => (s.gate ? [...s.tasks, s.gate] : s.tasks)), notes };
+      return { phase: 'install', title: phase.title, tasks: steps.flatMap((s) => [...s.tasks, ...(s.gate ? [s.gate] : []), ...(s.coordinator ? [s.coordinator] : [])]), notes };
     },
     async run(ctx) {
       const { steps } = planSteps(ctx, opts);
+      const inputs = inputsFor(ctx, opts);
       const max = opts.maxParallel ?? DEFAULT_MAX_PARALLEL;
       const done: string[] = [];
       for (const s of steps) {
         ctx.progress.note(`install: ${s.step.name} on ${s.hosts.length} host(s)`);
+        if (s.tasks.length === 0) {
+          const w = await coordinatorWork(ctx, s, inputs, opts);
+          if (!w.ok) return { ok: false, message: `step ${s.step.name}: ${w.message}` };
+          done.push(s.step.name);
+          continue;
+        }
         const r = await runHostTasks(ctx, { phase: 'install', title: s.step.title, tasks: s.tasks, notes: [] }, { concurrency: concurrency(s.stage, s.hosts.length, max) });
         if (r.failures.length > 0) return { ok: false, message: `step ${s.step.name}: ${failureReport('install', r.failures)}` };
         if (r.cancelled) return { ok: false, message: `install cancelled in step ${s.step.name}` };
@@ -131,6 +163,8 @@ export function makeInstallPhase(opts: InstallOptions = {}): Phase {
           if (g.failures.length > 0) return { ok: false, message: `step ${s.step.name}: its check failed — ${failureReport('install', g.failures)}` };
           if (g.cancelled) return { ok: false, message: `install cancelled in step ${s.step.name}` };
         }
+        const w = await coordinatorWork(ctx, s, inputs, opts);
+        if (!w.ok) return { ok: false, message: `step ${s.step.name}: ${w.message}` };
         done.push(s.step.name);
       }
       return { ok: true, message: `${done.join(', ')} done` };

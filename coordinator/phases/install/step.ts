@@ -41,6 +41,26 @@ export interface StepGate {
   task: StepTask;
 }
 
+/** Work the coordinator does itself once the step's hosts are done (pushing images to the new registry). */
+export interface CoordinatorWork {
+  task: string;
+  description: string;
+  applies(model: ClusterModel): boolean;
+  /** [ok, one-line summary]; throwing counts as a failure with the error's message. */
+  run(ctx: CoordinatorWorkContext): Promise<[boolean, string]>;
+}
+
+export interface CoordinatorWorkContext {
+  inputs: StepInputs;
+  /** The coordinator's artifact store (init's verified files and the image layout). */
+  artifactStore: string | undefined;
+  /** The directory relative config paths resolve against. */
+  cwd: string;
+  signal: AbortSignal;
+  /** A progress line for the operator. */
+  line(text: string): void;
+}
+
 export interface InstallStep {
   /** Short and stable (it names the step in run records and --resume): "etcd", "containerd" … */
   name: string;
@@ -52,6 +72,8 @@ export interface InstallStep {
   plan(inputs: StepInputs, host: string): StepTask[];
   /** What must hold once every host is done. */
   gate?(inputs: StepInputs, hosts: string[]): StepGate | null;
+  /** Coordinator-side work after the hosts (and the gate). */
+  coordinator?: CoordinatorWork;
 }
 
 /** `exec` of a bash script that may end with `exit $UNCHANGED` to say nothing needed doing. */

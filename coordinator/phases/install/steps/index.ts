@@ -6,6 +6,7 @@ import { nativeInitStep } from './native-init';
 import { nfsStep } from './nfs';
 import { etcdStep } from './etcd';
 import { registryStep } from './registry';
+import { registryPushStep } from './registry-push';
 import { criStep } from './containerd';
 
-export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, criStep];
+export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep];
