@@ -6,6 +6,10 @@ import { describe } from './admin-client';
 import type { RunEvent__Output } from '../../shared/proto/generated/kk/v1/RunEvent';
 import type { RunFinished__Output } from '../../shared/proto/generated/kk/v1/RunFinished';
 import { UserError } from '../../shared/errors';
+import { createProgress } from '../phases/progress';
+import { replayEvent } from '../phases/progress-events';
+import { renderTable } from '../precheck/render';
+import type { Report } from '../precheck/report';
 
 export function followRun(stream: AdminStream<RunEvent__Output>, address: string): Promise<RunFinished__Output | null> {
   let interrupts = 0;
@@ -17,9 +21,14 @@ export function followRun(stream: AdminStream<RunEvent__Output>, address: string
   };
   process.on('SIGINT', onSigint);
   let finished: RunFinished__Output | null = null;
+  const out = { write: (t: string) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100 };
+  // The coordinator sends what happens as events; this terminal decides how it looks.
+  const view = createProgress(out);
   return new Promise<RunFinished__Output | null>((resolve, reject) => {
     stream.on('data', (ev) => {
-      if (ev.output) process.stdout.write(ev.output);
+      if (ev.output) view.note(ev.output.endsWith('\n') ? ev.output.slice(0, -1) : ev.output);
+      if (ev.progress) replayEvent(ev.progress, view);
+      if (ev.precheckReportJson) view.note(renderTable(JSON.parse(ev.precheckReportJson) as Report, { color: out.isTTY }).replace(/\n$/, ''));
       if (ev.finished) finished = ev.finished;
     });
     stream.on('error', (err) => {
@@ -30,5 +39,8 @@ export function followRun(stream: AdminStream<RunEvent__Output>, address: string
       else reject(new UserError(`the run failed: ${err.details || err.message}`));
     });
     stream.on('end', () => resolve(finished));
-  }).finally(() => process.removeListener('SIGINT', onSigint));
+  }).finally(() => {
+    view.close();
+    process.removeListener('SIGINT', onSigint);
+  });
 }

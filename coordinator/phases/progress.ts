@@ -12,6 +12,8 @@ export interface ProgressOutput {
 
 export interface TaskInfo {
   durationMs?: number;
+  /** The install step the task belongs to. */
+  step?: string;
   /** Why it failed, or a note such as "done in an earlier attempt". */
   detail?: string;
 }

@@ -9,7 +9,8 @@ import type { CommandDispatcher } from '../commands/dispatcher';
 import type { LiveDeps } from '../precheck/live/gather';
 import { gatherLive } from '../precheck/live/gather';
 import { matchHosts } from '../precheck/live/match';
-import { evaluate, renderTable, rules, resolveSelectors } from '../precheck/index';
+import { evaluate, rules, resolveSelectors } from '../precheck/index';
+import { EventProgress } from '../phases/progress-events';
 import { loadCluster, loadClusterFromText } from '../inventory/index';
 import type { ClusterModel } from '../model/cluster';
 import { createClusterPipeline, runPipeline } from '../phases/index';
@@ -108,14 +109,16 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         const runPrecheck: RunPrecheck = async () => {
           const ctx = await gatherLive(deps.live, model, { workDir: r.workDir || process.cwd(), skipped: resolveSelectors(skip, rules, '--skip', false), progress: (l) => write(`precheck: ${l}\n`) });
           const report = evaluate(ctx, { skip, ignoreErrors });
-          write(renderTable(report, { color: r.tty }));
+          // The client renders the table for its own terminal.
+          if (!abort.signal.aborted) call.write({ precheckReportJson: JSON.stringify(report) });
           return { failed: report.summary.fail, report };
         };
         const pipeline = createClusterPipeline({
           model,
           executor: dispatcher ? mappedExecutor(dispatcher, hostToNode) : { send: () => Promise.reject(new Error('dry run sends nothing')) },
           runStore: store, runPrecheck, log: deps.log,
-          output: { write, isTTY: r.tty, columns: r.columns || 100 },
+          output: { write, isTTY: false },
+          progress: new EventProgress((ev) => { if (!abort.signal.aborted) call.write({ progress: ev }); }),
           cwd: r.workDir || process.cwd(),
           init: r.noDownload ? { artifactStore: deps.artifactStore } : {
             artifactStore: deps.artifactStore,

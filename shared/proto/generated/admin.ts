@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AdminServiceClient as _kk_v1_AdminServiceClient, AdminServiceDefinition as _kk_v1_AdminServiceDefinition } from './kk/v1/AdminService';
 import type { BlockDeviceFacts as _kk_v1_BlockDeviceFacts, BlockDeviceFacts__Output as _kk_v1_BlockDeviceFacts__Output } from './kk/v1/BlockDeviceFacts';
@@ -32,6 +32,7 @@ import type { PrecheckReport as _kk_v1_PrecheckReport, PrecheckReport__Output as
 import type { PrecheckRequest as _kk_v1_PrecheckRequest, PrecheckRequest__Output as _kk_v1_PrecheckRequest__Output } from './kk/v1/PrecheckRequest';
 import type { PrecheckResult as _kk_v1_PrecheckResult, PrecheckResult__Output as _kk_v1_PrecheckResult__Output } from './kk/v1/PrecheckResult';
 import type { PrecheckSummary as _kk_v1_PrecheckSummary, PrecheckSummary__Output as _kk_v1_PrecheckSummary__Output } from './kk/v1/PrecheckSummary';
+import type { ProgressEvent as _kk_v1_ProgressEvent, ProgressEvent__Output as _kk_v1_ProgressEvent__Output } from './kk/v1/ProgressEvent';
 import type { RefreshFactsRequest as _kk_v1_RefreshFactsRequest, RefreshFactsRequest__Output as _kk_v1_RefreshFactsRequest__Output } from './kk/v1/RefreshFactsRequest';
 import type { RefreshFactsResponse as _kk_v1_RefreshFactsResponse, RefreshFactsResponse__Output as _kk_v1_RefreshFactsResponse__Output } from './kk/v1/RefreshFactsResponse';
 import type { RemoveNodeRequest as _kk_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _kk_v1_RemoveNodeRequest__Output } from './kk/v1/RemoveNodeRequest';
@@ -84,6 +85,8 @@ export interface ProtoGrpcType {
       PrecheckRequest: MessageTypeDefinition<_kk_v1_PrecheckRequest, _kk_v1_PrecheckRequest__Output>
       PrecheckResult: MessageTypeDefinition<_kk_v1_PrecheckResult, _kk_v1_PrecheckResult__Output>
       PrecheckSummary: MessageTypeDefinition<_kk_v1_PrecheckSummary, _kk_v1_PrecheckSummary__Output>
+      ProgressEvent: MessageTypeDefinition<_kk_v1_ProgressEvent, _kk_v1_ProgressEvent__Output>
+      ProgressKind: EnumTypeDefinition
       RefreshFactsRequest: MessageTypeDefinition<_kk_v1_RefreshFactsRequest, _kk_v1_RefreshFactsRequest__Output>
       RefreshFactsResponse: MessageTypeDefinition<_kk_v1_RefreshFactsResponse, _kk_v1_RefreshFactsResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_kk_v1_RemoveNodeRequest, _kk_v1_RemoveNodeRequest__Output>
@@ -94,6 +97,7 @@ export interface ProtoGrpcType {
       RunLogsRequest: MessageTypeDefinition<_kk_v1_RunLogsRequest, _kk_v1_RunLogsRequest__Output>
       ServiceFacts: MessageTypeDefinition<_kk_v1_ServiceFacts, _kk_v1_ServiceFacts__Output>
       ShowRunRequest: MessageTypeDefinition<_kk_v1_ShowRunRequest, _kk_v1_ShowRunRequest__Output>
+      TaskState: EnumTypeDefinition
       TextResponse: MessageTypeDefinition<_kk_v1_TextResponse, _kk_v1_TextResponse__Output>
       TimeFacts: MessageTypeDefinition<_kk_v1_TimeFacts, _kk_v1_TimeFacts__Output>
       TokenInfo: MessageTypeDefinition<_kk_v1_TokenInfo, _kk_v1_TokenInfo__Output>

@@ -60,6 +60,7 @@ function pipeline(nodes: HostExecutor, steps: InstallStep[], n = 3, extra: Parti
   return { p, store, out };
 }
 
+const scriptOf = (spec: CommandSpec): string | undefined => ('exec' in spec ? spec.exec.script : undefined);
 const echo = (text: string): CommandSpec => ({ exec: { script: `echo ${text}` } });
 const all = (m: { hosts: { name: string }[] }): string[] => m.hosts.map((h) => h.name);
 
@@ -70,8 +71,8 @@ test('steps run in order; a step\'s hosts all finish before the next step starts
   const { p, store } = pipeline(nodes, [a, b]);
   const r = await runPipeline(p, { command: ['t'], phases: ['install'] });
   assert.equal(r.status, 'ok', r.message);
-  const lastA = Math.max(...nodes.sent.filter((s) => s.spec.exec?.script === 'echo a').map((s) => s.done!));
-  const firstB = Math.min(...nodes.sent.filter((s) => s.spec.exec?.script === 'echo b').map((s) => s.at));
+  const lastA = Math.max(...nodes.sent.filter((s) => scriptOf(s.spec) === 'echo a').map((s) => s.done!));
+  const firstB = Math.min(...nodes.sent.filter((s) => scriptOf(s.spec) === 'echo b').map((s) => s.at));
   assert.ok(firstB >= lastA, 'b started after every a finished');
   const tasks = store.load(r.runId!).phaseRecords[0]!.tasks;
   assert.deepEqual(tasks.map((t) => [t.step, t.task, t.host]).sort(), [['a', 'a: one', 'n1'], ['a', 'a: one', 'n2'], ['a', 'a: one', 'n3'], ['b', 'b: one', 'n1'], ['b', 'b: one', 'n2'], ['b', 'b: one', 'n3']]);
@@ -108,7 +109,7 @@ test('a restart is sent only when a task it depends on changed something', async
 });
 
 test('a failing gate fails the step, names the host and stops the run before the next step', async () => {
-  const nodes = new ScriptedNodes((_h, spec) => (spec.exec?.script?.includes('check') ? { status: 'failed', exitCode: 1, stderrTail: Buffer.from('unhealthy: n2 (10.0.0.2)\n') } : {}));
+  const nodes = new ScriptedNodes((_h, spec) => (scriptOf(spec)?.includes('check') ? { status: 'failed', exitCode: 1, stderrTail: Buffer.from('unhealthy: n2 (10.0.0.2)\n') } : {}));
   const s: InstallStep = {
     name: 'db', title: 'db', hosts: all, stage: () => ({ mode: 'together' }),
     plan: () => [{ task: 'start', spec: echo('start'), description: 'start' }],
@@ -126,7 +127,7 @@ test('a failing gate fails the step, names the host and stops the run before the
 
 test('a failed host names step, host and task; --resume redoes only what did not finish, and gates always', async () => {
   let broken = true;
-  const nodes = new ScriptedNodes((host, spec) => (broken && host === 'n3' && spec.exec?.script === 'echo two' ? { status: 'failed', exitCode: 2 } : {}));
+  const nodes = new ScriptedNodes((host, spec) => (broken && host === 'n3' && scriptOf(spec) === 'echo two' ? { status: 'failed', exitCode: 2 } : {}));
   const s: InstallStep = {
     name: 'st', title: 'st', hosts: all, stage: () => ({ mode: 'parallel' }),
     plan: () => [{ task: 'one', spec: echo('one'), description: '1' }, { task: 'two', spec: echo('two'), description: '2' }],
@@ -140,7 +141,7 @@ test('a failed host names step, host and task; --resume redoes only what did not
   broken = false;
   const second = await runPipeline(p, { command: ['t'], resume: first.runId! });
   assert.equal(second.status, 'ok', second.message);
-  const resent = nodes.sent.slice(before).map((s) => `${s.host}:${s.spec.exec?.script}`);
+  const resent = nodes.sent.slice(before).map((s) => `${s.host}:${scriptOf(s.spec)}`);
   assert.deepEqual(resent.sort(), ['n1:echo gate', 'n3:echo two']);
 });
 

@@ -1,0 +1,26 @@
+// Original file: proto/kk/v1/admin.proto
+
+export const ProgressKind = {
+  PROGRESS_KIND_UNSPECIFIED: 'PROGRESS_KIND_UNSPECIFIED',
+  PROGRESS_KIND_PHASE_START: 'PROGRESS_KIND_PHASE_START',
+  PROGRESS_KIND_TASK: 'PROGRESS_KIND_TASK',
+  PROGRESS_KIND_OUTPUT: 'PROGRESS_KIND_OUTPUT',
+  PROGRESS_KIND_PHASE_END: 'PROGRESS_KIND_PHASE_END',
+  PROGRESS_KIND_NOTE: 'PROGRESS_KIND_NOTE',
+} as const;
+
+export type ProgressKind =
+  | 'PROGRESS_KIND_UNSPECIFIED'
+  | 0
+  | 'PROGRESS_KIND_PHASE_START'
+  | 1
+  | 'PROGRESS_KIND_TASK'
+  | 2
+  | 'PROGRESS_KIND_OUTPUT'
+  | 3
+  | 'PROGRESS_KIND_PHASE_END'
+  | 4
+  | 'PROGRESS_KIND_NOTE'
+  | 5
+
+export type ProgressKind__Output = typeof ProgressKind[keyof typeof ProgressKind]

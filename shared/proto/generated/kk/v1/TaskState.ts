@@ -1,0 +1,29 @@
+// Original file: proto/kk/v1/admin.proto
+
+export const TaskState = {
+  TASK_STATE_UNSPECIFIED: 'TASK_STATE_UNSPECIFIED',
+  TASK_STATE_PENDING: 'TASK_STATE_PENDING',
+  TASK_STATE_RUNNING: 'TASK_STATE_RUNNING',
+  TASK_STATE_OK: 'TASK_STATE_OK',
+  TASK_STATE_FAILED: 'TASK_STATE_FAILED',
+  TASK_STATE_SKIPPED: 'TASK_STATE_SKIPPED',
+  TASK_STATE_CANCELLED: 'TASK_STATE_CANCELLED',
+} as const;
+
+export type TaskState =
+  | 'TASK_STATE_UNSPECIFIED'
+  | 0
+  | 'TASK_STATE_PENDING'
+  | 1
+  | 'TASK_STATE_RUNNING'
+  | 2
+  | 'TASK_STATE_OK'
+  | 3
+  | 'TASK_STATE_FAILED'
+  | 4
+  | 'TASK_STATE_SKIPPED'
+  | 5
+  | 'TASK_STATE_CANCELLED'
+  | 6
+
+export type TaskState__Output = typeof TaskState[keyof typeof TaskState]
