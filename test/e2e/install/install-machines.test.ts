@@ -1,0 +1,183 @@
+// The install phase, part 1, on three systemd machines joined by the one-liner, offline from the
+// components' bundle (no network beyond the test bridge): etcd on all three, containerd
+// everywhere, a docker-registry on node3 with the bundle's images pushed to it. Then the re-run
+// that changes nothing, and the faults: the coordinator killed during the etcd step (--resume),
+// an etcd member frozen mid-run (the health gate names it), a corrupted bundle (refused before
+// anything is placed).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, openSync, readFileSync, writeFileSync, writeSync, closeSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
+import { testbedAvailable, testbedDown, execIn, copyIn } from '../lib/testbed';
+import { joinedCluster, type JoinedCluster } from '../lib/cluster';
+import { componentsManifest } from '../lib/components';
+import { execFileSync } from 'node:child_process';
+
+const avail = testbedAvailable();
+const manifest = componentsManifest();
+const skip = !avail.ok ? avail.reason : !manifest ? 'no components: run make components (make test does)' : false;
+
+let c: JoinedCluster;
+const sh = async (node: string, script: string): Promise<string> => {
+  const r = await execIn(node, ['bash', '-c', script]);
+  if (r.code !== 0) throw new Error(`${node}: ${script}\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+};
+const runIdOf = (text: string): string => /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(text)?.[1] ?? '';
+const ETCDCTL = 'set -a; . /etc/etcd.env; set +a; etcdctl';
+
+interface Cli { code: number; out: string }
+function create(args: string[], onOut?: (text: string) => void): { done: Promise<Cli>; kill: () => void } {
+  const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', ...args, '--data-dir', c.coord.dataDir], { cwd: c.dir });
+  let out = '';
+  const take = (d: Buffer): void => {
+    out += d.toString();
+    onOut?.(out);
+  };
+  p.stdout.on('data', take);
+  p.stderr.on('data', take);
+  return { done: new Promise((resolve) => p.on('exit', (code) => resolve({ code: code ?? -1, out }))), kill: () => p.kill('SIGKILL') };
+}
+
+/** Unit start times and config digests: what a re-run must leave exactly as it was. */
+async function nodeState(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const n of ['node1', 'node2', 'node3']) {
+    const units = n === 'node3' ? 'etcd containerd docker-registry' : 'etcd containerd';
+    out[n] = await sh(n, `for u in ${units}; do echo "$u $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done;`
+      + ' sha256sum /etc/etcd.env /etc/ssl/etcd/ssl/* /etc/containerd/config.toml /usr/local/bin/etcd /usr/local/bin/containerd /etc/hosts 2>&1');
+  }
+  return out;
+}
+
+describe('install part 1 on three machines, offline from the components bundle', { skip }, () => {
+  let args: string[] = [];
+
+  before(async () => {
+    const m = manifest!;
+    c = await joinedCluster(3);
+    const ips = c.machines.map((x) => x.ip);
+    writeFileSync(c.inventory, `apiVersion: kubekey.kubesphere.io/v1
+kind: Inventory
+metadata: {name: e2e}
+spec:
+  hosts:
+${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
+  groups:
+    kube_control_plane: {hosts: [node1]}
+    kube_worker: {hosts: [node2, node3]}
+    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
+    etcd: {hosts: [node1, node2, node3]}
+    image_registry: {hosts: [node3]}
+`);
+    const cfg = { ...m.config, native: { set_hostname: false, ntp: { enabled: false, servers: [] }, timezone: '' } };
+    writeFileSync(c.config, `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nspec: ${JSON.stringify(cfg)}\n`);
+    args = ['--phases', 'pre_hook,precheck,init,install', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config];
+    assert.equal(ips.length, 3);
+  });
+
+  after(async () => {
+    await c?.coord.stop();
+    c?.coord.cleanup();
+    if (c) rmSync(c.dir, { recursive: true, force: true });
+    await testbedDown();
+  });
+
+  let firstRun = '';
+
+  test('a corrupted bundle is refused before anything reaches a node', async () => {
+    const bad = path.join(c.dir, 'tampered.tgz');
+    copyFileSync(manifest!.artifact, bad);
+    const fd = openSync(bad, 'r+');
+    writeSync(fd, Buffer.from([0x42]), 0, 1, Math.floor(readFileSync(bad).length / 2));
+    closeSync(fd);
+    const r = await create([...args.slice(0, 2), '--artifact', bad, ...args.slice(4)]).done;
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /init failed|offline bundle/);
+    for (const n of ['node1', 'node2', 'node3']) {
+      assert.equal(await sh(n, 'ls /opt/kubekey/artifacts /etc/etcd.env /etc/containerd 2>/dev/null | wc -l'), '0', `${n}: nothing placed`);
+    }
+  });
+
+  test('the coordinator killed during the etcd step: --resume completes without restarting healthy members', async () => {
+    let killed = false;
+    const run = create(args, (out) => {
+      if (!killed && /\[node\d\] install: etcd: write etcd\.env ok/.test(out)) {
+        killed = true;
+        c.coord.proc?.kill('SIGKILL');
+      }
+    });
+    const first = await run.done;
+    assert.ok(killed, `the etcd step was reached:\n${first.out}`);
+    firstRun = runIdOf(first.out);
+    assert.ok(firstRun, first.out);
+    await new Promise((r) => c.coord.proc?.exitCode !== null ? r(null) : c.coord.proc?.once('exit', r));
+    await c.coord.start();
+    await eventually(async () => {
+      const nodes = await c.coord.json<{ connected: boolean }[]>(['nodes']);
+      return nodes.filter((n) => n.connected).length === 3;
+    }, 'agents reconnected', 60_000);
+    // Members that were already started keep running: their start time must not move.
+    const startedBefore: Record<string, string> = {};
+    for (const n of ['node1', 'node2', 'node3']) startedBefore[n] = await sh(n, 'systemctl show -p ActiveEnterTimestampMonotonic --value etcd');
+    const resumed = await create(['--resume', firstRun]).done;
+    assert.equal(resumed.code, 0, resumed.out);
+    for (const n of ['node1', 'node2', 'node3']) {
+      const now = await sh(n, 'systemctl show -p ActiveEnterTimestampMonotonic --value etcd');
+      if (startedBefore[n] !== '0') assert.equal(now, startedBefore[n], `${n}: etcd was running before --resume and was not restarted`);
+    }
+  });
+
+  test('etcd: three healthy members over TLS; a key written on node1 reads back on node3', async () => {
+    const health = await sh('node1', `${ETCDCTL} endpoint health --cluster`);
+    assert.equal(health.split('\n').filter((l) => / is healthy/.test(l)).length, 3, health);
+    await sh('node1', `${ETCDCTL} put kk-e2e "written on node1"`);
+    assert.equal(await sh('node3', `${ETCDCTL} get kk-e2e --print-value-only`), 'written on node1');
+    assert.equal(await sh('node2', 'stat -c %a /etc/ssl/etcd/ssl/server.key'), '600');
+    assert.match(await sh('node2', 'systemctl is-active backup-etcd.timer'), /^active$/);
+  });
+
+  test('registry on node3: images pushed; node2 pulls one over TLS and runs it; plain HTTP and a foreign CA are refused', async () => {
+    const reg = c.machines.find((x) => x.name === 'node3')!.ip;
+    const agnhost = manifest!.images.find((i) => i.includes('/agnhost:'))!;
+    const ref = `${reg}/${agnhost.split('/').slice(1).join('/')}`;
+    await sh('node2', `crictl pull ${ref}`);
+    const out = await sh('node2', `ctr -n k8s.io run --rm ${ref} kk-e2e-run /agnhost --help 2>&1 | head -n 3`);
+    assert.match(out, /agnhost/i);
+    const plain = await execIn('node2', ['bash', '-c', `curl -sS -o /dev/null -w '%{http_code}' http://${reg}:443/v2/`]);
+    assert.notEqual(plain.stdout.trim(), '200', 'plain HTTP is not served');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(c.dir, 'o.key'), '-out', path.join(c.dir, 'other-ca.crt'), '-days', '1', '-subj', '/CN=other'], { stdio: 'ignore' });
+    await copyIn('node2', path.join(c.dir, 'other-ca.crt'), '/tmp/other-ca.crt');
+    const foreign = await execIn('node2', ['bash', '-c', `curl -sS --cacert /tmp/other-ca.crt https://${reg}/v2/`]);
+    assert.notEqual(foreign.code, 0, 'a client trusting another CA cannot verify the registry');
+    assert.match(foreign.stderr, /certificate/i);
+    assert.equal((await execIn('node2', ['bash', '-c', `curl -fsS --cacert /etc/containerd/certs.d/${reg}/ca.crt https://${reg}/v2/`])).code, 0);
+  });
+
+  test('a second create cluster changes nothing and restarts nothing', async () => {
+    const before = await nodeState();
+    const r = await create(args).done;
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(await nodeState(), before);
+    const runId = runIdOf(r.out);
+    const rec = JSON.parse((await c.coord.cli(['runs', 'show', runId, '-o', 'json'])).stdout) as { phaseRecords: { name: string; tasks: { task: string; host: string; changed?: boolean; step?: string }[] }[] };
+    const install = rec.phaseRecords.find((p) => p.name === 'install')!;
+    const changed = install.tasks.filter((t) => t.changed === true && !/health|push images/.test(t.task));
+    assert.deepEqual(changed.map((t) => `${t.host} ${t.task}`), [], 'no install task changed anything');
+  });
+
+  test('an etcd member frozen mid-run: the health gate fails naming it', async () => {
+    await sh('node2', 'systemctl kill -s SIGSTOP etcd');
+    try {
+      const r = await create(args).done;
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /step etcd: its check failed/);
+      assert.match(r.out, /unhealthy: node2 \(/);
+      assert.doesNotMatch(r.out, /unhealthy: node1 \(|unhealthy: node3 \(/);
+    } finally {
+      await sh('node2', 'systemctl kill -s SIGCONT etcd');
+    }
+  });
+});
