@@ -118,7 +118,9 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     });
   }
   const docker = inp.containerManager === 'docker';
-  if (inp.dockerVersion && (docker || inp.registryType !== '')) {
+  // kk runs docker-registry as a systemd service without docker (docs/install.md); only Harbor's
+  // compose project needs the docker engine on registry hosts.
+  if (inp.dockerVersion && (docker || inp.registryType === 'harbor')) {
     const v = inp.dockerVersion;
     perArch((arch) => {
       const tail = `linux/static/stable/${uname(arch)}/docker-${v}.tgz`;

@@ -4,15 +4,71 @@
 // run kk's real download code against it.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFile, noV, withV, type Build } from './builds';
 
 export interface MirrorVersions {
   kubernetes: string; etcd: string; containerd: string; runc: string; cniPlugins: string;
-  crictl: string; helm: string; flannel: string; oras: string; nerdctl: string;
+  crictl: string; helm: string; flannel: string; oras: string; nerdctl: string; registry: string;
 }
+
+/** KubeKey's mirror host: the docker-registry image archive has no other upstream. */
+export const KUBEKEY_MIRROR_HOST = 'kubekey.pek3b.qingstor.com';
+
+/**
+ * A `docker save` tarball (gzipped) of a one-layer image: what KubeKey's mirror publishes for the
+ * registry image and what `docker load` reads (manifest.json, the config, <id>/layer.tar).
+ */
+export function dockerSaveTgz(out: string, repoTag: string, files: Record<string, { src?: string; text?: string; mode: number }>, config: Record<string, unknown>): void {
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'kk-save-'));
+  try {
+    const layerDir = path.join(stage, 'layer');
+    for (const [name, f] of Object.entries(files)) {
+      const dst = path.join(layerDir, name);
+      mkdirSync(path.dirname(dst), { recursive: true });
+      if (f.src) copyFileSync(f.src, dst);
+      else writeFileSync(dst, f.text ?? '');
+      chmodSync(dst, f.mode);
+    }
+    const layerTar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', layerDir, '-cf', '-', ...readdirSync(layerDir).sort()], { maxBuffer: 2 ** 31 });
+    const diffId = createHash('sha256').update(layerTar).digest('hex');
+    const save = path.join(stage, 'save');
+    mkdirSync(path.join(save, diffId), { recursive: true });
+    writeFileSync(path.join(save, diffId, 'layer.tar'), layerTar);
+    const cfg = Buffer.from(JSON.stringify({ ...config, rootfs: { type: 'layers', diff_ids: [`sha256:${diffId}`] } }));
+    const cfgHex = createHash('sha256').update(cfg).digest('hex');
+    writeFileSync(path.join(save, `${cfgHex}.json`), cfg);
+    writeFileSync(path.join(save, 'manifest.json'), JSON.stringify([{ Config: `${cfgHex}.json`, RepoTags: [repoTag], Layers: [`${diffId}/layer.tar`] }]));
+    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', save, '-cf', '-', '.'], { maxBuffer: 2 ** 31 });
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, execFileSync('gzip', ['-n', '-6'], { input: tar, maxBuffer: 2 ** 31 }));
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** distribution's default config, as the registry image ships it. */
+const REGISTRY_CONFIG = `version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+`;
 
 export interface MirrorFile { upstream: string; path: string; sha256: string; size: number }
 
@@ -105,6 +161,17 @@ export function buildMirror(root: string, builds: Build[], v: MirrorVersions, ar
   const orasFile = `oras_${ov}_linux_${arch}.tar.gz`;
   const orasSum = place(`${orasBase}/${orasFile}`, (d) => tarGz(d, { oras: bin('oras') }));
   place(`${orasBase}/oras_${ov}_checksums.txt`, text(`${orasSum}  ${orasFile}\n`));
+
+  // The registry image archive (KubeKey publishes it only on its own mirror, as a docker-save tgz).
+  const regV = noV(v.registry);
+  const regFile = `docker-registry-${regV}-linux-${arch}.tgz`;
+  place(`https://${KUBEKEY_MIRROR_HOST}/docker.io/registry/${regV}/${regFile}`, (d) => dockerSaveTgz(d, `registry:${regV}`, {
+    'bin/registry': { src: bin('registry'), mode: 0o755 },
+    'etc/distribution/config.yml': { text: REGISTRY_CONFIG, mode: 0o644 },
+  }, {
+    architecture: arch, os: 'linux', created: '1970-01-01T00:00:00Z',
+    config: { Entrypoint: ['registry'], Cmd: ['serve', '/etc/distribution/config.yml'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ExposedPorts: { '5000/tcp': {} } },
+  }));
 
   const nv = noV(v.nerdctl);
   const nBase = `https://github.com/containerd/nerdctl/releases/download/${withV(nv)}`;

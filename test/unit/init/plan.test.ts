@@ -109,3 +109,10 @@ test('images pulled through download.images.registry keep their upstream names f
   const direct = plan('  cni: {type: flannel}');
   assert.ok(direct.images.every((i) => i.ref === i.name), 'without a mirror the source is the upstream name');
 });
+
+test('a docker-registry needs no docker engine: docker is planned only for the docker CRI or Harbor', () => {
+  const reg = plan('  image_registry: {type: docker-registry}');
+  assert.ok(reg.artifacts.some((a) => a.name === 'docker-registry'));
+  assert.ok(!reg.artifacts.some((a) => a.name === 'docker'), reg.artifacts.map((a) => a.id).join(' '));
+  assert.ok(plan('  image_registry: {type: harbor}').artifacts.some((a) => a.name === 'docker'));
+});
