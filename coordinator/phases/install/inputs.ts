@@ -11,6 +11,8 @@ import type { FactSet, ServiceFacts } from '../../../shared/facts/types';
 
 export interface StepInputs {
   model: ClusterModel;
+  /** Where relative paths in the config (ca_file …) resolve: the directory the command runs in. */
+  cwd: string;
   /** The verified file `name` (etcd, containerd, runc …) for `arch`; throws a UserError naming what is missing. */
   artifact(name: string, arch: string): ResolvedArtifact;
   /** A PEM file of init's PKI directory (root.crt, etcd-node1.key …). */
@@ -33,6 +35,7 @@ export interface StepInputs {
 
 export interface InputSources {
   model: ClusterModel;
+  cwd?: string;
   resolved: ResolvedArtifact[];
   pkiDir: string;
   arches: string[];
@@ -47,6 +50,7 @@ export function stepInputs(src: InputSources): StepInputs {
   const pkiCache = new Map<string, string>();
   return {
     model: src.model,
+    cwd: src.cwd ?? process.cwd(),
     artifact(name, arch) {
       const a = src.resolved.find((r) => r.name === name && (r.arch === null || r.arch === arch));
       if (!a) {

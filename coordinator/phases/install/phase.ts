@@ -43,6 +43,7 @@ function inputsFor(ctx: PhaseContext, opts: InstallOptions): StepInputs {
   const resolved = resolvedFiles(ctx, opts.artifactStore);
   const inputs = stepInputs({
     model: ctx.model,
+    cwd: ctx.cwd,
     resolved: resolved ?? [],
     pkiDir: initDirs(ctx).pkiDir,
     arches: plan.arches,

@@ -102,8 +102,8 @@ function checkHost(host: string, key: string): string {
 }
 
 /** A file named in the config, read on the coordinator and sent to the nodes in signed commands. */
-function readConfigFile(file: string, key: string): string {
-  const full = path.resolve(file);
+function readConfigFile(file: string, key: string, cwd: string): string {
+  const full = path.resolve(cwd, file);
   try {
     return readFileSync(full, 'utf8');
   } catch (err) {
@@ -143,10 +143,10 @@ export function registries(inputs: StepInputs, vars: Vars): RegistryTrust[] {
       d.ca = inputs.pki('root.crt');
     } else {
       const ca = getNonEmptyString(auth, 'ca_file');
-      if (ca) d.ca = readConfigFile(ca, 'image_registry.auth.ca_file');
+      if (ca) d.ca = readConfigFile(ca, 'image_registry.auth.ca_file', inputs.cwd);
       const cert = getNonEmptyString(auth, 'cert_file');
       const key = getNonEmptyString(auth, 'key_file');
-      if (cert && key) d.client = { cert: readConfigFile(cert, 'image_registry.auth.cert_file'), key: readConfigFile(key, 'image_registry.auth.key_file') };
+      if (cert && key) d.client = { cert: readConfigFile(cert, 'image_registry.auth.cert_file', inputs.cwd), key: readConfigFile(key, 'image_registry.auth.key_file', inputs.cwd) };
     }
     const user = getNonEmptyString(auth, 'username');
     if (user) d.auth = { username: user, password: getString(auth, 'password') ?? '' };
@@ -165,11 +165,11 @@ export function registries(inputs: StepInputs, vars: Vars): RegistryTrust[] {
     const skip = getBool(v, 'skip_tls_verify');
     if (skip !== undefined) d.skipVerify = skip;
     const ca = getNonEmptyString(v, 'ca_file');
-    if (ca) d.ca = readConfigFile(ca, `${key}.ca_file`);
+    if (ca) d.ca = readConfigFile(ca, `${key}.ca_file`, inputs.cwd);
     const cert = getNonEmptyString(v, 'cert_file');
     const keyFile = getNonEmptyString(v, 'key_file');
     if (!!cert !== !!keyFile) throw new UserError(`${key}: cert_file and key_file go together (a client certificate needs its key)`);
-    if (cert && keyFile) d.client = { cert: readConfigFile(cert, `${key}.cert_file`), key: readConfigFile(keyFile, `${key}.key_file`) };
+    if (cert && keyFile) d.client = { cert: readConfigFile(cert, `${key}.cert_file`, inputs.cwd), key: readConfigFile(keyFile, `${key}.key_file`, inputs.cwd) };
     const user = getNonEmptyString(v, 'username');
     if (user) d.auth = { username: user, password: getString(v, 'password') ?? '' };
   }

@@ -8,5 +8,6 @@ import { etcdStep } from './etcd';
 import { registryStep } from './registry';
 import { registryPushStep } from './registry-push';
 import { criStep } from './containerd';
+import { kubernetesPrepareStep } from './kubernetes-prepare';
 
-export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep];
+export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep];
