@@ -9,5 +9,8 @@ import { registryStep } from './registry';
 import { registryPushStep } from './registry-push';
 import { criStep } from './containerd';
 import { kubernetesPrepareStep } from './kubernetes-prepare';
+import { kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeadmTokenCleanupStep } from './kubeadm';
+import { kubeconfigStep } from './kubeconfig';
 
-export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep];
+export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep,
+  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeconfigStep, kubeadmTokenCleanupStep];

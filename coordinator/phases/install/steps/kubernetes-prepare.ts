@@ -4,8 +4,7 @@
 // certificates init made — the Kubernetes and front-proxy CAs, and the external etcd client
 // certificate — so kubeadm uses kk's CAs instead of making its own.
 import type { ClusterModel } from '../../../model/cluster';
-import { getNonEmptyString, getString } from '../../../inventory/vars';
-import type { StepInputs } from '../inputs';
+import { getString } from '../../../inventory/vars';
 import { fetchFile, script, service, writeFile, type InstallStep, type StepTask } from '../step';
 import { NODE_ARTIFACTS, hostsIn, q, tarballInstallScript } from './common';
 
@@ -36,11 +35,12 @@ RestartSec=10
 WantedBy=multi-user.target
 `;
 
-/** kubeadm's standard drop-in, with the node's address and name as KubeKey sets them. */
-export function kubeletDropIn(inputs: StepInputs, host: string): string {
-  const h = inputs.model.hosts.find((x) => x.name === host);
-  const ip = (h && getNonEmptyString(h.vars, 'internal_ipv4')) ?? (h && getNonEmptyString(h.vars, 'internal_ipv6')) ?? inputs.ipv4(host);
-  return `# Written by kk (docs/install.md).
+/**
+ * kubeadm's standard drop-in. The node's name and address come from the kubeadm configuration
+ * (nodeRegistration), not from flags here: a flag after kubeadm's would override both families of
+ * a dual-stack node-ip and a name set from `hostname`.
+ */
+export const KUBELET_DROPIN_TEXT = `# Written by kk (docs/install.md).
 [Service]
 Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
 Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
@@ -48,11 +48,9 @@ Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
 EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
 # the operator's own KUBELET_EXTRA_ARGS, if any
 EnvironmentFile=-/etc/default/kubelet
-Environment="KUBELET_EXTRA_ARGS=--node-ip=${ip} --hostname-override=${host}"
 ExecStart=
 ExecStart=/usr/local/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
 `;
-}
 
 /** Installs a plain release binary when `installedVersion` prints something else than `version`. */
 function binaryScript(name: string, version: string, src: string, dest: string, installedVersion: string, force: boolean): string {
@@ -102,7 +100,7 @@ export const kubernetesPrepareStep: InstallStep = {
         description: `helm ${helm.version} → /usr/local/bin`,
       },
       { task: 'write kubelet unit', spec: writeFile(KUBELET_UNIT, KUBELET_UNIT_TEXT), description: KUBELET_UNIT },
-      { task: 'write kubelet drop-in', spec: writeFile(KUBELET_DROPIN, kubeletDropIn(inputs, host)), description: `${KUBELET_DROPIN} (node IP and name)` },
+      { task: 'write kubelet drop-in', spec: writeFile(KUBELET_DROPIN, KUBELET_DROPIN_TEXT), description: KUBELET_DROPIN },
       { task: 'daemon-reload', spec: service('', 'daemon-reload'), description: 'systemctl daemon-reload', onlyIfChanged: ['write kubelet unit', 'write kubelet drop-in'] },
       { task: 'enable kubelet', spec: service('kubelet.service', 'enable'), description: 'systemctl enable kubelet (kubeadm starts it)' },
       {

@@ -581,7 +581,15 @@ export function endpointBlock(model: ClusterModel, host: string): string {
     lines = [`${vip} ${name}`];
   } else {
     const local = cpeType(vars) === 'local' ? getNonEmptyString(vars, 'kubernetes.control_plane_endpoint.local.address') : undefined;
-    lines = local ? [`${local} ${name}`] : [`127.0.0.1 ${name}`, `::1 ${name}`];
+    const first = (model.groups.kube_control_plane ?? [])[0];
+    if (local) lines = [`${local} ${name}`];
+    else if (cpeType(vars) === 'local' && first && !inGroup(model, 'kube_control_plane', host)) {
+      // A worker has no API server of its own: it reaches the first control plane (KubeKey's
+      // resolution after join), written here so every later run leaves the block as it is.
+      const fv = hostOf(model, first).vars;
+      const ip = getNonEmptyString(fv, 'internal_ipv4') ?? getNonEmptyString(fv, 'internal_ipv6');
+      lines = ip ? [`${ip} ${name}`] : [`127.0.0.1 ${name}`, `::1 ${name}`];
+    } else lines = [`127.0.0.1 ${name}`, `::1 ${name}`];
   }
   return `${[ENDPOINT_BEGIN, ...lines, ENDPOINT_END].join('\n')}\n`;
 }

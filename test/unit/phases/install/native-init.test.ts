@@ -153,9 +153,14 @@ test('the hosts block: Kubernetes nodes with cluster names, etcd nodes, an empty
 # kubekey hosts END
 `);
   assert.equal(hostsBlock(inp.model, 'etcd1'), hostsBlock(inp.model, 'node1'), 'the same on every node');
-  assert.equal(endpointBlock(inp.model, 'node2'), `# kubekey kubernetes control_plane_endpoint BEGIN
+  assert.equal(endpointBlock(inp.model, 'node1'), `# kubekey kubernetes control_plane_endpoint BEGIN
 127.0.0.1 lb.kubesphere.local
 ::1 lb.kubesphere.local
+# kubekey kubernetes control_plane_endpoint END
+`);
+  // a worker has no API server of its own: it reaches the first control plane
+  assert.equal(endpointBlock(inp.model, 'node2'), `# kubekey kubernetes control_plane_endpoint BEGIN
+10.0.0.1 lb.kubesphere.local
 # kubekey kubernetes control_plane_endpoint END
 `);
   assert.equal(endpointBlock(inp.model, 'etcd1'), '');
