@@ -135,7 +135,7 @@ async function coordinatorWork(ctx: PhaseContext, s: StepPlan, inputs: StepInput
 export function makeInstallPhase(opts: InstallOptions = {}): Phase {
   const phase: Phase = {
     name: 'install',
-    title: 'OS, etcd, container runtime, image registry and NFS',
+    title: 'OS, etcd, image registry, container runtime, Kubernetes, network plugin',
     shouldRun: (ctx) => (opts.steps ?? INSTALL_STEPS).some((s) => s.hosts(ctx.model).length > 0 || !!s.coordinator?.applies(ctx.model)),
     plan(ctx): PhasePlan {
       const { steps, skipped } = planSteps(ctx, opts);

@@ -11,6 +11,10 @@ import { criStep } from './containerd';
 import { kubernetesPrepareStep } from './kubernetes-prepare';
 import { kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeadmTokenCleanupStep } from './kubeadm';
 import { kubeconfigStep } from './kubeconfig';
+import { clusterDnsStep } from './cluster-dns';
+import { cniStep } from './cni';
+import { clusterReadyStep } from './cluster-ready';
 
 export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep,
-  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeconfigStep, kubeadmTokenCleanupStep];
+  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeconfigStep,
+  clusterDnsStep, cniStep, clusterReadyStep, kubeadmTokenCleanupStep];
