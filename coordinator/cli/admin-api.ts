@@ -42,6 +42,7 @@ export interface AdminUnaryMethods {
 export interface AdminStreamMethods {
   Precheck: [PrecheckRequest, PrecheckEvent__Output];
   CreateCluster: [CreateClusterRequest, RunEvent__Output];
+  DeleteCluster: [CreateClusterRequest, RunEvent__Output];
   RunCommand: [RunCommandRequest, RunEvent__Output];
 }
 

@@ -13,6 +13,7 @@ const COMMANDS: CommandTable = {
   nodes: OPS_TABLE.nodes!,
   facts: OPS_TABLE.facts!,
   create: async () => [(await import('./commands/create')).createCommand()],
+  delete: async () => [(await import('./commands/runs')).deleteCommand()],
   precheck: async () => [(await import('./commands/precheck')).precheckCommand()],
   run: OPS_TABLE.run!,
   runs: OPS_TABLE.runs!,

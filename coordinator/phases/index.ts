@@ -4,7 +4,7 @@
 //   const pipeline = createClusterPipeline({ model, executor: dispatcher, runStore, runPrecheck, log, output: process.stdout });
 //   const result = await runPipeline(pipeline, { command: process.argv.slice(2), phases, skipPhases, dryRun, resume, signal });
 //   process.exitCode = result.status === 'ok' || result.status === 'planned' ? 0 : 1;
-export { createClusterPipeline, runPipeline, selectPhases } from './manager';
+export { createClusterPipeline, deleteClusterPipeline, runPipeline, selectPhases } from './manager';
 export type { Pipeline, PipelineDeps, RunOptions, PipelineResult } from './manager';
 export type { Phase, PhaseContext, PhasePlan, PlannedTask, PhaseResult, PrecheckOutcome, RunPrecheck } from './types';
 export type { HostExecutor, CommandSpec, CommandOutcome, OutcomeStatus, SendOptions, OutputEvent } from './executor';

@@ -14,6 +14,7 @@ import type { HostExecutor } from './executor';
 import { makeInitPhase } from './init';
 import type { InitSteps } from '../init';
 import { makeInstallPhase } from './install/phase';
+import { makeDeletePhase } from './install/delete';
 import type { InstallStep } from './install/step';
 import { formatPlan } from './plan-format';
 import { postHookPhase } from './post-hook';
@@ -81,20 +82,26 @@ export interface PipelineResult {
   plans: PhasePlan[];
 }
 
+/** The pipeline for `delete cluster`: one phase running the uninstall steps (docs/install.md). */
+export function deleteClusterPipeline(deps: PipelineDeps, opts: { all: boolean; withData: boolean }): Pipeline {
+  return { deps, phases: [makeDeletePhase({ maxParallel: deps.maxParallel, all: opts.all, withData: opts.withData })] };
+}
+
 /** The pipeline for `create cluster`. */
 export function createClusterPipeline(deps: PipelineDeps): Pipeline {
   return { deps, phases: [preHookPhase, precheckPhase, makeInitPhase(deps.init), makeInstallPhase({ artifactStore: deps.init?.artifactStore, maxParallel: deps.maxParallel, ...(deps.installSteps ? { steps: deps.installSteps } : {}) }), postHookPhase] };
 }
 
-function checkNames(names: string[], flag: string): void {
-  const bad = names.filter((n) => !(PHASE_NAMES as readonly string[]).includes(n));
-  if (bad.length > 0) throw new UserError(`${flag}: unknown phase ${bad.map((b) => JSON.stringify(b)).join(', ')}; phases are ${PHASE_NAMES.join(', ')}`, 2);
+function checkNames(names: string[], flag: string, known: readonly string[]): void {
+  const bad = names.filter((n) => !known.includes(n));
+  if (bad.length > 0) throw new UserError(`${flag}: unknown phase ${bad.map((b) => JSON.stringify(b)).join(', ')}; phases are ${known.join(', ')}`, 2);
 }
 
 /** Applies --phases and --skip-phases; the pipeline's order always wins over the order given. */
 export function selectPhases(all: readonly Phase[], phases: string[] | null | undefined, skip: string[] = []): Phase[] {
-  if (phases) checkNames(phases, '--phases');
-  checkNames(skip, '--skip-phases');
+  const known = all.map((p) => p.name).filter((n) => (PHASE_NAMES as readonly string[]).includes(n));
+  if (phases) checkNames(phases, '--phases', known);
+  checkNames(skip, '--skip-phases', known);
   const picked = all.filter((p) => (!phases || phases.includes(p.name)) && !skip.includes(p.name));
   if (picked.length === 0) throw new UserError('no phase left to run after --phases/--skip-phases', 2);
   return picked;

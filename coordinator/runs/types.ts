@@ -3,7 +3,7 @@
 // phase + task + host, which is what --resume matches on.
 import type { OutcomeStatus } from '../phases/executor';
 
-export const PHASE_NAMES = ['pre_hook', 'precheck', 'init', 'install', 'post_hook'] as const;
+export const PHASE_NAMES = ['pre_hook', 'precheck', 'init', 'install', 'post_hook', 'delete'] as const;
 export type PhaseName = (typeof PHASE_NAMES)[number];
 
 export type TaskStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'cancelled';

@@ -13,7 +13,9 @@ import { evaluate, rules, resolveSelectors } from '../precheck/index';
 import { EventProgress } from '../phases/progress-events';
 import { loadCluster, loadClusterFromText } from '../inventory/index';
 import type { ClusterModel } from '../model/cluster';
-import { createClusterPipeline, runPipeline } from '../phases/index';
+import { createClusterPipeline, deleteClusterPipeline, runPipeline } from '../phases/index';
+import type { PipelineDeps } from '../phases/index';
+import type { CreateClusterRequest__Output } from '../../shared/proto/generated/kk/v1/CreateClusterRequest';
 import type { RunPrecheck } from '../phases/index';
 import { RunStore, listRuns, showRun, runLogs } from '../runs/index';
 import { mappedExecutor } from './host-executor';
@@ -32,7 +34,7 @@ export interface RunServiceDeps {
   log: Logger;
 }
 
-type RunHandlers = Pick<AdminServiceHandlers, 'CreateCluster' | 'RunCommand' | 'ListRuns' | 'ShowRun' | 'RunLogs'>;
+type RunHandlers = Pick<AdminServiceHandlers, 'CreateCluster' | 'DeleteCluster' | 'RunCommand' | 'ListRuns' | 'ShowRun' | 'RunLogs'>;
 
 function hostMap(deps: RunServiceDeps, model: ClusterModel): Map<string, string> {
   const agents = deps.live.registry.list().map((n) => ({ name: n.name, facts: deps.live.registry.getFacts(n.name)?.facts ?? null }));
@@ -87,8 +89,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
     }
   };
 
-  return {
-    async CreateCluster(call) {
+  const clusterRun = (kind: 'create' | 'delete') => async (call: grpc.ServerWritableStream<CreateClusterRequest__Output, RunEvent>): Promise<void> => {
       try {
         requireAdmin(call as unknown as grpc.ServerWritableStream<never, never>);
         const r = call.request;
@@ -113,7 +114,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
           if (!abort.signal.aborted) call.write({ precheckReportJson: JSON.stringify(report) });
           return { failed: report.summary.fail, report };
         };
-        const pipeline = createClusterPipeline({
+        const pipelineDeps: PipelineDeps = {
           model,
           executor: dispatcher ? mappedExecutor(dispatcher, hostToNode) : { send: () => Promise.reject(new Error('dry run sends nothing')) },
           runStore: store, runPrecheck, log: deps.log,
@@ -131,8 +132,9 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
             const node = hostToNode.get(host);
             return node ? deps.live.registry.getFacts(node)?.facts ?? null : null;
           },
-        });
-        deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, 'create cluster');
+        };
+        const pipeline = kind === 'create' ? createClusterPipeline(pipelineDeps) : deleteClusterPipeline(pipelineDeps, { all: r.deleteAll, withData: r.withData });
+        deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, `${kind} cluster`);
         const res = await runPipeline(pipeline, {
           command: r.command, phases: r.phases.length ? r.phases : null, skipPhases: r.skipPhases, dryRun: r.dryRun,
           resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal, force: r.force,
@@ -144,7 +146,11 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
       } catch (err) {
         streamFailure(call, err);
       }
-    },
+  };
+
+  return {
+    CreateCluster: clusterRun('create'),
+    DeleteCluster: clusterRun('delete'),
 
     async RunCommand(call) {
       try {

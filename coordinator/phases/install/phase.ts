@@ -3,7 +3,7 @@
 // how they are staged and what each host runs. A step's hosts all finish (and its gate holds)
 // before the next step starts; the first failing step stops the run, naming host and task.
 import { UserError, errorMessage } from '../../../shared/errors';
-import { COORDINATOR_HOST } from '../../runs/types';
+import { COORDINATOR_HOST, type PhaseName } from '../../runs/types';
 import { initDirs } from '../../init';
 import { planArtifacts } from '../../init/artifacts/plan';
 import { readResolved, type ResolvedArtifact } from '../../init/artifacts/cache';
@@ -111,13 +111,13 @@ function concurrency(stage: Stage, hosts: number, max: number): number {
 }
 
 /** Runs a step's coordinator work, recorded as a task on '@coordinator' (redone on --resume: it is idempotent). */
-async function coordinatorWork(ctx: PhaseContext, s: StepPlan, inputs: StepInputs, opts: InstallOptions): Promise<{ ok: boolean; message: string }> {
+async function coordinatorWork(ctx: PhaseContext, phase: PhaseName, s: StepPlan, inputs: StepInputs, opts: InstallOptions): Promise<{ ok: boolean; message: string }> {
   const work = s.step.coordinator;
   if (!s.coordinator || !work || !ctx.run) return { ok: true, message: '' };
-  const key = { phase: 'install' as const, task: s.coordinator.task, host: COORDINATOR_HOST };
+  const key = { phase, task: s.coordinator.task, host: COORDINATOR_HOST };
   const started = ctx.now();
   ctx.run.store.updateTask(ctx.run.id, key, { status: 'running', step: s.step.name, startedAt: started.toISOString(), error: undefined });
-  ctx.progress.task(COORDINATOR_HOST, 'install', s.coordinator.task, 'running');
+  ctx.progress.task(COORDINATOR_HOST, phase, s.coordinator.task, 'running');
   let ok: boolean;
   let summary: string;
   try {
@@ -128,20 +128,25 @@ async function coordinatorWork(ctx: PhaseContext, s: StepPlan, inputs: StepInput
   }
   const durationMs = ctx.now().getTime() - started.getTime();
   ctx.run.store.updateTask(ctx.run.id, key, { status: ok ? 'ok' : 'failed', finishedAt: ctx.now().toISOString(), durationMs, outputTail: summary, error: ok ? undefined : summary });
-  ctx.progress.task(COORDINATOR_HOST, 'install', s.coordinator.task, ok ? 'ok' : 'failed', { durationMs, detail: summary });
+  ctx.progress.task(COORDINATOR_HOST, phase, s.coordinator.task, ok ? 'ok' : 'failed', { durationMs, detail: summary });
   return { ok, message: ok ? summary : `${s.coordinator.task} on the coordinator failed: ${summary}` };
 }
 
 export function makeInstallPhase(opts: InstallOptions = {}): Phase {
+  return makeStepsPhase('install', 'OS, etcd, image registry, container runtime, Kubernetes, network plugin', opts);
+}
+
+/** A phase that runs install steps in order (install itself, and delete's uninstall steps). */
+export function makeStepsPhase(name: PhaseName, title: string, opts: InstallOptions): Phase {
   const phase: Phase = {
-    name: 'install',
-    title: 'OS, etcd, image registry, container runtime, Kubernetes, network plugin',
+    name,
+    title,
     shouldRun: (ctx) => (opts.steps ?? INSTALL_STEPS).some((s) => s.hosts(ctx.model).length > 0 || !!s.coordinator?.applies(ctx.model)),
     plan(ctx): PhasePlan {
       const { steps, skipped } = planSteps(ctx, opts);
       const notes = steps.map((s) => `step ${s.step.name} (${s.step.title}) on ${s.hosts.join(', ')} — ${s.stage.mode}`);
       if (skipped.length > 0) notes.push(`no hosts for: ${skipped.join(', ')}`);
-      return { phase: 'install', title: phase.title, tasks: steps.flatMap((s) => [...s.tasks, ...(s.gate ? [s.gate] : []), ...(s.coordinator ? [s.coordinator] : [])]), notes };
+      return { phase: name, title: phase.title, tasks: steps.flatMap((s) => [...s.tasks, ...(s.gate ? [s.gate] : []), ...(s.coordinator ? [s.coordinator] : [])]), notes };
     },
     async run(ctx) {
       const { steps } = planSteps(ctx, opts);
@@ -149,22 +154,22 @@ export function makeInstallPhase(opts: InstallOptions = {}): Phase {
       const max = opts.maxParallel ?? DEFAULT_MAX_PARALLEL;
       const done: string[] = [];
       for (const s of steps) {
-        ctx.progress.note(`install: ${s.step.name} on ${s.hosts.length} host(s)`);
+        ctx.progress.note(`${name}: ${s.step.name}${s.hosts.length ? ` on ${s.hosts.length} host(s)` : ' on the coordinator'}`);
         if (s.tasks.length === 0) {
-          const w = await coordinatorWork(ctx, s, inputs, opts);
+          const w = await coordinatorWork(ctx, name, s, inputs, opts);
           if (!w.ok) return { ok: false, message: `step ${s.step.name}: ${w.message}` };
           done.push(s.step.name);
           continue;
         }
-        const r = await runHostTasks(ctx, { phase: 'install', title: s.step.title, tasks: s.tasks, notes: [] }, { concurrency: concurrency(s.stage, s.hosts.length, max) });
-        if (r.failures.length > 0) return { ok: false, message: `step ${s.step.name}: ${failureReport('install', r.failures)}` };
-        if (r.cancelled) return { ok: false, message: `install cancelled in step ${s.step.name}` };
+        const r = await runHostTasks(ctx, { phase: name, title: s.step.title, tasks: s.tasks, notes: [] }, { concurrency: concurrency(s.stage, s.hosts.length, max) });
+        if (r.failures.length > 0) return { ok: false, message: `step ${s.step.name}: ${failureReport(name, r.failures)}` };
+        if (r.cancelled) return { ok: false, message: `${name} cancelled in step ${s.step.name}` };
         if (s.gate) {
-          const g = await runHostTasks(ctx, { phase: 'install', title: s.step.title, tasks: [s.gate], notes: [] });
-          if (g.failures.length > 0) return { ok: false, message: `step ${s.step.name}: its check failed — ${failureReport('install', g.failures)}` };
-          if (g.cancelled) return { ok: false, message: `install cancelled in step ${s.step.name}` };
+          const g = await runHostTasks(ctx, { phase: name, title: s.step.title, tasks: [s.gate], notes: [] });
+          if (g.failures.length > 0) return { ok: false, message: `step ${s.step.name}: its check failed — ${failureReport(name, g.failures)}` };
+          if (g.cancelled) return { ok: false, message: `${name} cancelled in step ${s.step.name}` };
         }
-        const w = await coordinatorWork(ctx, s, inputs, opts);
+        const w = await coordinatorWork(ctx, name, s, inputs, opts);
         if (!w.ok) return { ok: false, message: `step ${s.step.name}: ${w.message}` };
         done.push(s.step.name);
       }

@@ -80,7 +80,7 @@ test('requests and responses encode to the same bytes and decode to the same obj
 
 test('a method\'s messages are built from just the part of the descriptor they reach', () => {
   const names = (ns: object) => Object.keys((ns as { nested: { kk: { nested: { v1: { nested: object } } } } }).nested.kk.nested.v1.nested).sort();
-  assert.deepEqual(names(descriptorFor(['RunCommandRequest', 'RunEvent'])), ['RunCommandRequest', 'RunEvent', 'RunFinished']);
+  assert.deepEqual(names(descriptorFor(['RunCommandRequest', 'RunEvent'])), ['ProgressEvent', 'ProgressKind', 'RunCommandRequest', 'RunEvent', 'RunFinished', 'TaskState']);
   assert.deepEqual(names(descriptorFor(['RefreshFactsRequest', '.kk.v1.RefreshFactsResponse'])), ['RefreshFactsRequest', 'RefreshFactsResponse']);
   const facts = names(descriptorFor(['GetFactsResponse']));
   assert.ok(facts.includes('FactSet') && facts.includes('FioLatency') && facts.includes('NullableString'), facts.join(','));
@@ -92,7 +92,7 @@ const UNARY: Record<keyof AdminUnaryMethods, true> = {
   CreateToken: true, ListTokens: true, RevokeToken: true, ListNodes: true, GetFacts: true, RemoveNode: true,
   RefreshFacts: true, ListRuns: true, ShowRun: true, RunLogs: true,
 };
-const STREAMING: Record<keyof AdminStreamMethods, true> = { Precheck: true, CreateCluster: true, RunCommand: true };
+const STREAMING: Record<keyof AdminStreamMethods, true> = { Precheck: true, CreateCluster: true, DeleteCluster: true, RunCommand: true };
 
 test('the CLI\'s method table names every AdminService method, with its streaming kind', () => {
   const unary = Object.entries(reference).filter(([, m]) => !m.requestStream && !m.responseStream).map(([n]) => n).sort();

@@ -40,6 +40,11 @@ export interface AdminServiceClient extends grpc.Client {
   createToken(argument: _kk_v1_CreateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
   createToken(argument: _kk_v1_CreateTokenRequest, callback: grpc.requestCallback<_kk_v1_TokenInfo__Output>): grpc.ClientUnaryCall;
   
+  DeleteCluster(argument: _kk_v1_CreateClusterRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_RunEvent__Output>;
+  DeleteCluster(argument: _kk_v1_CreateClusterRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_RunEvent__Output>;
+  deleteCluster(argument: _kk_v1_CreateClusterRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_RunEvent__Output>;
+  deleteCluster(argument: _kk_v1_CreateClusterRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_kk_v1_RunEvent__Output>;
+  
   GetFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
   GetFacts(argument: _kk_v1_GetFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
   GetFacts(argument: _kk_v1_GetFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kk_v1_GetFactsResponse__Output>): grpc.ClientUnaryCall;
@@ -138,6 +143,8 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   
   CreateToken: grpc.handleUnaryCall<_kk_v1_CreateTokenRequest__Output, _kk_v1_TokenInfo>;
   
+  DeleteCluster: grpc.handleServerStreamingCall<_kk_v1_CreateClusterRequest__Output, _kk_v1_RunEvent>;
+  
   GetFacts: grpc.handleUnaryCall<_kk_v1_GetFactsRequest__Output, _kk_v1_GetFactsResponse>;
   
   ListNodes: grpc.handleUnaryCall<_kk_v1_ListNodesRequest__Output, _kk_v1_ListNodesResponse>;
@@ -165,6 +172,7 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   CreateCluster: MethodDefinition<_kk_v1_CreateClusterRequest, _kk_v1_RunEvent, _kk_v1_CreateClusterRequest__Output, _kk_v1_RunEvent__Output>
   CreateToken: MethodDefinition<_kk_v1_CreateTokenRequest, _kk_v1_TokenInfo, _kk_v1_CreateTokenRequest__Output, _kk_v1_TokenInfo__Output>
+  DeleteCluster: MethodDefinition<_kk_v1_CreateClusterRequest, _kk_v1_RunEvent, _kk_v1_CreateClusterRequest__Output, _kk_v1_RunEvent__Output>
   GetFacts: MethodDefinition<_kk_v1_GetFactsRequest, _kk_v1_GetFactsResponse, _kk_v1_GetFactsRequest__Output, _kk_v1_GetFactsResponse__Output>
   ListNodes: MethodDefinition<_kk_v1_ListNodesRequest, _kk_v1_ListNodesResponse, _kk_v1_ListNodesRequest__Output, _kk_v1_ListNodesResponse__Output>
   ListRuns: MethodDefinition<_kk_v1_ListRunsRequest, _kk_v1_TextResponse, _kk_v1_ListRunsRequest__Output, _kk_v1_TextResponse__Output>

@@ -21,6 +21,8 @@ export interface CreateClusterRequest {
   'noDownload'?: (boolean);
   'maxParallel'?: (number);
   'force'?: (boolean);
+  'deleteAll'?: (boolean);
+  'withData'?: (boolean);
 }
 
 export interface CreateClusterRequest__Output {
@@ -43,4 +45,6 @@ export interface CreateClusterRequest__Output {
   'noDownload': (boolean);
   'maxParallel': (number);
   'force': (boolean);
+  'deleteAll': (boolean);
+  'withData': (boolean);
 }
