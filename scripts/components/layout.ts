@@ -67,7 +67,7 @@ function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns:
   return {
     kubernetes: withV(v('kubeadm')), etcd: withV(v('etcd')), containerd: withV(v('containerd')), runc: withV(v('runc')),
     cniPlugins: withV(v('bridge')), crictl: withV(v('crictl')), helm: withV(v('helm')), flannel: withV(v('flanneld')),
-    oras: withV(v('oras')), nerdctl: withV(v('nerdctl')), registry: withV(v('registry')), pause: noV(v('pause')), coredns: withV(v('coredns')),
+    registry: withV(v('registry')), pause: noV(v('pause')), coredns: withV(v('coredns')),
     agnhost: noV(v('agnhost')), flannelCni: withV(v('flannel')),
   };
 }
@@ -113,7 +113,7 @@ function bundleConfig(v: ReturnType<typeof versionsOf>, images: string[]): Recor
     dns: { coredns: { image: { tag: v.coredns } }, nodelocaldns: { enabled: false } },
     storage_class: { local: { enabled: false } },
     image_registry: { type: 'docker-registry', docker_registry_version: noV(v.registry) },
-    download: { arch: [ARCH], tools: { oras_version: v.oras, nerdctl_version: v.nerdctl } },
+    download: { arch: [ARCH] },
     image_manifests: agnhost,
   };
 }

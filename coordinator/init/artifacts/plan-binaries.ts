@@ -43,7 +43,8 @@ export interface BinaryInputs {
   nfsEnabled: boolean;
   nfsVersion: string | null;
   isos: string[];
-  tools: { oras: string; nerdctl: string };
+  /** KubeKey's helper tools, only when the config names their versions (kk copies images itself). */
+  tools: { oras: string | null; nerdctl: string | null };
 }
 
 /** One artifact as the planners describe it; `direct`: the upstream URL is already the only source (no zone mirror). */
@@ -177,17 +178,21 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
   }
   perArch((arch) => {
     const o = inp.tools.oras;
-    const oBase = `https://github.com/oras-project/oras/releases/download/${withV(o)}`;
-    const oFile = `oras_${noV(o)}_linux_${arch}.tar.gz`;
-    add({ name: 'oras', kind: 'tool', arch, version: withV(o), upstream: `${oBase}/${oFile}`,
-      checksum: checksumFile(src, `${oBase}/oras_${noV(o)}_checksums.txt`, 'list', oFile),
-      dest: `tools/${arch}/${oFile}`, base: 'work_dir', reason: 'download.tools (always)' });
+    if (o) {
+      const oBase = `https://github.com/oras-project/oras/releases/download/${withV(o)}`;
+      const oFile = `oras_${noV(o)}_linux_${arch}.tar.gz`;
+      add({ name: 'oras', kind: 'tool', arch, version: withV(o), upstream: `${oBase}/${oFile}`,
+        checksum: checksumFile(src, `${oBase}/oras_${noV(o)}_checksums.txt`, 'list', oFile),
+        dest: `tools/${arch}/${oFile}`, base: 'work_dir', reason: 'download.tools.oras_version' });
+    }
     const n = inp.tools.nerdctl;
-    const nBase = `https://github.com/containerd/nerdctl/releases/download/${withV(n)}`;
-    const nFile = `nerdctl-${noV(n)}-linux-${arch}.tar.gz`;
-    add({ name: 'nerdctl', kind: 'tool', arch, version: withV(n), upstream: `${nBase}/${nFile}`,
-      checksum: checksumFile(src, `${nBase}/SHA256SUMS`, 'list', nFile),
-      dest: `tools/${arch}/${nFile}`, base: 'work_dir', reason: 'download.tools (always)' });
+    if (n) {
+      const nBase = `https://github.com/containerd/nerdctl/releases/download/${withV(n)}`;
+      const nFile = `nerdctl-${noV(n)}-linux-${arch}.tar.gz`;
+      add({ name: 'nerdctl', kind: 'tool', arch, version: withV(n), upstream: `${nBase}/${nFile}`,
+        checksum: checksumFile(src, `${nBase}/SHA256SUMS`, 'list', nFile),
+        dest: `tools/${arch}/${nFile}`, base: 'work_dir', reason: 'download.tools.nerdctl_version' });
+    }
   });
   return out;
 }

@@ -13,8 +13,6 @@ import { planBinaries } from './plan-binaries';
 import { planImages } from './plan-images';
 
 export const SUPPORTED_ARCHES = ['amd64', 'arm64'] as const;
-/** KubeKey's `download.tools` pins. */
-export const TOOL_VERSIONS = { oras: 'v1.3.0', nerdctl: 'v2.2.1' } as const;
 
 export interface PlanOptions {
   /** Resolves a relative or defaulted work_dir (process.cwd() when absent). */
@@ -142,7 +140,7 @@ export function planArtifacts(model: ClusterModel, opts: PlanOptions = {}): Arti
     nfsEnabled,
     nfsVersion: str(vars, 'storage_class.nfs_provisioner_version'),
     isos: stringItems(getVar(vars, 'download.iso')),
-    tools: { oras: str(vars, 'download.tools.oras_version') ?? TOOL_VERSIONS.oras, nerdctl: str(vars, 'download.tools.nerdctl_version') ?? TOOL_VERSIONS.nerdctl },
+    tools: { oras: str(vars, 'download.tools.oras_version'), nerdctl: str(vars, 'download.tools.nerdctl_version') },
   }, src);
   artifacts.push(...extraCharts(vars, src, notes));
 

@@ -11,7 +11,7 @@ import { findFile, noV, withV, type Build } from './builds';
 
 export interface MirrorVersions {
   kubernetes: string; etcd: string; containerd: string; runc: string; cniPlugins: string;
-  crictl: string; helm: string; flannel: string; oras: string; nerdctl: string; registry: string;
+  crictl: string; helm: string; flannel: string; registry: string;
 }
 
 /** KubeKey's mirror host: the docker-registry image archive has no other upstream. */
@@ -156,12 +156,6 @@ export function buildMirror(root: string, builds: Build[], v: MirrorVersions, ar
 
   place(`https://github.com/flannel-io/flannel/releases/download/${withV(v.flannel)}/flannel.tgz`, (d) => copyFileSync(findFile(builds, 'flannel.tgz').file, d));
 
-  const ov = noV(v.oras);
-  const orasBase = `https://github.com/oras-project/oras/releases/download/${withV(ov)}`;
-  const orasFile = `oras_${ov}_linux_${arch}.tar.gz`;
-  const orasSum = place(`${orasBase}/${orasFile}`, (d) => tarGz(d, { oras: bin('oras') }));
-  place(`${orasBase}/oras_${ov}_checksums.txt`, text(`${orasSum}  ${orasFile}\n`));
-
   // The registry image archive (KubeKey publishes it only on its own mirror, as a docker-save tgz).
   const regV = noV(v.registry);
   const regFile = `docker-registry-${regV}-linux-${arch}.tgz`;
@@ -173,10 +167,5 @@ export function buildMirror(root: string, builds: Build[], v: MirrorVersions, ar
     config: { Entrypoint: ['registry'], Cmd: ['serve', '/etc/distribution/config.yml'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ExposedPorts: { '5000/tcp': {} } },
   }));
 
-  const nv = noV(v.nerdctl);
-  const nBase = `https://github.com/containerd/nerdctl/releases/download/${withV(nv)}`;
-  const nFile = `nerdctl-${nv}-linux-${arch}.tar.gz`;
-  const nSum = place(`${nBase}/${nFile}`, (d) => tarGz(d, { nerdctl: bin('nerdctl') }));
-  place(`${nBase}/SHA256SUMS`, text(`${nSum}  ${nFile}\n`));
   return files;
 }

@@ -17,7 +17,7 @@ function get(p: ArtifactPlan, id: string): PlannedArtifact {
 }
 
 test('a v1.33 config plans every component for amd64 and arm64 with upstream URLs and KubeKey destinations', () => {
-  const p = plan('  download: {arch: [amd64, aarch64]}\n  image_registry: {type: harbor, ha_vip: 10.0.0.100}');
+  const p = plan('  download: {arch: [amd64, aarch64], tools: {oras_version: v1.3.0, nerdctl_version: v2.2.1}}\n  image_registry: {type: harbor, ha_vip: 10.0.0.100}');
   assert.deepEqual(p.arches, ['amd64', 'arm64']);
   for (const arch of ['amd64', 'arm64']) {
     for (const id of ['kubeadm/v1.33.1', 'kubelet/v1.33.1', 'kubectl/v1.33.1', 'etcd/v3.5.24', 'helm/v3.18.5', 'cni-plugins/v1.9.1', 'crictl/v1.33.0',
@@ -80,7 +80,7 @@ test('zone cn adds KubeKey mirrors (docker from Aliyun) tried first; base_url re
 });
 
 test('checksum sources match each upstream\'s published layout; unknown ones are null with a reason', () => {
-  const p = plan('  image_registry: {type: harbor}');
+  const p = plan('  image_registry: {type: harbor}\n  download: {tools: {nerdctl_version: v2.2.1}}');
   const sum = (id: string) => get(p, id).checksum;
   assert.deepEqual(sum('kubectl/v1.33.1/amd64'), { algorithm: 'sha256', url: 'https://dl.k8s.io/release/v1.33.1/bin/linux/amd64/kubectl.sha256', mirrorUrl: null, format: 'digest' });
   assert.deepEqual(sum('etcd/v3.5.24/amd64'), { algorithm: 'sha256', url: 'https://github.com/etcd-io/etcd/releases/download/v3.5.24/SHA256SUMS', mirrorUrl: null, format: 'list', entry: 'etcd-v3.5.24-linux-amd64.tar.gz' });
@@ -115,4 +115,10 @@ test('a docker-registry needs no docker engine: docker is planned only for the d
   assert.ok(reg.artifacts.some((a) => a.name === 'docker-registry'));
   assert.ok(!reg.artifacts.some((a) => a.name === 'docker'), reg.artifacts.map((a) => a.id).join(' '));
   assert.ok(plan('  image_registry: {type: harbor}').artifacts.some((a) => a.name === 'docker'));
+});
+
+test('oras and nerdctl are planned only when the config names their versions (kk copies images itself)', () => {
+  const p = plan('');
+  assert.ok(!p.artifacts.some((a) => a.kind === 'tool'), p.artifacts.map((a) => a.id).join(' '));
+  assert.deepEqual(plan('  download: {tools: {oras_version: v1.3.0}}').artifacts.filter((a) => a.kind === 'tool').map((a) => a.id), ['oras/v1.3.0/amd64']);
 });
