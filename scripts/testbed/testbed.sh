@@ -2,7 +2,8 @@
 # testbed.sh — systemd machines for kk's end-to-end tests, made with systemd-nspawn on this host.
 #
 # Usage (as root):
-#   testbed.sh up N                  boot node1..nodeN (systemd as PID 1, own hostname, netns and IP)
+#   testbed.sh up N [--kube]         boot node1..nodeN (systemd as PID 1, own hostname, netns and IP);
+#                                    --kube: machines that can run containerd, runc and a kubelet
 #   testbed.sh down                  remove everything `up` made; safe after a crash or when nothing is up
 #   testbed.sh status                list machines: name, IP, leader PID, state
 #   testbed.sh ip NODE               print NODE's IP
@@ -19,6 +20,8 @@
 # Environment:
 #   KK_TESTBED_CACHE   image cache (default /var/cache/kk-testbed): rootfs/, apt lists, downloaded .debs
 #   KK_TESTBED_STATE   live state (default /run/kk-testbed): per-node overlay dirs, pids, console logs
+#   KK_TESTBED_DATA    --kube machines' /var/lib/containerd and /var/lib/kubelet (default /var/lib/kk-testbed);
+#                      must not be overlayfs (containerd's overlay snapshots cannot stack on it)
 #   KK_TESTBED_MIRROR  Debian mirror (default: the one the host's apt uses)
 #   KK_TESTBED_SUITE   Debian suite (default: the host's codename)
 #   KK_TESTBED_BOOT_TIMEOUT  seconds `up` waits for each machine (default 120)
@@ -29,18 +32,27 @@ set -euo pipefail
 
 CACHE=${KK_TESTBED_CACHE:-/var/cache/kk-testbed}
 STATE=${KK_TESTBED_STATE:-/run/kk-testbed}
+DATA=${KK_TESTBED_DATA:-/var/lib/kk-testbed}
 BRIDGE=kkbr0
 NET_PREFIX=10.213.0
 HOST_IP=${NET_PREFIX}.1
 BOOT_TIMEOUT=${KK_TESTBED_BOOT_TIMEOUT:-120}
 MAX_NODES=50
 # Bump when the image recipe changes so cached images get rebuilt.
-IMAGE_RECIPE=1
+IMAGE_RECIPE=2
 IMAGE_PACKAGES=systemd,systemd-sysv,dbus,iproute2,curl,ca-certificates,iptables,procps,kmod,iputils-ping,python3,openssh-server,netcat-openbsd,xz-utils
 NODE_PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 IPT_COMMENT=kk-testbed
 # cgroup (name=systemd hierarchy) that holds one sub-group per machine; the machine's systemd owns it.
 CG_SYSTEMD=/sys/fs/cgroup/systemd
+# Paths inside a --kube machine that get a host directory of their own (see DATA).
+KUBE_DATA_DIRS="/var/lib/containerd /var/lib/kubelet"
+# Inside a machine: the marker that turns on the --kube unit of the image.
+KUBE_MARKER=/etc/kk-testbed/kube
+# Sysctl trees that are global to the kernel (not per network namespace): what a --kube machine writes
+# there (the kubelet sets vm.overcommit_memory, kernel.panic, ...) changes the host, so `up --kube`
+# records them and `down` puts back whatever changed.
+HOST_SYSCTL_TREES="kernel vm fs user"
 
 die() { echo "testbed: $*" >&2; exit 1; }
 log() { echo "testbed: $*" >&2; }
@@ -143,6 +155,59 @@ EOF
   for u in systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do
     ln -sf /dev/null "$r/etc/systemd/system/$u"
   done
+  # systemd makes / shared on bare metal but not in a container (it leaves that to the container manager,
+  # and nspawn leaves it private). Container runtimes and the kubelet rely on shared propagation (mounts
+  # made under /var/lib/kubelet must reach the containers), so every machine does what a real one has.
+  mkdir -p "$r/etc/systemd/system/sysinit.target.wants" "$r/usr/local/lib/kk-testbed"
+  cat >"$r/etc/systemd/system/kk-testbed-rshared.service" <<'UNIT'
+[Unit]
+Description=kk testbed: make / recursively shared, as on a real machine
+DefaultDependencies=no
+Before=local-fs-pre.target sysinit.target
+Wants=local-fs-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/mount --make-rshared /
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+  ln -sf ../kk-testbed-rshared.service "$r/etc/systemd/system/sysinit.target.wants/kk-testbed-rshared.service"
+  # --kube machines (marked by $KUBE_MARKER): nspawn mounts /proc/sys and the cgroup v1 controllers
+  # read-only; root in the machine (all capabilities, no user namespace) remounts them writable. Ordered
+  # after systemd-sysctl, which has already skipped the read-only /proc/sys, so the image's sysctl.d
+  # defaults are not pushed onto the host's global sysctls at boot.
+  cat >"$r/usr/local/lib/kk-testbed/kube-setup" <<'SCRIPT'
+#!/bin/sh
+# kk testbed, --kube machines: writable /proc/sys and cgroup controllers (see scripts/testbed/README.md).
+set -e
+mount -o remount,bind,rw /proc/sys
+for d in /sys/fs/cgroup/*; do
+  [ -d "$d" ] && [ ! -L "$d" ] || continue
+  mountpoint -q "$d" || continue
+  mount -o remount,bind,rw "$d"
+done
+SCRIPT
+  chmod 0755 "$r/usr/local/lib/kk-testbed/kube-setup"
+  cat >"$r/etc/systemd/system/kk-testbed-kube.service" <<UNIT
+[Unit]
+Description=kk testbed: writable /proc/sys and cgroup controllers for containerd and the kubelet
+DefaultDependencies=no
+ConditionPathExists=$KUBE_MARKER
+After=systemd-sysctl.service kk-testbed-rshared.service
+Before=sysinit.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/lib/kk-testbed/kube-setup
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+  ln -sf ../kk-testbed-kube.service "$r/etc/systemd/system/sysinit.target.wants/kk-testbed-kube.service"
   rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*_Packages
 }
 
@@ -206,13 +271,16 @@ require_leader() {
 }
 
 # Runs argv inside the machine: all of PID 1's namespaces, its root and a clean environment. The process
-# also joins the machine's memory cgroup, so what it loads (dpkg unpacking, say) is charged to the machine.
+# also joins the machine's cgroup in each cgroup v1 controller, so what it loads (dpkg unpacking, say) is
+# charged to the machine and what it starts (a daemon run by hand) stays inside the machine's tree.
 in_machine() (
-  local leader=$1 memcg; shift
-  memcg=$(awk -F: '$2=="memory" { print $3 }' "/proc/$leader/cgroup" 2>/dev/null) || memcg=
-  if [[ $memcg == */kk-testbed/node* && -w /sys/fs/cgroup/memory$memcg/cgroup.procs ]]; then
-    echo "$BASHPID" >"/sys/fs/cgroup/memory$memcg/cgroup.procs" 2>/dev/null || true
-  fi
+  local leader=$1 ctrls cg; shift
+  while IFS=: read -r _ ctrls cg; do
+    case $ctrls in '' | name=*) continue ;; esac
+    if [[ $cg == */kk-testbed/node* && -w /sys/fs/cgroup/$ctrls$cg/cgroup.procs ]]; then
+      echo "$BASHPID" >"/sys/fs/cgroup/$ctrls$cg/cgroup.procs" 2>/dev/null || true
+    fi
+  done < <(cat "/proc/$leader/cgroup" 2>/dev/null)
   exec nsenter --target "$leader" --mount --uts --ipc --net --pid --cgroup --root --wd -- \
     /usr/bin/env -i PATH="$NODE_PATH_ENV" HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
     SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
@@ -248,19 +316,45 @@ bridge_down() {
 
 # ---------------------------------------------------------------- cgroups
 
-# Each machine gets its own cgroup in the name=systemd and unified hierarchies (its systemd manages that
-# subtree; sharing the host's root cgroup would let machines trample each other), and a memory cgroup
-# under ours so its memory use can be read.
+# Each machine gets its own cgroup in every hierarchy the host has mounted: in name=systemd and unified
+# under the hierarchy's root (its systemd manages that subtree; sharing the host's root cgroup would let
+# machines trample each other), in each cgroup v1 controller under the launcher's own cgroup there (so
+# `status` can read its memory). nspawn then gives the machine a cgroup namespace rooted there: what a
+# kubelet in a --kube machine creates as /kubepods lands in kk-testbed/NODE/kubepods on the host, never
+# in another machine's tree.
 cgroup_dirs() {
-  local node=$1 mem
-  [[ -d $CG_SYSTEMD ]] && echo "$CG_SYSTEMD/kk-testbed/$node"
-  [[ -d /sys/fs/cgroup/unified ]] && echo "/sys/fs/cgroup/unified/kk-testbed/$node"
-  if [[ -d /sys/fs/cgroup/memory ]]; then
-    mem=$(awk -F: '$2=="memory" { print $3 }' /proc/self/cgroup)
-    mem=${mem%/kk-testbed/*}
-    echo "/sys/fs/cgroup/memory${mem%/}/kk-testbed/$node"
-  fi
+  local node=$1 ctrls path dir
+  while IFS=: read -r _ ctrls path; do
+    case $ctrls in
+      '') dir=/sys/fs/cgroup/unified; path=/ ;;
+      name=systemd) dir=$CG_SYSTEMD; path=/ ;;
+      name=*) continue ;;
+      *) dir=/sys/fs/cgroup/$ctrls ;;
+    esac
+    [[ -d $dir && ! -L $dir ]] || continue
+    path=${path%/kk-testbed/*}
+    echo "$dir${path%/}/kk-testbed/$node"
+  done </proc/self/cgroup
   return 0
+}
+
+# A new cpuset cgroup starts with no CPUs and no memory nodes, and a process cannot join it until it has
+# some: each level of DIR gets its parent's.
+cpuset_fill() {
+  local dir=$1 parent=${1%/*} f
+  [[ -f $dir/cpuset.cpus && -f $parent/cpuset.cpus ]] || return 0
+  cpuset_fill "$parent"
+  for f in cpuset.cpus cpuset.mems; do
+    [[ -n $(cat "$dir/$f") ]] || cat "$parent/$f" >"$dir/$f"
+  done
+}
+
+cgroup_make() {
+  local dir
+  for dir in "$@"; do
+    mkdir -p "$dir"
+    cpuset_fill "$dir"
+  done
 }
 
 # rmdir a cgroup tree depth-first (cgroup dirs cannot be removed with rm -r).
@@ -270,12 +364,62 @@ cgroup_rmtree() {
   find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 }
 
+# Every kk-testbed cgroup in every hierarchy. A cgroup whose last tasks are still exiting cannot be
+# removed yet, so a few rounds are tried.
 cgroup_cleanup() {
-  local base
-  for base in "$CG_SYSTEMD" /sys/fs/cgroup/unified; do cgroup_rmtree "$base/kk-testbed"; done
-  if [[ -d /sys/fs/cgroup/memory ]]; then
-    find /sys/fs/cgroup/memory -maxdepth 4 -type d -name kk-testbed 2>/dev/null | while read -r base; do cgroup_rmtree "$base"; done
-  fi
+  local h base left
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    left=
+    for h in /sys/fs/cgroup/*; do
+      [[ -d $h && ! -L $h ]] || continue
+      while read -r base; do
+        [[ -n $base ]] || continue
+        cgroup_rmtree "$base"
+        [[ -d $base ]] && left+=" $base"
+      done < <(find "$h" -maxdepth 4 -type d -name kk-testbed 2>/dev/null)
+    done
+    [[ -z $left ]] && return 0
+    sleep 0.5
+  done
+  log "cannot remove cgroups (still in use?):$left"
+}
+
+# ---------------------------------------------------------------- host sysctls (--kube)
+
+# Every writable sysctl under HOST_SYSCTL_TREES, as it is now, into $STATE/host-sysctl/<path> (once per
+# testbed; values that change by themselves are left out).
+host_sysctl_save() {
+  local dst=$STATE/host-sysctl f rel
+  [[ -d $dst ]] && return 0
+  mkdir -p "$dst.tmp"
+  # shellcheck disable=SC2086 # HOST_SYSCTL_TREES is a list of tree names
+  while IFS= read -r -d '' f; do
+    rel=${f#/proc/sys/}
+    case $rel in kernel/ns_last_pid | kernel/random/*) continue ;; esac
+    [[ -w $f ]] || continue
+    mkdir -p "$dst.tmp/${rel%/*}"
+    cat "$f" >"$dst.tmp/$rel" 2>/dev/null || rm -f "$dst.tmp/$rel"
+  done < <(cd /proc/sys && find $HOST_SYSCTL_TREES -type f -print0 2>/dev/null | sed -z 's|^|/proc/sys/|')
+  mv "$dst.tmp" "$dst"
+}
+
+# Puts back every recorded host sysctl that a machine changed.
+host_sysctl_restore() {
+  local src=$STATE/host-sysctl f rel was now
+  [[ -d $src ]] || return 0
+  while IFS= read -r -d '' f; do
+    rel=${f#"$src"/}
+    # (cmp would not do: procfs files report size 0.)
+    was=$(<"$f") || continue
+    now=$(<"/proc/sys/$rel") || continue
+    if [[ $was != "$now" ]]; then
+      if cat "$f" >"/proc/sys/$rel" 2>/dev/null; then
+        log "restored host sysctl ${rel//\//.} = ${was//$'\t'/ } (a machine had set ${now//$'\t'/ })"
+      else
+        log "cannot restore host sysctl ${rel//\//.}"
+      fi
+    fi
+  done < <(find "$src" -type f -print0)
 }
 
 # Memory charged to the machine's memory cgroup (its processes plus the page cache they brought in).
@@ -290,10 +434,15 @@ node_memory_bytes() {
 # ---------------------------------------------------------------- up
 
 prepare_node() {
-  local node=$1 count=$2 d root ip k
+  local node=$1 count=$2 kube=$3 d root ip k p
   d=$(node_dir "$node"); root=$d/root; ip=$(node_ip "$node")
   mkdir -p "$d/upper" "$d/work" "$root"
   mount -t overlay "kk-testbed-$node" -o "lowerdir=$CACHE/rootfs,upperdir=$d/upper,workdir=$d/work" "$root"
+  if [[ $kube == 1 ]]; then
+    mkdir -p "$root${KUBE_MARKER%/*}"
+    echo "kk testbed --kube machine; see scripts/testbed/README.md" >"$root$KUBE_MARKER"
+    for p in $KUBE_DATA_DIRS; do mkdir -p "$DATA/$node$p" "$root$p"; done
+  fi
   # Identity and addressing of this machine; these land in the node's upper layer.
   echo "$node" >"$root/etc/hostname"
   od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$root/etc/machine-id"; echo >>"$root/etc/machine-id"
@@ -320,12 +469,22 @@ IPv6AcceptRA=no
 NET
 }
 
+# The systemd-nspawn flags of a --kube machine, one per line (each is explained in README.md).
+kube_nspawn_args() {
+  local node=$1 p
+  echo "--capability=all"
+  echo "--system-call-filter=@keyring bpf"
+  echo "--bind=/dev/kmsg"
+  for p in $KUBE_DATA_DIRS; do echo "--bind=$DATA/$node$p:$p"; done
+}
+
 launch_node() {
-  local node=$1 d cgs
+  local node=$1 kube=$2 d cgs extra=()
   d=$(node_dir "$node")
   cgs=$(cgroup_dirs "$node" | tr '\n' ' ')
   # shellcheck disable=SC2086
-  mkdir -p $cgs
+  cgroup_make $cgs
+  if [[ $kube == 1 ]]; then mapfile -t extra < <(kube_nspawn_args "$node"); fi
   # The launcher moves itself into the machine's cgroups, records its pid, then becomes systemd-nspawn.
   # shellcheck disable=SC2016,SC2086
   setsid bash -c '
@@ -335,7 +494,7 @@ launch_node() {
     exec "$@"' kk-testbed-launch "$d" "$cgs" \
     systemd-nspawn -D "$d/root" -M "$node" --boot --register=no --keep-unit \
       --network-bridge="$BRIDGE" --resolv-conf=off --link-journal=no --console=read-only \
-      ${KK_TESTBED_NSPAWN_ARGS:-} \
+      "${extra[@]}" ${KK_TESTBED_NSPAWN_ARGS:-} \
     </dev/null >"$d/console.log" 2>&1 7>&- 8>&- 9>&- &
   local i
   for ((i = 0; i < 100; i++)); do [[ -s $d/nspawn.pid ]] && return 0; sleep 0.05; done
@@ -385,13 +544,35 @@ save_console_logs() {
 }
 
 leftovers_exist() {
-  [[ -e $STATE ]] || ip link show "$BRIDGE" >/dev/null 2>&1 || [[ -n $(stray_nspawn_pids) ]]
+  [[ -e $STATE ]] || compgen -G "$DATA/node*" >/dev/null || ip link show "$BRIDGE" >/dev/null 2>&1 || [[ -n $(stray_nspawn_pids) ]]
+}
+
+# What a --kube machine needs from this host, checked before anything is made.
+kube_host_check() {
+  local c fs
+  for c in cpu cpuacct cpuset memory devices freezer blkio pids; do
+    [[ -d /sys/fs/cgroup/$c ]] || die "--kube needs the cgroup v1 controller $c mounted at /sys/fs/cgroup/$c (a cgroup v1 or hybrid host)"
+  done
+  [[ -c /dev/kmsg ]] || die "--kube needs /dev/kmsg on the host"
+  mkdir -p "$DATA"
+  fs=$(stat -f -c %T "$DATA")
+  case $fs in
+    overlayfs | overlay | tmpfs) die "--kube: $DATA is on $fs; containerd's overlay snapshots need a disk filesystem there (set KK_TESTBED_DATA)" ;;
+  esac
 }
 
 cmd_up() {
-  local n=${1:-}
-  [[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= MAX_NODES )) || die "usage: $0 up N   (1 <= N <= $MAX_NODES)"
+  local n='' kube=0 a
+  for a in "$@"; do
+    case $a in
+      --kube) kube=1 ;;
+      *) [[ -z $n ]] || die "usage: $0 up N [--kube]"; n=$a ;;
+    esac
+  done
+  [[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= MAX_NODES )) || die "usage: $0 up N [--kube]   (1 <= N <= $MAX_NODES)"
   command -v systemd-nspawn >/dev/null || die "systemd-nspawn is not installed (apt-get install systemd-container)"
+  local mode=plain
+  (( kube )) && mode=kube
   lock_state
   local existing node all_running=1 count=0
   existing=$(list_nodes)
@@ -400,6 +581,9 @@ cmd_up() {
       count=$((count + 1))
       leader_pid "$node" >/dev/null || all_running=0
     done
+    if (( all_running )) && [[ $(cat "$STATE/mode" 2>/dev/null || echo plain) != "$mode" ]]; then
+      die "testbed already up with $count $(cat "$STATE/mode" 2>/dev/null || echo plain) machines (asked for $mode); run '$0 down' first"
+    fi
     if (( all_running && count == n )); then
       log "testbed already up with $n machines"
       for node in $existing; do echo "$node $(node_ip "$node") $(leader_pid "$node")"; done
@@ -413,12 +597,15 @@ cmd_up() {
     log "cleaning up leftovers of an earlier run"
     do_down
   fi
+  (( kube )) && kube_host_check
   build_image
   mkdir -p "$STATE/nodes"
+  echo "$mode" >"$STATE/mode"
+  (( kube )) && host_sysctl_save
   bridge_up
   local k
-  for ((k = 1; k <= n; k++)); do prepare_node "node$k" "$n"; done
-  for ((k = 1; k <= n; k++)); do launch_node "node$k"; done
+  for ((k = 1; k <= n; k++)); do prepare_node "node$k" "$n" "$kube"; done
+  for ((k = 1; k <= n; k++)); do launch_node "node$k" "$kube"; done
   local deadline=$(( $(date +%s) + BOOT_TIMEOUT ))
   for ((k = 1; k <= n; k++)); do
     if ! wait_node "node$k" "$deadline"; then
@@ -469,10 +656,26 @@ do_down() {
   done < <(awk -v d="$STATE/" 'index($5 "/", d) == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn | cut -d' ' -f2-)
   bridge_down
   cgroup_cleanup
+  host_sysctl_restore
   if mountinfo_has_under "$STATE"; then
     die "something is still mounted under $STATE; not removing it (see /proc/self/mountinfo)"
   fi
   rm -rf --one-file-system "$STATE"
+  # --kube machines' containerd and kubelet directories. Their mounts (snapshots, pod volumes) lived in
+  # the machines' mount namespaces and went with them; anything that leaked onto the host goes first.
+  if [[ -e $DATA ]]; then
+    while read -r m; do
+      [[ -n $m ]] || continue
+      umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "cannot unmount $m"
+    done < <(awk -v d="$DATA/" 'index($5 "/", d) == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn | cut -d' ' -f2-)
+    if mountinfo_has_under "$DATA"; then
+      die "something is still mounted under $DATA; not removing it (see /proc/self/mountinfo)"
+    fi
+    # Only what `up` made there (node*), so a KK_TESTBED_DATA pointed at a shared directory loses nothing else.
+    local n
+    for n in "$DATA"/node*; do [[ -d $n ]] && rm -rf --one-file-system "$n"; done
+    rmdir "$DATA" 2>/dev/null || true
+  fi
 }
 
 cmd_down() {

@@ -2,7 +2,7 @@
 // end-to-end tests. Every call runs the script with an argv array (execFile/spawn, never a shell line),
 // so names, commands and paths from tests reach the script unmodified.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const TESTBED_SCRIPT = path.resolve(import.meta.dirname, '../../../scripts/testbed/testbed.sh');
@@ -31,6 +31,11 @@ export interface ExecOptions {
 
 export const testbedStateDir = (): string => process.env.KK_TESTBED_STATE ?? '/run/kk-testbed';
 export const testbedCacheDir = (): string => process.env.KK_TESTBED_CACHE ?? '/var/cache/kk-testbed';
+/** Where `--kube` machines keep /var/lib/containerd and /var/lib/kubelet on the host (NODE/var/lib/…). */
+export const testbedDataDir = (): string => process.env.KK_TESTBED_DATA ?? '/var/lib/kk-testbed';
+
+/** The cgroup v1 controllers a `--kube` machine hands its kubelet (testbed.sh checks the same list). */
+export const KUBE_CGROUP_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'] as const;
 
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -55,6 +60,30 @@ export function testbedAvailable(): { ok: boolean; reason?: string } {
   }
   if (!existsSync(TESTBED_SCRIPT)) return { ok: false, reason: `missing ${TESTBED_SCRIPT}` };
   return { ok: true };
+}
+
+/**
+ * Whether `--kube` machines (containerd, runc and a kubelet inside) can be made here: the testbed
+ * itself, plus the cgroup v1 controllers and /dev/kmsg they get from the host.
+ */
+export function kubeTestbedAvailable(): { ok: boolean; reason?: string } {
+  const base = testbedAvailable();
+  if (!base.ok) return base;
+  const missing = KUBE_CGROUP_CONTROLLERS.filter((c) => !existsSync(`/sys/fs/cgroup/${c}/cgroup.procs`));
+  if (missing.length > 0) {
+    return { ok: false, reason: `--kube test machines need the cgroup v1 controllers ${missing.join(', ')} mounted under /sys/fs/cgroup (a cgroup v1 or hybrid host)` };
+  }
+  if (!existsSync('/dev/kmsg')) return { ok: false, reason: '--kube test machines need /dev/kmsg on the host' };
+  return { ok: true };
+}
+
+/** The mode of the machines that are up: 'kube' (`up N --kube`), 'plain', or undefined when none are. */
+export function testbedMode(): 'kube' | 'plain' | undefined {
+  try {
+    return readFileSync(path.join(testbedStateDir(), 'mode'), 'utf8').trim() === 'kube' ? 'kube' : 'plain';
+  } catch {
+    return existsSync(path.join(testbedStateDir(), 'nodes')) ? 'plain' : undefined;
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -111,11 +140,15 @@ export function parseMachines(stdout: string): Machine[] {
 /**
  * Boots node1..nodeN and resolves once every machine's systemd is running (or degraded) and its address
  * answers. Builds the cached image first if needed (about a minute, once). Leftovers of a crashed run
- * are cleaned up; machines already up in the same number are returned as they are.
+ * are cleaned up; machines already up in the same number (and mode) are returned as they are.
+ *
+ * `kube: true` makes machines that can run containerd, runc and a kubelet (`testbed.sh up N --kube`:
+ * all capabilities, writable /proc/sys and cgroup controllers, /dev/kmsg, /var/lib/containerd and
+ * /var/lib/kubelet on the host's disk; scripts/testbed/README.md has the recipe).
  */
-export async function testbedUp(n: number, opts: { timeoutMs?: number } = {}): Promise<Machine[]> {
+export async function testbedUp(n: number, opts: { timeoutMs?: number; kube?: boolean } = {}): Promise<Machine[]> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`testbedUp: need a positive machine count, got ${n}`);
-  const r = await runChecked(['up', String(n)], { timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
+  const r = await runChecked(['up', String(n), ...(opts.kube ? ['--kube'] : [])], { timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
   const machines = parseMachines(r.stdout);
   if (machines.length !== n) throw new Error(`testbed up ${n} reported ${machines.length} machines:\n${r.stdout}`);
   return machines;
