@@ -132,6 +132,16 @@ recipe() {
   } | sha256sum | cut -d' ' -f1
 }
 
+# mod_dir MODULE: downloads (checksum-verified) the version of MODULE the wrapper module (working
+# directory) selects, and prints its directory (go list -m alone does not download the zip).
+mod_dir() {
+  local dir
+  go mod download "$1" || die "could not download module $1 (wrapper $PWD)"
+  dir=$(go list -m -f '{{.Dir}}' "$1")
+  [[ -n $dir && -d $dir ]] || die "module $1 has no directory in the module cache (wrapper $PWD)"
+  printf '%s\n' "$dir"
+}
+
 # modcache_dir MODULE@VERSION: downloads (checksum-verified) one module and prints its directory.
 modcache_dir() {
   local dir
@@ -146,7 +156,7 @@ modcache_dir() {
 
 build_kubernetes() {
   local out=$1 dir date major minor ld k v
-  dir=$(go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+  dir=$(mod_dir k8s.io/kubernetes)
   [[ "$(go list -m -f '{{.Version}}' k8s.io/kubernetes)" == "$KUBERNETES_VERSION" ]] ||
     die "kubernetes: wrapper go.mod does not require k8s.io/kubernetes $KUBERNETES_VERSION"
   v=$(tr -d '[:space:]' <"$dir/test/images/agnhost/VERSION")
@@ -199,7 +209,7 @@ build_etcd() {
   require_mod go.etcd.io/etcd/etcdctl/v3 "$ETCD_VERSION"
   require_mod go.etcd.io/etcd/etcdutl/v3 "$ETCD_VERSION"
   require_mod go.etcd.io/etcd/api/v3 "$ETCD_VERSION"
-  v=$(sed -n 's/^[[:space:]]*Version[[:space:]]*= "\(.*\)"$/\1/p' "$(go list -m -f '{{.Dir}}' go.etcd.io/etcd/api/v3)/version/version.go")
+  v=$(sed -n 's/^[[:space:]]*Version[[:space:]]*= "\(.*\)"$/\1/p' "$(mod_dir go.etcd.io/etcd/api/v3)/version/version.go")
   [[ "v$v" == "$ETCD_VERSION" ]] || die "etcd: source says version $v, versions.env pins $ETCD_VERSION"
   # As etcd's scripts/build_lib.sh: static, GitSHA stamped into api/v3/version.
   CGO_ENABLED=0 go build -trimpath \
@@ -252,7 +262,7 @@ build_helm() {
 build_cni_plugins() {
   local out=$1 p=github.com/containernetworking/plugins dir d names=() pkgs=() want=()
   require_mod "$p" "$CNI_PLUGINS_VERSION"
-  dir=$(go list -m -f '{{.Dir}}' "$p")
+  dir=$(mod_dir "$p")
   for d in "$dir"/plugins/{main,ipam,meta}/*/; do
     d=${d%/}
     d=${d#"$dir/plugins/"}
@@ -272,7 +282,7 @@ build_cni_plugins() {
 build_coredns() {
   local out=$1 v
   require_mod github.com/coredns/coredns "$COREDNS_VERSION"
-  v=$(sed -n 's/^[[:space:]]*CoreVersion[[:space:]]*= "\(.*\)"$/\1/p' "$(go list -m -f '{{.Dir}}' github.com/coredns/coredns)/coremain/version.go")
+  v=$(sed -n 's/^[[:space:]]*CoreVersion[[:space:]]*= "\(.*\)"$/\1/p' "$(mod_dir github.com/coredns/coredns)/coremain/version.go")
   [[ "v$v" == "$COREDNS_VERSION" ]] || die "coredns: source says CoreVersion $v, versions.env pins $COREDNS_VERSION"
   # As upstream Makefile: CGO off, GitCommit stamped; the committed zplugin.go selects the default plugins.
   CGO_ENABLED=0 go build -trimpath \
@@ -305,7 +315,7 @@ build_flannel_chart() {
   require_mod github.com/flannel-io/flannel "$FLANNEL_VERSION"
   helm="$OUT/helm/$HELM_VERSION/helm"
   [[ -x $helm ]] || die "flannel-chart: $helm missing (build helm first)"
-  dir=$(go list -m -f '{{.Dir}}' github.com/flannel-io/flannel)
+  dir=$(mod_dir github.com/flannel-io/flannel)
   [[ -f $dir/chart/kube-flannel/Chart.yaml ]] || die "flannel-chart: no chart/kube-flannel in the flannel module"
   v=$(sed -n 's/^version:[[:space:]]*//p' "$dir/chart/kube-flannel/Chart.yaml")
   [[ $v == "$FLANNEL_VERSION" ]] || die "flannel-chart: Chart.yaml version $v, versions.env pins $FLANNEL_VERSION"
