@@ -22,7 +22,7 @@ import { planArtifacts } from '../../coordinator/init/artifacts/plan';
 import { loadClusterFromText } from '../../coordinator/inventory';
 import { pushImage } from '../../coordinator/init/images/copy';
 import { parseReference } from '../../coordinator/init/images/reference';
-import { readIndex, REF_ANNOTATION } from '../../coordinator/init/images/oci-layout';
+import { ensureLayout, readIndex, REF_ANNOTATION } from '../../coordinator/init/images/oci-layout';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const ARCH = os.arch() === 'arm64' ? 'arm64' : 'amd64';
@@ -58,8 +58,15 @@ function fileHash(files: string[]): string {
 
 /** Everything the layout depends on: the builds' recipes and this script's own sources. */
 function recipeOf(builds: Build[]): string {
-  const own = [path.join(REPO, 'scripts/components/layout.ts'), ...readdirSync(path.join(REPO, 'scripts/components/lib')).map((f) => path.join(REPO, 'scripts/components/lib', f))].sort();
+  const own = [path.join(REPO, 'scripts/components/layout.ts'), path.join(REPO, 'scripts/components/versions.env'), ...readdirSync(path.join(REPO, 'scripts/components/lib')).map((f) => path.join(REPO, 'scripts/components/lib', f))].sort();
   return createHash('sha256').update(builds.map((b) => `${b.component}/${b.version}:${b.recipe}`).sort().join('\n')).update(fileHash(own)).digest('hex');
+}
+
+/** A pin from versions.env (KEY=value lines). */
+function pin(key: string): string {
+  const m = new RegExp(`^${key}=(\\S+)`, 'm').exec(readFileSync(path.join(REPO, 'scripts/components/versions.env'), 'utf8'));
+  if (!m) throw new Error(`scripts/components/versions.env has no ${key}`);
+  return m[1]!;
 }
 
 function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns: string; agnhost: string; flannelCni: string } {
@@ -68,19 +75,25 @@ function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns:
     kubernetes: withV(v('kubeadm')), etcd: withV(v('etcd')), containerd: withV(v('containerd')), runc: withV(v('runc')),
     cniPlugins: withV(v('bridge')), crictl: withV(v('crictl')), helm: withV(v('helm')), flannel: withV(v('flanneld')),
     registry: withV(v('registry')), pause: noV(v('pause')), coredns: withV(v('coredns')),
-    agnhost: noV(v('agnhost')), flannelCni: withV(v('flannel')),
+    // agnhost ships inside the Kubernetes module; its image tag is its own VERSION (versions.env).
+    agnhost: pin('AGNHOST_VERSION'), flannelCni: withV(v('flannel')),
   };
 }
 
+/**
+ * The flannel CNI plugin image's tag: the catalogue's (v1.8.0-flannel1) when that release was
+ * built, else the version that was built — then the bundle's config lists it in
+ * download.images["flannel/flannel"], which kk's image plan and flannel values both read.
+ */
 function flannelCniTag(flannel: string, built: string): string {
   const listed = (IMAGE_CATALOGUE['flannel/flannel']?.[flannel] ?? []).find((r) => r.includes('/flannel-cni-plugin:'));
   const tag = listed?.split(':').pop();
-  // The catalogue's tag (v1.8.0-flannel1) names the plugin release the flannel chart expects.
   return tag && tag.startsWith(built) ? tag : built;
 }
 
 function buildImages(layout: string, builds: Build[], v: ReturnType<typeof versionsOf>, debCache: string): string[] {
   const bin = (name: string): string => findFile(builds, name).file;
+  ensureLayout(layout);
   log('images: Debian userland layer (iptables, nftables, conntrack, coreutils)');
   const debian = debianLayer(layout, debCache, ['coreutils', 'iptables', 'nftables', 'conntrack']);
   const base = staticBaseLayer(layout);
@@ -113,8 +126,11 @@ function bundleConfig(v: ReturnType<typeof versionsOf>, images: string[]): Recor
     dns: { coredns: { image: { tag: v.coredns } }, nodelocaldns: { enabled: false } },
     storage_class: { local: { enabled: false } },
     image_registry: { type: 'docker-registry', docker_registry_version: noV(v.registry) },
-    download: { arch: [ARCH] },
     image_manifests: agnhost,
+    download: {
+      arch: [ARCH],
+      images: { 'flannel/flannel': { [v.flannel]: images.filter((r) => r.startsWith('ghcr.io/flannel-io/')) } },
+    },
   };
 }
 
@@ -133,9 +149,10 @@ async function exportBundle(root: string, config: Record<string, unknown>, layou
   const mirror = await serveDirectory(path.join(root, 'mirror'));
   const registry = await startRegistry(path.join(tmp, 'registry'));
   try {
+    const dl = config.download as Record<string, unknown>;
     const full = {
       ...config,
-      download: { ...(config.download as object), base_url: mirror.url, images: { registry: registry.host } },
+      download: { ...dl, base_url: mirror.url, images: { ...(dl.images as object), registry: registry.host } },
       cri: { ...(config.cri as object), registry: { auths: [{ registry: registry.host, plain_http: true }] } },
     };
     const text = `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nmetadata: {name: components}\nspec: ${JSON.stringify(full)}\n`;

@@ -54,7 +54,8 @@ function baseUrl(vars: Vars): string | null {
   return norm;
 }
 
-function catalogueOverrides(vars: Vars): Record<string, Record<string, string[]>> {
+/** The operator's `download.images[<chart>][<version>]` lists (they replace the built-in catalogue's). */
+export function catalogueOverrides(vars: Vars): Record<string, Record<string, string[]>> {
   const out: Record<string, Record<string, string[]>> = {};
   const images = getMap(vars, 'download.images') ?? {};
   for (const [chart, versions] of Object.entries(images)) {

@@ -82,7 +82,7 @@ export function debianLayer(layout: string, debCache: string, packages: string[]
   const closure = execFileSync('apt-cache', ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...packages], { encoding: 'utf8' })
     .split('\n').filter((l) => /^[a-z0-9]/.test(l)).map((l) => l.trim());
   const names = [...new Set(closure)].sort();
-  execFileSync('apt-get', ['download', '-q', ...names], { cwd: debCache, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', ...names], { cwd: debCache, stdio: ['ignore', 'ignore', 'inherit'] });
   const stage = mkdtempSync(path.join(os.tmpdir(), 'kk-deb-'));
   try {
     for (const deb of readdirSync(debCache).filter((f) => f.endsWith('.deb') && names.includes(f.split('_')[0]!)).sort()) {

@@ -12,6 +12,7 @@ import { fetchFile, script, type InstallStep, type StepTask } from '../step';
 import { hostsIn, q } from './common';
 import { ADMIN_CONF } from './kubeadm';
 import { IMAGE_CATALOGUE } from '../../../init/artifacts/image-catalogue';
+import { catalogueOverrides } from '../../../init/artifacts/plan';
 
 const KUBECTL = `kubectl --kubeconfig ${ADMIN_CONF}`;
 export const CNI_DIR = '/etc/kubernetes/cni';
@@ -51,7 +52,8 @@ function repo(m: ClusterModel, upstream: string): string {
 
 function flannelRelease(m: ClusterModel): HelmRelease {
   const version = getString(m.vars, 'cni.flannel_version') ?? 'v0.27.4';
-  const images = IMAGE_CATALOGUE['flannel/flannel']?.[version] ?? [];
+  // The images init fetched for this version: the operator's download.images list, else the catalogue's.
+  const images = catalogueOverrides(m.vars)['flannel/flannel']?.[version] ?? IMAGE_CATALOGUE['flannel/flannel']?.[version] ?? [];
   const tagOf = (name: string, fallback: string): string => images.find((r) => r.includes(`/${name}:`))?.split(':').pop() ?? fallback;
   const { v4, v6 } = splitCidrs(m);
   return {
