@@ -10,12 +10,12 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, openSync, readFileSync, writeFileSync, writeSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
-import { testbedAvailable, testbedDown, execIn, copyIn } from '../lib/testbed';
+import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, copyIn, installDebs } from '../lib/testbed';
 import { joinedCluster, type JoinedCluster } from '../lib/cluster';
 import { componentsManifest } from '../lib/components';
 import { execFileSync } from 'node:child_process';
 
-const avail = testbedAvailable();
+const avail = testbedAvailable().ok ? kubeTestbedAvailable() : testbedAvailable();
 const manifest = componentsManifest();
 const skip = !avail.ok ? avail.reason : !manifest ? 'no components: run make components (make test does)' : false;
 
@@ -57,7 +57,7 @@ describe('install part 1 on three machines, offline from the components bundle',
 
   before(async () => {
     const m = manifest!;
-    c = await joinedCluster(3);
+    c = await joinedCluster(3, '', {}, { kube: true });
     const ips = c.machines.map((x) => x.ip);
     writeFileSync(c.inventory, `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
@@ -72,9 +72,23 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     etcd: {hosts: [node1, node2, node3]}
     image_registry: {hosts: [node3]}
 `);
-    const cfg = { ...m.config, native: { set_hostname: false, ntp: { enabled: false, servers: [] }, timezone: '' } };
+    const base = m.config as Record<string, Record<string, unknown>>;
+    const cfg = {
+      ...base,
+      native: { ntp: { enabled: false, servers: [] } },
+      // This kernel has no IPVS; iptables is kube-proxy's other mode.
+      kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables' } },
+      cri: {
+        ...base.cri,
+        // The test machines cannot lower oom_score_adj (the host withholds CAP_SYS_RESOURCE):
+        // containerd clamps instead (scripts/testbed/README.md).
+        containerd: { config: { plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true } } } },
+      },
+    };
     writeFileSync(c.config, `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nspec: ${JSON.stringify(cfg)}\n`);
     args = ['--phases', 'pre_hook,precheck,init,install', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config];
+    // The packages KubeKey's os step installs, as an operator would have them (the machines are offline).
+    await Promise.all(c.machines.map((x) => installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm'])));
     assert.equal(ips.length, 3);
   });
 

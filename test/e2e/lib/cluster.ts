@@ -34,8 +34,8 @@ ${hosts}
 `;
 }
 
-export async function joinedCluster(n: number, configExtra = '', coordinatorEnv: NodeJS.ProcessEnv = {}): Promise<JoinedCluster> {
-  const machines = await testbedUp(n);
+export async function joinedCluster(n: number, configExtra = '', coordinatorEnv: NodeJS.ProcessEnv = {}, opts: { kube?: boolean } = {}): Promise<JoinedCluster> {
+  const machines = await testbedUp(n, { kube: opts.kube ?? false });
   const coord = new TestCoordinator({ listen: hostBridgeIp, advertise: hostBridgeIp, env: coordinatorEnv });
   await coord.start();
   const oneLiner = (await coord.token(['--ttl', '2h'])).oneLiner;
