@@ -116,6 +116,13 @@ meta() {
 # The CNI plugin mains (plugins/{main,ipam,meta}/*, Linux ones) of github.com/containernetworking/plugins.
 CNI_PLUGINS="bridge dummy host-device ipvlan loopback macvlan ptp tap vlan dhcp host-local static bandwidth firewall portmap sbr tuning vrf"
 
+# mono_seconds: seconds on a monotonic clock (/proc/uptime; this machine's wall clock can step by hours
+# during a build, which made bash's $SECONDS report negative durations).
+mono_seconds() {
+  local up
+  if read -r up _ </proc/uptime 2>/dev/null; then printf '%s\n' "${up%%.*}"; else printf '%s\n' "$SECONDS"; fi
+}
+
 fn_of() { printf 'build_%s' "${1//-/_}"; }
 
 recipe() {
@@ -347,7 +354,7 @@ build_one() {
   log "$comp $C_VERSION: building (recipe ${r:0:12}) ..."
   mkdir -p "$OUT/$comp"
   TMP=$(mktemp -d "$OUT/$comp/.building-$C_VERSION.XXXXXX")
-  start=$SECONDS
+  start=$(mono_seconds)
   (
     if [[ -n $C_MOD ]]; then cd "$HERE/go/$C_MOD"; fi
     "$fn" "$TMP"
@@ -355,7 +362,7 @@ build_one() {
   for b in $C_BINS; do
     [[ -s $TMP/$b ]] || die "$comp $C_VERSION: expected output $b was not produced"
   done
-  secs=$((SECONDS - start))
+  secs=$(($(mono_seconds) - start))
   printf '{"component":"%s","version":"%s","seconds":%d,"recipe":"%s"}\n' "$comp" "$C_VERSION" "$secs" "$r" >"$TMP/build.json"
   chmod 0755 "$TMP"
   rm -rf "$dest"
