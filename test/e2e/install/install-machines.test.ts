@@ -75,7 +75,8 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     const base = m.config as Record<string, Record<string, unknown>>;
     const cfg = {
       ...base,
-      native: { ntp: { enabled: false, servers: [] } },
+      // The machines share this host's clock and have no NTP server to reach.
+      native: { ntp: { enabled: false, servers: [] }, timezone: '' },
       // This kernel has no IPVS; iptables is kube-proxy's other mode.
       kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables' } },
       cri: {
@@ -127,7 +128,8 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     assert.ok(killed, `the etcd step was reached:\n${first.out}`);
     firstRun = runIdOf(first.out);
     assert.ok(firstRun, first.out);
-    await new Promise((r) => c.coord.proc?.exitCode !== null ? r(null) : c.coord.proc?.once('exit', r));
+    const proc = c.coord.proc!;
+    if (proc.exitCode === null && proc.signalCode === null) await new Promise((r) => proc.once('exit', r));
     await c.coord.start();
     await eventually(async () => {
       const nodes = await c.coord.json<{ connected: boolean }[]>(['nodes']);

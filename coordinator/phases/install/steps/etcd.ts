@@ -24,9 +24,14 @@ const etcdHosts = (model: ClusterModel): string[] => (external(model) ? hostsIn(
 const noV = (v: string): string => v.replace(/^v/, '');
 const bracket = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
 
-/** Hosts whose agent reports a loaded etcd unit: the running cluster a new host joins. */
+/**
+ * The etcd hosts that ran a member when the run began: the running cluster a new host joins. Fixed
+ * once per run and kept in it — a run interrupted while a new cluster was forming must resume as
+ * that new cluster, not mistake its first half-started member for a running one.
+ */
 export function installedMembers(inputs: StepInputs, hosts: string[]): string[] {
-  return hosts.filter((h) => inputs.unit(h, 'etcd')?.loadState === 'loaded');
+  const running = inputs.param('etcd.running_members', () => JSON.stringify(hosts.filter((h) => inputs.unit(h, 'etcd')?.activeState === 'active')));
+  return (JSON.parse(running) as string[]).filter((h) => hosts.includes(h));
 }
 
 function envNumber(model: ClusterModel, key: string, fallback: number): number {

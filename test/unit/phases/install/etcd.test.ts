@@ -165,3 +165,27 @@ test('binaries: installed when missing, unchanged when the version matches, a do
   assert.equal(run('3.5.24', true).status, 0);
   assert.equal(run('3.6.6').status, 0, 'an upgrade needs no --force');
 });
+
+test('an interrupted new cluster resumes as that new cluster: what ran when the run began is kept in the run', () => {
+  const pki = tempDir('kk-pki-');
+  for (const f of ['root.crt', 'etcd-node1.crt', 'etcd-node1.key', 'etcd-node2.crt', 'etcd-node2.key', 'etcd-node3.crt', 'etcd-node3.key']) writeFileSync(path.join(pki, f), 'PEM\n');
+  const params = new Map<string, string>();
+  let node3: Partial<ServiceFacts> | null = null;
+  const make = () => stepInputs({
+    model: model('  etcd: {etcd_version: v3.6.5}\n', INV), resolved: [ETCD_ART], pkiDir: pki, arches: ['amd64'],
+    param: (k, mk) => params.get(k) ?? params.set(k, mk()).get(k)!,
+    facts: (h) => (h === 'node3' && node3 ? { services: { etcd: { loadState: 'loaded', activeState: 'activating', version: '3.6.5', ...node3 } } } as never : null),
+  });
+  const hosts = ['node1', 'node2', 'node3'];
+  // First attempt: nothing runs yet.
+  assert.deepEqual(etcdStep.stage(make(), hosts), { mode: 'together' });
+  // The coordinator died; node3's member was started and waits for its peers (active by now, even).
+  node3 = { activeState: 'active' };
+  const resumed = make();
+  assert.deepEqual(etcdStep.stage(resumed, hosts), { mode: 'together' }, 'still the new cluster of three');
+  assert.ok(!etcdStep.plan(resumed, 'node1').some((t) => t.task === 'member add'));
+  // A unit that is only loaded (activating) is no running cluster either, in a fresh run.
+  params.clear();
+  node3 = { activeState: 'activating' };
+  assert.deepEqual(etcdStep.stage(make(), hosts), { mode: 'together' });
+});
