@@ -186,7 +186,7 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
     }
   }
   if (damage !== null) {
-    problems.push(`the compressed data is damaged (${damage}); not readable past that point: ${unread.length > 0 ? unread.join(', ') : 'no further entry'}`);
+    problems.push(`the compressed data is damaged (${damage}); not readable past that point: ${unread.length > 0 ? listSome(unread) : 'no further entry'}`);
   }
   if (problems.length > 0 || !m) {
     throw new UserError(`artifact ${file} failed verification; nothing was imported:\n  ${problems.join('\n  ')}`);
@@ -237,4 +237,9 @@ function commit(m: BundleManifest, staged: Map<string, string>, sha256: string, 
 function verifiedAlias(verified: string): { algorithm: 'sha512'; digest: string } | undefined {
   const [algorithm, digest] = verified.split(':');
   return algorithm === 'sha512' && digest ? { algorithm, digest } : undefined;
+}
+
+/** A few names, then how many more: a damaged bundle can leave thousands unread. */
+function listSome(names: string[], shown = 5): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
