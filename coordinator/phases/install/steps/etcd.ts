@@ -160,8 +160,9 @@ WantedBy=timers.target
 /** The cluster a host's env describes: a fresh one of every etcd host, or the running one it joins. */
 function clusterFor(inputs: StepInputs, host: string, hosts: string[]): { state: 'new' | 'existing'; members: string[]; joining: boolean } {
   const running = installedMembers(inputs, hosts);
-  if (running.length === 0 || running.length === hosts.length) return { state: running.length ? 'existing' : 'new', members: hosts, joining: false };
-  if (running.includes(host)) return { state: 'existing', members: hosts, joining: false };
+  // A member's initial-cluster settings are read only at its first start; the file keeps what the
+  // cluster was created with, so a later run rewrites nothing and restarts nothing.
+  if (running.length === 0 || running.length === hosts.length || running.includes(host)) return { state: 'new', members: hosts, joining: false };
   // A joiner's initial cluster is the running members plus the hosts joining before it and itself.
   const order = hosts.filter((h) => running.includes(h) || hosts.indexOf(h) <= hosts.indexOf(host));
   return { state: 'existing', members: order, joining: true };

@@ -3,7 +3,7 @@
 // with init's CA — KubeKey's image-registry/push (docs/install.md). Nodes then pull from there.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { getString } from '../../../inventory/vars';
+import { getMap, getString } from '../../../inventory/vars';
 import { planArtifacts } from '../../../init/artifacts/plan';
 import { findImage } from '../../../init/images/oci-layout';
 import { pushPlanImages, targetEndpoint } from '../../../init/images/index';
@@ -21,8 +21,13 @@ export const registryPushStep: InstallStep = {
     applies: (model) => (getString(model.vars, 'image_registry.type') ?? '') !== '' && (model.groups.image_registry ?? []).length > 0,
     async run(ctx) {
       const model = ctx.inputs.model;
-      const endpoint = targetEndpoint(model.vars, ctx.cwd);
-      if (!endpoint) return [false, 'image_registry.auth.registry is empty: there is no registry to push to'];
+      // kk installed this registry with init's certificate: init's root CA is what it is trusted by
+      // (the ca_file KubeKey derives from work_dir names the same file, at the built-in work_dir).
+      const auth = getMap(model.vars, 'image_registry.auth') ?? {};
+      const { ca_file: _unused, ...withoutCa } = auth;
+      const found = targetEndpoint({ ...model.vars, image_registry: { ...(getMap(model.vars, 'image_registry') ?? {}), auth: withoutCa } }, ctx.cwd);
+      if (!found) return [false, 'image_registry.auth.registry is empty: there is no registry to push to'];
+      const endpoint = { ...found, ca: [ctx.inputs.pki('root.crt')] };
       const plan = planArtifacts(model, { cwd: ctx.cwd });
       const layout = path.join(ctx.artifactStore ?? plan.artifactDir, 'images');
       const held = existsSync(path.join(layout, 'index.json')) ? plan.images.filter((i) => i.pushRef && findImage(layout, i.name)) : [];
