@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 # OS packages kk needs on the control machine and for its end-to-end test machines.
 APT_PACKAGES := nats-server fio systemd-container dbus-daemon debootstrap iproute2 iptables curl openssl ca-certificates docker-registry \
-  gcc libc6-dev libseccomp-dev pkg-config
+  gcc libc6-dev libseccomp-dev pkg-config binutils
 
 .PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down components
 
@@ -28,6 +28,7 @@ lint:
 # into $(KK_COMPONENTS_DIR); cached by version: a second run takes seconds (docs/components.md).
 components: build
 	bash scripts/components/build.sh
+	bash scripts/components/verify.sh >/dev/null
 	node --import tsx scripts/components/layout.ts
 
 test: typecheck lint build components

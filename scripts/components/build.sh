@@ -27,7 +27,7 @@ case " ${GOFLAGS:-} " in
 esac
 
 # Dependency order: flannel-chart is packaged with the helm built here.
-ALL=(kubernetes pause etcd containerd runc crictl helm cni-plugins coredns flannel flannel-cni-plugin flannel-chart)
+ALL=(kubernetes pause etcd containerd runc crictl helm cni-plugins coredns flannel flannel-cni-plugin flannel-chart registry)
 
 log() { printf '[components] %s\n' "$*" >&2; }
 die() { printf '[components] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -109,6 +109,11 @@ meta() {
       C_KEYS="FLANNEL_VERSION HELM_VERSION"
       C_MOD=flannel
       C_BINS="flannel.tgz" ;;
+    registry)
+      C_VERSION=$DISTRIBUTION_VERSION
+      C_KEYS="DISTRIBUTION_VERSION"
+      C_MOD=registry
+      C_BINS="registry" ;;
     *) die "unknown component '$1' (known: ${ALL[*]})" ;;
   esac
 }
@@ -333,6 +338,14 @@ build_flannel_chart() {
     "$helm" package "$work/kube-flannel" --destination "$work/pkg" >&2
   mv "$work/pkg/flannel-$FLANNEL_VERSION.tgz" "$out/flannel.tgz"
   rm -rf "$work"
+}
+
+build_registry() {
+  local out=$1 p=github.com/distribution/distribution/v3
+  require_mod "$p" "$DISTRIBUTION_VERSION"
+  CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X $p/version.version=$DISTRIBUTION_VERSION" \
+    -o "$out/registry" "$p/cmd/registry"
 }
 
 # ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$HERE/versions.env"
 OUT="${KK_COMPONENTS_DIR:-/var/cache/kk-components}/build"
-ALL=(kubernetes pause etcd containerd runc crictl helm cni-plugins coredns flannel flannel-cni-plugin flannel-chart)
+ALL=(kubernetes pause etcd containerd runc crictl helm cni-plugins coredns flannel flannel-cni-plugin flannel-chart registry)
 CNI_PLUGINS="bridge dummy host-device ipvlan loopback macvlan ptp tap vlan dhcp host-local static bandwidth firewall portmap sbr tuning vrf"
 
 FAILED=0
@@ -183,6 +183,13 @@ verify_coredns() {
   d=$(built coredns "$COREDNS_VERSION") || return 0
   expect coredns "$d" coredns "CoreDNS-${COREDNS_VERSION#v}" -version
   static coredns "$d" coredns
+}
+
+verify_registry() {
+  local d
+  d=$(built registry "$DISTRIBUTION_VERSION") || return 0
+  expect registry "$d" registry "github.com/distribution/distribution/v3 $DISTRIBUTION_VERSION" --version
+  static registry "$d" registry
 }
 
 verify_flannel() {
