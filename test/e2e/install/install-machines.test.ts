@@ -7,7 +7,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, openSync, readFileSync, writeFileSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { copyFileSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
 import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, copyIn, installDebs } from '../lib/testbed';
@@ -41,13 +41,24 @@ function create(args: string[], onOut?: (text: string) => void): { done: Promise
   return { done: new Promise((resolve) => p.on('exit', (code) => resolve({ code: code ?? -1, out }))), kill: () => p.kill('SIGKILL') };
 }
 
+function deleteCluster(extra: string[]): Promise<Cli> {
+  return new Promise((resolve) => {
+    const p = spawn(COORDINATOR_BIN, ['delete', 'cluster', '-y', '-i', c.inventory, '-c', c.config, ...extra, '--data-dir', c.coord.dataDir], { cwd: c.dir });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('exit', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
 /** Unit start times and config digests: what a re-run must leave exactly as it was. */
 async function nodeState(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const n of ['node1', 'node2', 'node3']) {
-    const units = n === 'node3' ? 'etcd containerd docker-registry' : 'etcd containerd';
+    const units = n === 'node3' ? 'etcd containerd kubelet docker-registry' : 'etcd containerd kubelet';
     out[n] = await sh(n, `for u in ${units}; do echo "$u $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done;`
-      + ' sha256sum /etc/etcd.env /etc/ssl/etcd/ssl/* /etc/containerd/config.toml /usr/local/bin/etcd /usr/local/bin/containerd /etc/hosts 2>&1');
+      + ' sha256sum /etc/etcd.env /etc/ssl/etcd/ssl/* /etc/containerd/config.toml /usr/local/bin/etcd /usr/local/bin/containerd /usr/local/bin/kubelet'
+      + ' /etc/kubernetes/kubeadm-config.yaml /etc/kubernetes/*.conf /etc/kubernetes/manifests/* /etc/hosts 2>/dev/null');
   }
   return out;
 }
@@ -78,7 +89,9 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
       // The machines share this host's clock and have no NTP server to reach.
       native: { ntp: { enabled: false, servers: [] }, timezone: '' },
       // This kernel has no IPVS; iptables is kube-proxy's other mode.
-      kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables' } },
+      // No IPVS in this kernel: kube-proxy's iptables mode. And, as kind does, no conntrack table
+      // sizing: nf_conntrack_max is global and read-only from a machine's network namespace.
+      kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables', config: { conntrack: { maxPerCore: 0 } } } },
       cri: {
         ...base.cri,
         // The test machines cannot lower oom_score_adj (the host withholds CAP_SYS_RESOURCE):
@@ -172,6 +185,46 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     assert.equal((await execIn('node2', ['bash', '-c', `curl -fsS --cacert /etc/containerd/certs.d/${reg}/ca.crt https://${reg}/v2/`])).code, 0);
   });
 
+  test('Kubernetes: three Ready nodes at the pinned version; pods on two nodes reach each other by pod IP and by service name', async () => {
+    const kubeconfig = path.join(c.dir, 'kubeconfig');
+    assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
+    const kubectl = (a: string[]): string => execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...a], { encoding: 'utf8' });
+    const nodes = JSON.parse(kubectl(['get', 'nodes', '-o', 'json'])) as { items: { metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string }; conditions: { type: string; status: string }[] } }[] };
+    assert.deepEqual(nodes.items.map((n) => n.metadata.name).sort(), ['node1', 'node2', 'node3']);
+    for (const n of nodes.items) {
+      assert.equal(n.status.nodeInfo.kubeletVersion, manifest!.kubernetes_version);
+      assert.equal(n.status.conditions.find((x) => x.type === 'Ready')?.status, 'True', n.metadata.name);
+    }
+    const reg = c.machines.find((x) => x.name === 'node3')!.ip;
+    const image = `${reg}/${manifest!.images.find((i) => i.includes('/agnhost:'))!.split('/').slice(1).join('/')}`;
+    const pod = (name: string, node: string): string => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: {app: ${name}}}
+spec:
+  nodeName: ${node}
+  containers:
+  - {name: agnhost, image: "${image}", args: [netexec, --http-port=8080], ports: [{containerPort: 8080}]}
+---
+`;
+    const manifestFile = path.join(c.dir, 'agnhost.yaml');
+    writeFileSync(manifestFile, `${pod('agn2', 'node2')}${pod('agn3', 'node3')}apiVersion: v1
+kind: Service
+metadata: {name: agn3}
+spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
+`);
+    kubectl(['apply', '-f', manifestFile]);
+    kubectl(['wait', '--for=condition=Ready', 'pod/agn2', 'pod/agn3', '--timeout=180s']);
+    const ip3 = kubectl(['get', 'pod', 'agn3', '-o', 'jsonpath={.status.podIP}']).trim();
+    const ip2 = kubectl(['get', 'pod', 'agn2', '-o', 'jsonpath={.status.podIP}']).trim();
+    assert.notEqual(ip3.split('.').slice(0, 3).join('.'), ip2.split('.').slice(0, 3).join('.'), 'the pods are in different node subnets');
+    // node2's pod to node3's pod: across machines over flannel's VXLAN.
+    assert.equal(kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', `${ip3}:8080`, '--timeout=5s']), '');
+    // …and through the ClusterIP service by its DNS name (CoreDNS at dns.coredns.ip, kube-proxy).
+    assert.equal(kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'agn3.default.svc.cluster.local:80', '--timeout=5s']), '');
+    // A name that does not exist is refused: the check above really went through DNS.
+    assert.throws(() => kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'nothing-here.default.svc.cluster.local:80', '--timeout=5s']));
+  });
+
   test('a second create cluster changes nothing and restarts nothing', async () => {
     const before = await nodeState();
     const r = await create(args).done;
@@ -194,6 +247,55 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
       assert.doesNotMatch(r.out, /unhealthy: node1 \(|unhealthy: node3 \(/);
     } finally {
       await sh('node2', 'systemctl kill -s SIGCONT etcd');
+    }
+  });
+
+  test('delete cluster resets Kubernetes on every node; killing the coordinator during the workers\' join and resuming joins each worker once', async () => {
+    const del = await deleteCluster([]);
+    assert.equal(del.code, 0, del.out);
+    for (const n of ['node1', 'node2', 'node3']) {
+      assert.equal(await sh(n, 'ls /etc/kubernetes 2>/dev/null | wc -l; systemctl is-enabled kubelet 2>/dev/null || true'), '0', `${n}: Kubernetes removed`);
+      assert.match(await sh(n, 'systemctl is-active etcd'), /^active$/, `${n}: etcd left in place without --all`);
+    }
+    // etcd keeps the old cluster's objects; a new kubeadm init must start from an empty store.
+    await sh('node1', `${ETCDCTL} del /registry --prefix >/dev/null`);
+    let killed = false;
+    const first = await create(args, (out) => {
+      if (!killed && /\[node\d\] install: kubeadm-join-worker: write kubeadm config ok/.test(out)) {
+        killed = true;
+        c.coord.proc?.kill('SIGKILL');
+      }
+    }).done;
+    assert.ok(killed, `the workers' join was reached:\n${first.out}`);
+    const runId = runIdOf(first.out);
+    const proc = c.coord.proc!;
+    if (proc.exitCode === null && proc.signalCode === null) await new Promise((r) => proc.once('exit', r));
+    await c.coord.start();
+    await eventually(async () => (await c.coord.json<{ connected: boolean }[]>(['nodes'])).filter((n) => n.connected).length === 3, 'agents reconnected', 60_000);
+    const resumed = await create(['--resume', runId]).done;
+    assert.equal(resumed.code, 0, resumed.out);
+    const rec = JSON.parse((await c.coord.cli(['runs', 'show', runId, '-o', 'json'])).stdout) as { phaseRecords: { name: string; tasks: { task: string; host: string; commandIds: string[]; status: string }[] }[] };
+    const joins = rec.phaseRecords.find((p) => p.name === 'install')!.tasks.filter((t) => t.task === 'kubeadm-join-worker: kubeadm join');
+    assert.deepEqual(joins.map((t) => [t.host, t.status, t.commandIds.length]).sort(), [['node2', 'ok', 1], ['node3', 'ok', 1]], 'one kubeadm join per worker, across both attempts');
+    const kubeconfig = path.join(c.dir, 'kubeconfig');
+    const ready = execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'], { encoding: 'utf8' });
+    assert.equal(ready.trim(), 'node1=True node2=True node3=True');
+  });
+
+  test('a worker with no route to the control plane: the run fails naming it and the endpoint; the others join', async () => {
+    assert.equal((await deleteCluster([])).code, 0);
+    await sh('node1', `${ETCDCTL} del /registry --prefix >/dev/null`);
+    const cp = c.machines.find((x) => x.name === 'node1')!.ip;
+    await sh('node3', `iptables -I OUTPUT -d ${cp} -p tcp --dport 6443 -j DROP`);
+    try {
+      const r = await create(args).done;
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /step kubeadm-join-worker: install failed on node3:/);
+      assert.match(r.out, /\[node3\] kubeadm-join-worker: reach the API server exited with code 1/);
+      assert.match(r.out, /cannot reach the API server at lb\.kubesphere\.local:6443 \(10\.213\.0\.11\)/);
+      assert.match(await sh('node2', 'ls /etc/kubernetes/kubelet.conf'), /kubelet\.conf/, 'node2 joined');
+    } finally {
+      await sh('node3', `iptables -D OUTPUT -d ${cp} -p tcp --dport 6443 -j DROP`);
     }
   });
 });

@@ -146,6 +146,20 @@ function joinTasks(inputs: StepInputs, host: string, controlPlane: boolean): Ste
     });
   }
   tasks.push(
+    {
+      // kubeadm would retry discovery for minutes before saying why; this names the endpoint at once.
+      task: 'reach the API server',
+      description: `${ep.host}:${ep.port} answers from this node (skipped when already joined)`,
+      spec: script(`[ -f /etc/kubernetes/kubelet.conf ] && exit $UNCHANGED
+addr=$(getent hosts ${q(ep.host)} | awk '{print $1; exit}')
+[ -n "$addr" ] || { echo "cannot resolve ${ep.host} (the os step writes it into /etc/hosts)" >&2; exit 1; }
+for i in 1 2 3; do
+  timeout 10 bash -c "exec 3<>/dev/tcp/$addr/${ep.port}" 2>/dev/null && { echo "${ep.host}:${ep.port} ($addr) reachable"; exit $UNCHANGED; }
+  sleep 2
+done
+echo "this node cannot reach the API server at ${ep.host}:${ep.port} ($addr): check routes and firewalls between it and the control plane" >&2
+exit 1`),
+    },
     { task: 'write kubeadm config', spec: writeFile(KUBEADM_CONFIG_PATH, config, 0o600), description: `${KUBEADM_CONFIG_PATH} (JoinConfiguration, 0600)` },
     {
       task: 'kubeadm join',
