@@ -40,7 +40,7 @@ test-unit: build
 test-e2e: build
 	node scripts/run-tests.mjs e2e
 
-demo: build
+demo: build components
 	bash scripts/demo.sh
 
 demo-down:

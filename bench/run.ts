@@ -10,6 +10,7 @@ import { benchMachines } from './machines';
 import { benchBundle, benchDownloadRatio } from './downloads';
 import { benchFleet, FLEET_KEYS } from './fleet-suite';
 import { benchPrecheckFacts } from './precheck-facts';
+import { benchInstall } from './install';
 import { machineLine, round, type Figure } from './lib';
 import { historyMarkdown } from './history';
 
@@ -40,6 +41,11 @@ await step('download_vs_curl_ratio', () => benchDownloadRatio());
 await step('bundle_export_1gb_s', async () => (await benchBundle()).export);
 await step('bundle_import_1gb_s', async () => (await benchBundle()).import);
 await step('precheck_facts_5000_ms', () => benchPrecheckFacts(repo));
+// One pair of real installs (3 and 5 machines) serves the create_cluster keys.
+let installFigures: Promise<Figure[]> | undefined;
+for (const key of ['create_cluster_3_s', 'create_cluster_rerun_3_s', 'create_cluster_overhead_3_pct', 'create_cluster_5_s']) {
+  await step(key, async () => (await (installFigures ??= benchInstall())).filter((f) => f.key === key));
+}
 // One simulated fleet serves all the fleet keys: measured once, handed out per key.
 let fleetFigures: Promise<Figure[]> | undefined;
 for (const key of FLEET_KEYS) await step(key, async () => (await (fleetFigures ??= benchFleet(want))).filter((f) => f.key === key));

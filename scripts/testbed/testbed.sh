@@ -453,8 +453,15 @@ prepare_node() {
     for ((k = 1; k <= count; k++)); do echo "$(node_ip "node$k") node$k"; done
   } >"$root/etc/hosts"
   # No nameserver: lookups fail fast instead of timing out towards a network that is not there.
+  # A --kube machine names the host's bridge address, where nothing answers on port 53 (refused at
+  # once, the same fast failure): CoreDNS forwards to the node's resolvers and will not start
+  # without one ("plugin/forward: no nameservers found"), as on any real node.
   rm -f "$root/etc/resolv.conf"
-  echo "# testbed machines have no DNS; names are in /etc/hosts" >"$root/etc/resolv.conf"
+  if [[ $kube == 1 ]]; then
+    printf '# testbed machines have no DNS; names are in /etc/hosts\nnameserver %s\n' "$HOST_IP" >"$root/etc/resolv.conf"
+  else
+    echo "# testbed machines have no DNS; names are in /etc/hosts" >"$root/etc/resolv.conf"
+  fi
   mkdir -p "$root/etc/systemd/network"
   cat >"$root/etc/systemd/network/80-container-host0.network" <<NET
 [Match]

@@ -1,0 +1,113 @@
+// `create cluster` end to end on the systemd test machines, offline from the components' bundle:
+// wall time of the whole command, per phase and per install step (from the run record), the
+// re-run that changes nothing, and kk's own share — the wall time minus the time the nodes spent
+// inside commands on each step's slowest host (kubeadm, image pulls, etcd start …). On 3 and 5
+// machines (the curve). Needs root, --kube test machines and `make components`.
+import { writeFileSync } from 'node:fs';
+import { COORDINATOR_BIN, run as runCli } from '../test/e2e/lib/coordinator';
+import { installDebs, kubeTestbedAvailable, testbedAvailable, testbedDown } from '../test/e2e/lib/testbed';
+import { joinedCluster } from '../test/e2e/lib/cluster';
+import { componentsManifest } from '../test/e2e/lib/components';
+import type { Figure } from './lib';
+
+interface TaskRec { host: string; task: string; step?: string; durationMs?: number; startedAt?: string; finishedAt?: string }
+interface PhaseRec { name: string; durationMs?: number; tasks: TaskRec[] }
+
+function inventory(names: { name: string; ip: string }[]): string {
+  const [cp, ...workers] = names.map((n) => n.name);
+  return `apiVersion: kubekey.kubesphere.io/v1
+kind: Inventory
+metadata: {name: bench}
+spec:
+  hosts:
+${names.map((n) => `    ${n.name}: {internal_ipv4: ${n.ip}}`).join('\n')}
+  groups:
+    kube_control_plane: {hosts: [${cp}]}
+    kube_worker: {hosts: [${workers.join(', ')}]}
+    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
+    etcd: {hosts: [${cp}]}
+    image_registry: {hosts: [${workers.at(-1)}]}
+`;
+}
+
+/** The config the bundle was made for, plus what the test machines need (scripts/testbed/README.md). */
+export function machineConfig(config: Record<string, unknown>): string {
+  const base = config as Record<string, Record<string, unknown>>;
+  const c = {
+    ...base,
+    native: { ntp: { enabled: false, servers: [] }, timezone: '' },
+    kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables', config: { conntrack: { maxPerCore: 0 } } } },
+    cri: { ...base.cri, containerd: { config: { plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true } } } } },
+  };
+  return `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nspec: ${JSON.stringify(c)}\n`;
+}
+
+/** Per install step: wall time (first start to last finish) and the slowest host's time inside commands. */
+function stepTimes(install: PhaseRec): { step: string; wallMs: number; nodeMs: number }[] {
+  const steps = new Map<string, TaskRec[]>();
+  for (const t of install.tasks) {
+    const s = t.step ?? t.task.split(':')[0]!;
+    steps.set(s, [...(steps.get(s) ?? []), t]);
+  }
+  return [...steps].map(([step, tasks]) => {
+    const starts = tasks.map((t) => Date.parse(t.startedAt ?? '')).filter(Number.isFinite);
+    const ends = tasks.map((t) => Date.parse(t.finishedAt ?? '')).filter(Number.isFinite);
+    const perHost = new Map<string, number>();
+    for (const t of tasks) if (t.host !== '@coordinator') perHost.set(t.host, (perHost.get(t.host) ?? 0) + (t.durationMs ?? 0));
+    return { step, wallMs: starts.length && ends.length ? Math.max(...ends) - Math.min(...starts) : 0, nodeMs: Math.max(0, ...perHost.values()) };
+  });
+}
+
+async function createOnce(n: number): Promise<{ figures: Record<string, number>; note: string } | null> {
+  const m = componentsManifest();
+  if (!m) return null;
+  const c = await joinedCluster(n, '', { KK_LOG_LEVEL: 'info' }, { kube: true });
+  try {
+    await Promise.all(c.machines.map((x) => installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm'])));
+    writeFileSync(c.inventory, inventory(c.machines));
+    writeFileSync(c.config, machineConfig(m.config));
+    const argv = [COORDINATOR_BIN, 'create', 'cluster', '-y', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir];
+    const t0 = Date.now();
+    const first = await runCli(argv[0]!, argv.slice(1), { timeoutMs: 30 * 60_000 });
+    const wall = Date.now() - t0;
+    if (first.code !== 0) throw new Error(`create cluster on ${n} machines failed:\n${first.stdout.slice(-4000)}${first.stderr.slice(-2000)}`);
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(first.stdout)?.[1] ?? '';
+    const rec = JSON.parse((await c.coord.cli(['runs', 'show', runId, '-o', 'json'])).stdout) as { phaseRecords: PhaseRec[] };
+    const t1 = Date.now();
+    const again = await runCli(argv[0]!, argv.slice(1), { timeoutMs: 30 * 60_000 });
+    const rerun = Date.now() - t1;
+    if (again.code !== 0) throw new Error(`re-run on ${n} machines failed:\n${again.stdout.slice(-3000)}`);
+    const install = rec.phaseRecords.find((p) => p.name === 'install')!;
+    const steps = stepTimes(install);
+    const nodeWork = steps.reduce((s, x) => s + x.nodeMs, 0);
+    const init = rec.phaseRecords.find((p) => p.name === 'init')?.durationMs ?? 0;
+    const phases = rec.phaseRecords.map((p) => `${p.name} ${((p.durationMs ?? 0) / 1000).toFixed(1)} s`).join(', ');
+    const perStep = steps.map((s) => `${s.step} ${(s.wallMs / 1000).toFixed(1)} s`).join(', ');
+    return {
+      figures: { wall: wall / 1000, rerun: rerun / 1000, overhead: Math.max(0, (wall - nodeWork - init) / wall) * 100 },
+      note: `${n} machines: phases ${phases}; install steps ${perStep}; nodes' time inside commands on each step's slowest host ${(nodeWork / 1000).toFixed(1)} s; re-run ${(rerun / 1000).toFixed(1)} s`,
+    };
+  } finally {
+    await c.coord.stop();
+    c.coord.cleanup();
+    await testbedDown();
+  }
+}
+
+export async function benchInstall(): Promise<Figure[]> {
+  if (!testbedAvailable().ok || !kubeTestbedAvailable().ok || !componentsManifest()) return [];
+  const three = await createOnce(3);
+  const five = await createOnce(5);
+  if (!three) return [];
+  const one = (key: string, what: string, unit: string, v: number, goal: string | undefined, note: string): Figure =>
+    ({ key, what, unit, median: v, min: v, max: v, runs: 1, ...(goal ? { goal } : {}), command: 'kk-coordinator create cluster -y --artifact <components bundle> -i inventory.yaml -c config.yaml (bench/install.ts)', note });
+  const notes = [three.note, five?.note].filter(Boolean).join(' | ');
+  const out = [
+    one('create_cluster_3_s', 'create cluster on 3 machines (1 control plane + etcd, 2 workers, registry, flannel), offline, command to Ready + CoreDNS', 's', three.figures.wall!, '< 300', notes),
+    one('create_cluster_rerun_3_s', 'the same create cluster again on the installed cluster (changes nothing)', 's', three.figures.rerun!, undefined, notes),
+    one('create_cluster_overhead_3_pct', 'kk\'s own share of that wall time: minus init\'s bundle import and the nodes\' time inside commands on each step\'s slowest host', '%', three.figures.overhead!, '< 10', notes),
+  ];
+  if (five) out.push(one('create_cluster_5_s', 'create cluster on 5 machines (1 control plane + etcd, 4 workers), offline', 's', five.figures.wall!, undefined, notes));
+  return out;
+}
+
