@@ -43,7 +43,13 @@ systemctl disable --now kubelet 2>/dev/null || true
 rm -rf /etc/systemd/system/kubelet.service /etc/systemd/system/kubelet.service.d
 systemctl daemon-reload
 # kubeadm reset leaves these by design (it says so): kk removes what kk installed.
-rm -rf /etc/kubernetes /var/lib/kubelet /var/lib/etcd-kubeadm /root/.kube /etc/cni/net.d /var/lib/cni /run/flannel
+for d in /etc/kubernetes /var/lib/kubelet /root/.kube /etc/cni/net.d /var/lib/cni /run/flannel; do
+  [ -e "$d" ] || continue
+  # Pod volumes kubeadm reset left mounted, deepest first; a directory that is itself a mount
+  # point (its own disk) is emptied rather than removed.
+  grep -o " $d/[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  if mountpoint -q "$d"; then find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +; else rm -rf -- "$d"; fi
+done
 for link in cni0 flannel.1 kube-ipvs0 nodelocaldns; do ip link delete "$link" 2>/dev/null || true; done
 # kube-proxy's and the network plugin's rules: only their chains, the node's own rules stay.
 for t in filter nat mangle; do

@@ -58,7 +58,7 @@ async function nodeState(): Promise<Record<string, string>> {
     const units = n === 'node3' ? 'etcd containerd kubelet docker-registry' : 'etcd containerd kubelet';
     out[n] = await sh(n, `for u in ${units}; do echo "$u $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done;`
       + ' sha256sum /etc/etcd.env /etc/ssl/etcd/ssl/* /etc/containerd/config.toml /usr/local/bin/etcd /usr/local/bin/containerd /usr/local/bin/kubelet'
-      + ' /etc/kubernetes/kubeadm-config.yaml /etc/kubernetes/*.conf /etc/kubernetes/manifests/* /etc/hosts 2>/dev/null');
+      + ' /etc/kubernetes/kubeadm-config.yaml /etc/kubernetes/*.conf /etc/kubernetes/manifests/* /etc/hosts 2>/dev/null || true');
   }
   return out;
 }
@@ -174,7 +174,7 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     const ref = `${reg}/${agnhost.split('/').slice(1).join('/')}`;
     await sh('node2', `crictl pull ${ref}`);
     const out = await sh('node2', `ctr -n k8s.io run --rm ${ref} kk-e2e-run /agnhost --help 2>&1 | head -n 3`);
-    assert.match(out, /agnhost/i);
+    assert.match(out, /^Usage:/, 'agnhost ran in a container from the pulled image');
     const plain = await execIn('node2', ['bash', '-c', `curl -sS -o /dev/null -w '%{http_code}' http://${reg}:443/v2/`]);
     assert.notEqual(plain.stdout.trim(), '200', 'plain HTTP is not served');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(c.dir, 'o.key'), '-out', path.join(c.dir, 'other-ca.crt'), '-days', '1', '-subj', '/CN=other'], { stdio: 'ignore' });
@@ -254,7 +254,7 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     const del = await deleteCluster([]);
     assert.equal(del.code, 0, del.out);
     for (const n of ['node1', 'node2', 'node3']) {
-      assert.equal(await sh(n, 'ls /etc/kubernetes 2>/dev/null | wc -l; systemctl is-enabled kubelet 2>/dev/null || true'), '0', `${n}: Kubernetes removed`);
+      assert.equal(await sh(n, 'if [ -e /etc/kubernetes ] || systemctl list-unit-files kubelet.service | grep -q kubelet; then echo present; else echo absent; fi'), 'absent', `${n}: Kubernetes removed`);
       assert.match(await sh(n, 'systemctl is-active etcd'), /^active$/, `${n}: etcd left in place without --all`);
     }
     // etcd keeps the old cluster's objects; a new kubeadm init must start from an empty store.

@@ -272,22 +272,26 @@ if [ ! -d ${q(dataDir)} ]; then install -d -m 0700 -o etcd ${q(dataDir)}; change
         description: `every member healthy: etcdctl endpoint health --cluster from ${first}`,
         spec: script(`set -a; . ${ETCD_ENV}; set +a
 want=${hosts.length}
-for i in $(seq 1 30); do
-  out=$(etcdctl endpoint health --cluster 2>&1 || true)
+# Every etcdctl call is bounded, so a member that hangs (not just one that refuses) is reported
+# within the deadline instead of the check being killed without a word.
+ctl() { etcdctl --dial-timeout=3s --command-timeout=5s "$@"; }
+deadline=$(( $(date +%s) + 60 ))
+while :; do
+  out=$(ctl endpoint health --cluster 2>&1 || true)
   healthy=$(printf '%s\\n' "$out" | grep -c ' is healthy' || true)
   if [ "$healthy" -ge "$want" ] && ! printf '%s\\n' "$out" | grep -q 'is unhealthy'; then
     printf '%s\\n' "$out" | sed ${names}; exit 0
   fi
+  [ "$(date +%s)" -ge "$deadline" ] && break
   sleep 2
 done
 echo "etcd is not healthy on every member (want ${hosts.length}):" >&2
 printf '%s\\n' "$out" | sed ${names} >&2
-members=$(etcdctl member list -w simple 2>&1 || true)
 for h in ${hosts.map((h) => q(`${h}=${inputs.ipv4(h)}`)).join(' ')}; do
   ip=\${h#*=}; name=\${h%%=*}
   printf '%s\\n' "$out" | grep -q "$ip.* is healthy" || echo "unhealthy: $name ($ip)" >&2
 done
-exit 1`, { timeoutMs: 120_000 }),
+exit 1`, { timeoutMs: 150_000 }),
         waitMs: 180_000,
       },
     };

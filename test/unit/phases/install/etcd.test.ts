@@ -105,7 +105,8 @@ test('the health gate checks every member from the first host and maps endpoints
   const gate = etcdStep.gate!(inp, ['node1', 'node2', 'node3'])!;
   assert.equal(gate.host, 'node1');
   const s = scriptOf(gate.task.spec);
-  assert.match(s, /etcdctl endpoint health --cluster/);
+  assert.match(s, /ctl endpoint health --cluster/);
+  assert.match(s, /etcdctl --dial-timeout=3s --command-timeout=5s/);
   assert.match(s, /want=3/);
   assert.match(s, /s#https:\/\/10\.213\.0\.12:2379#node2 \(&\)#/);
   assert.match(s, new RegExp(`\\. ${ETCD_ENV}`));
@@ -119,7 +120,7 @@ test('the gate script, run against a fake etcdctl, names the unhealthy member an
   const body = (n2: string): string => `#!/bin/sh\ncase "$*" in *"endpoint health"*) echo "https://10.213.0.11:2379 is healthy: ok"; echo "https://10.213.0.12:2379 ${n2}"; echo "https://10.213.0.13:2379 is healthy: ok";; *) echo "member list";; esac\n`;
   const env = path.join(dir, 'etcd.env');
   writeFileSync(env, 'ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\n');
-  const script = gateScript(inp).replace(`. ${ETCD_ENV}`, `. ${env}`).replace('sleep 2', 'true');
+  const script = gateScript(inp).replace(`. ${ETCD_ENV}`, `. ${env}`).replace('sleep 2', 'true').replace('+ 60 ))', '+ 1 ))');
   writeFileSync(fake, body('is unhealthy: failed to commit proposal'));
   chmodSync(fake, 0o755);
   const bad = spawnSync('bash', ['-c', script], { env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, UNCHANGED: '80' }, encoding: 'utf8' });
