@@ -8,7 +8,7 @@ import type { ClusterModel } from '../../../model/cluster';
 import { getNumber, getString, getStringList } from '../../../inventory/vars';
 import { KUBEADM_CONFIG_PATH, caCertHash, initConfig, joinConfig, nodeName } from '../kubeadm/config';
 import type { StepInputs } from '../inputs';
-import { script, writeFile, type InstallStep, type StepTask } from '../step';
+import { UNCHANGED, script, type InstallStep, type StepTask } from '../step';
 import { hostsIn, q } from './common';
 import { ENDPOINT_BEGIN, ENDPOINT_END, endpointBlock } from './native-init';
 
@@ -71,6 +71,25 @@ chmod 644 "$tmp"; cat "$tmp" > /etc/hosts; rm -f "$tmp"
 printf 'control-plane endpoint in /etc/hosts:\\n%s\\n' "$want"`;
 }
 
+/**
+ * Writes the kubeadm configuration (0600, from stdin: it holds the run's token and certificate
+ * key) unless `done` exists: once a node is initialised or joined, the file records how, and a
+ * later run's new token must not rewrite it.
+ */
+function configUntil(done: string, config: string) {
+  return {
+    exec: {
+      script: `set -euo pipefail
+[ -f ${q(done)} ] && { echo "${done} exists: ${KUBEADM_CONFIG_PATH} kept as it was used"; exit ${UNCHANGED}; }
+install -d -m 0755 ${q(KUBEADM_CONFIG_PATH.replace(/\/[^/]*$/, ''))}
+tmp=$(mktemp ${q(`${KUBEADM_CONFIG_PATH}.XXXXXX`)})
+cat > "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" ${q(KUBEADM_CONFIG_PATH)}`,
+      stdin: Buffer.from(config),
+      unchangedExitCode: UNCHANGED,
+    },
+  };
+}
+
 const rootKubeconfig: StepTask = {
   task: 'root kubeconfig',
   description: `/root/.kube/config ← ${ADMIN_CONF} (0600, on this node)`,
@@ -94,7 +113,7 @@ export const kubeadmInitStep: InstallStep = {
     });
     const pending = pendingJoins(inputs);
     const tasks: StepTask[] = [
-      { task: 'write kubeadm config', spec: writeFile(KUBEADM_CONFIG_PATH, config, 0o600), description: `${KUBEADM_CONFIG_PATH} (0600: it holds the bootstrap token and certificate key)` },
+      { task: 'write kubeadm config', spec: configUntil(ADMIN_CONF, config), description: `${KUBEADM_CONFIG_PATH} (0600: it holds the bootstrap token and certificate key), until the node is initialised` },
       {
         task: 'kubeadm init',
         waitMs: 20 * 60_000,
@@ -160,7 +179,7 @@ done
 echo "this node cannot reach the API server at ${ep.host}:${ep.port} ($addr): check routes and firewalls between it and the control plane" >&2
 exit 1`),
     },
-    { task: 'write kubeadm config', spec: writeFile(KUBEADM_CONFIG_PATH, config, 0o600), description: `${KUBEADM_CONFIG_PATH} (JoinConfiguration, 0600)` },
+    { task: 'write kubeadm config', spec: configUntil('/etc/kubernetes/kubelet.conf', config), description: `${KUBEADM_CONFIG_PATH} (JoinConfiguration, 0600), until the node has joined` },
     {
       task: 'kubeadm join',
       waitMs: 20 * 60_000,
