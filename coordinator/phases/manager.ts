@@ -16,7 +16,7 @@ import type { InitSteps } from '../init';
 import { makeInstallPhase } from './install/phase';
 import { makeDeletePhase } from './install/delete';
 import type { InstallStep } from './install/step';
-import { formatPlan } from './plan-format';
+import { formatPlan, planJson } from './plan-format';
 import { postHookPhase } from './post-hook';
 import { preHookPhase } from './pre-hook';
 import { precheckPhase } from './precheck';
@@ -69,6 +69,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** --force: allow downgrades the install steps otherwise refuse. */
   force?: boolean;
+  /** --dry-run -o json: the plan as JSON instead of text. */
+  planJson?: boolean;
 }
 
 export interface PipelineResult {
@@ -145,7 +147,7 @@ function dryRun(pipeline: Pipeline, opts: RunOptions, progress: Progress, signal
     if (!p.shouldRun(ctx)) skipped.push({ phase: p.name, reason: 'nothing applies to this cluster' });
     else plans.push(p.plan(ctx));
   }
-  deps.output.write(formatPlan(plans, skipped));
+  deps.output.write(opts.planJson ? planJson(plans, skipped) : formatPlan(plans, skipped));
   return { runId: null, status: 'planned', plans };
 }
 

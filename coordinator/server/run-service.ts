@@ -137,7 +137,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, `${kind} cluster`);
         const res = await runPipeline(pipeline, {
           command: r.command, phases: r.phases.length ? r.phases : null, skipPhases: r.skipPhases, dryRun: r.dryRun,
-          resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal, force: r.force,
+          resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal, force: r.force, planJson: r.planJson,
         });
         if (!abort.signal.aborted) {
           call.write({ finished: { runId: res.runId ?? '', status: res.status, failedPhase: res.failedPhase ?? '', message: res.message ?? '' } });

@@ -35,6 +35,7 @@ export function createClusterCommand(): Command {
     .option('--no-download', 'init: plan the artifacts but fetch nothing (they are already in place)')
     .option('--max-parallel <n>', 'install: hosts worked on at once in each step (etcd members always start together)', parseCount, 50)
     .option('--force', 'install: allow downgrading etcd or containerd to the configured version')
+    .addOption(new Option('-o, --output <format>', 'with --dry-run: text, or json (the plan as data: every task\'s command, files by path, mode and sha256)').choices(['text', 'json']).default('text'))
     .option('-y, --yes', 'do not ask for confirmation')
     .addHelpText('after', `
 Install runs step by step (os, nfs, etcd, image-registry, image-push, cri); each step checks what
@@ -47,7 +48,8 @@ Examples:
   kk-coordinator create cluster -i inventory.yaml -c config.yaml --artifact kk-artifact.tgz -y   # air-gapped
   kk-coordinator runs                                   # find the id of a failed run
   kk-coordinator create cluster --resume 20261125-101500-ab12 -y`)
-    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean; artifact?: string; download: boolean; maxParallel: number; force?: boolean }) => {
+    .action(async (o: Conn & { inventory?: string; config?: string; phases: string[]; skipPhases: string[]; dryRun?: boolean; resume?: string; skip: string[]; ignoreErrors: string[]; yes?: boolean; artifact?: string; download: boolean; maxParallel: number; force?: boolean; output: 'text' | 'json' }) => {
+      if (o.output === 'json' && !o.dryRun) throw new UserError('-o json prints the plan: use it with --dry-run', 2);
       if (!o.inventory && !o.resume) throw new UserError('create cluster needs -i inventory.yaml (or --resume RUN_ID)', 2);
       const f = o.inventory ? files(o.inventory, o.config) : { inventoryName: '', inventoryYaml: '', configName: '', configYaml: '' };
       if (!o.dryRun && !o.yes) {
@@ -63,7 +65,7 @@ Examples:
         ignorePrecheckErrors: false, workDir: process.cwd(), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100,
         command: ['create', 'cluster', ...process.argv.slice(4)], skip: o.skip, ignoreErrors: o.ignoreErrors,
         artifact: o.artifact ? path.resolve(o.artifact) : '', noDownload: !o.download,
-        maxParallel: o.maxParallel, force: Boolean(o.force),
+        maxParallel: o.maxParallel, force: Boolean(o.force), planJson: o.output === 'json',
       });
       const done = await followRun(stream, client.address);
       client.close();
@@ -110,7 +112,7 @@ Examples:
         ...f, phases: [], skipPhases: [], dryRun: Boolean(o.dryRun), resume: o.resume ?? '',
         ignorePrecheckErrors: false, workDir: process.cwd(), tty: Boolean(process.stdout.isTTY), columns: process.stdout.columns ?? 100,
         command: ['delete', 'cluster', ...process.argv.slice(4)], skip: [], ignoreErrors: [], artifact: '', noDownload: true,
-        maxParallel: o.maxParallel, force: false, deleteAll: Boolean(o.all), withData: Boolean(o.withData),
+        maxParallel: o.maxParallel, force: false, deleteAll: Boolean(o.all), withData: Boolean(o.withData), planJson: false,
       });
       const done = await followRun(stream, client.address);
       client.close();

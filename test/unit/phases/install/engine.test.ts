@@ -3,6 +3,7 @@
 // the host, delegation, coordinator work, and --resume not redoing finished tasks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { createClusterPipeline, runPipeline } from '../../../../coordinator/phases/manager';
 import type { PipelineDeps } from '../../../../coordinator/phases/manager';
@@ -175,4 +176,26 @@ test('--dry-run lists every step\'s commands per host and sends nothing', async 
   assert.equal(nodes.sent.length, 0);
   const text = out.join('');
   for (const h of ['n1', 'n2', 'n3']) assert.match(text, new RegExp(`/etc/${h}\\.conf`));
+});
+
+test('--dry-run -o json: every task\'s command as data; file contents and stdin only as digests', async () => {
+  const nodes = new ScriptedNodes();
+  const secret = 'BEGIN PRIVATE KEY do-not-print';
+  const s: InstallStep = {
+    name: 'keys', title: 'keys', hosts: all, stage: () => ({ mode: 'parallel' }),
+    plan: () => [
+      { task: 'write key', spec: { writeFile: { path: '/etc/x.key', text: secret, mode: 0o600 } }, description: 'key' },
+      { task: 'use key', spec: { exec: { script: 'cat > /etc/y', stdin: Buffer.from(secret) } }, description: 'stdin' },
+    ],
+  };
+  const { p, out } = pipeline(nodes, [s]);
+  await runPipeline(p, { command: ['t'], phases: ['install'], dryRun: true, planJson: true });
+  const text = out.join('');
+  assert.ok(!text.includes('do-not-print'), 'no secret in the plan');
+  const plan = JSON.parse(text) as { phases: { tasks: { host: string; task: string; command: Record<string, unknown> }[] }[] };
+  const t = plan.phases[0]!.tasks.find((x) => x.host === 'n2' && x.task === 'keys: write key')!;
+  assert.deepEqual(t.command, { kind: 'writeFile', path: '/etc/x.key', mode: '0600', sha256: createHash('sha256').update(secret).digest('hex'), bytes: secret.length });
+  const u = plan.phases[0]!.tasks.find((x) => x.host === 'n2' && x.task === 'keys: use key')!;
+  assert.equal(u.command.stdinSha256, createHash('sha256').update(secret).digest('hex'));
+  assert.equal(u.command.script, 'cat > /etc/y');
 });

@@ -23,6 +23,7 @@ export interface CreateClusterRequest {
   'force'?: (boolean);
   'deleteAll'?: (boolean);
   'withData'?: (boolean);
+  'planJson'?: (boolean);
 }
 
 export interface CreateClusterRequest__Output {
@@ -47,4 +48,5 @@ export interface CreateClusterRequest__Output {
   'force': (boolean);
   'deleteAll': (boolean);
   'withData': (boolean);
+  'planJson': (boolean);
 }
