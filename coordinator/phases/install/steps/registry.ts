@@ -9,7 +9,8 @@
 // - the health gate asks every registry host (and the VIP) for GET /v2/ over verified TLS;
 // - the VIP is kept by the node's own keepalived package, with unicast peers;
 // - Harbor is refused rather than half-installed.
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
 import { UserError } from '../../../../shared/errors';
@@ -476,6 +477,28 @@ fi
   return tasks;
 }
 
+/**
+ * Refuses, before anything is installed, a registry certificate that clients could not verify: it
+ * must name the host's address, the VIP and the name in image_registry.auth.registry.
+ */
+export function checkCertificateNames(inputs: StepInputs, host: string, s: RegistrySettings): void {
+  const pem = inputs.pki('image_registry.crt');
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    return; // not a certificate yet (a dry run before init): init reports that itself
+  }
+  const names = [inputs.ipv4(host), ...(s.vip ? [s.vip] : [])];
+  const auth = (getString(inputs.model.vars, 'image_registry.auth.registry') ?? '').replace(/^[a-z]+:\/\//, '').split('/')[0]!.replace(/:\d+$/, '');
+  if (auth) names.push(auth);
+  const missing = [...new Set(names)].filter((n) => (isIP(n) ? cert.checkIP(n) === undefined : cert.checkHost(n) === undefined));
+  if (missing.length > 0) {
+    throw new UserError(`the image registry certificate (pki/image_registry.crt) does not name ${missing.join(', ')} (${host}'s registry is reached by ${missing.length > 1 ? 'these' : 'it'}): `
+      + 'clients would refuse it. Let init make it again (certs.image_registry.gen_cert_policy: IfNotPresent or Always, then create cluster), or issue one with these names');
+  }
+}
+
 export const registryStep: InstallStep = {
   name: 'image-registry',
   title: 'image registry (docker-registry, systemd)',
@@ -483,7 +506,9 @@ export const registryStep: InstallStep = {
   stage: () => ({ mode: 'parallel' }),
   plan(inputs, host): StepTask[] {
     if (registryType(inputs.model) === 'harbor') throw new UserError(HARBOR_REFUSAL);
-    return dockerRegistryTasks(inputs, registrySettings(inputs.model), host);
+    const settings = registrySettings(inputs.model);
+    if (!settings.plainHttp) checkCertificateNames(inputs, host, settings);
+    return dockerRegistryTasks(inputs, settings, host);
   },
   gate(inputs, hosts) {
     if (registryType(inputs.model) !== 'docker-registry' || hosts.length === 0) return null;

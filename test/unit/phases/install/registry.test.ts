@@ -455,3 +455,15 @@ test('htpasswd script: writes a bcrypt entry from stdin, unchanged while it veri
   assert.equal(run(s, { stdin: 'pw-two' }).code, 0);
   assert.equal(run(s, { stdin: 'pw-two' }).code, UNCHANGED);
 });
+
+test('a registry certificate that does not name the host is refused before anything is installed', () => {
+  const make = (sans: string): StepInputs => {
+    const pkiDir = tempDir('kk-pki-');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(pkiDir, 'image_registry.key'),
+      '-out', path.join(pkiDir, 'image_registry.crt'), '-days', '1', '-subj', '/CN=image_registry', '-addext', `subjectAltName=${sans}`], { stdio: 'ignore' });
+    writeFileSync(path.join(pkiDir, 'root.crt'), 'ROOT\n');
+    return stepInputs({ model: model('  image_registry:\n    type: docker-registry\n', inventory(['reg1'])), resolved: [artifact('2.8.3')], pkiDir, arches: ['amd64'], param: (_k, make) => make() });
+  };
+  assert.throws(() => registryStep.plan(make('IP:10.0.1.99'), 'reg1'), /the image registry certificate \(pki\/image_registry\.crt\) does not name 10\.0\.1\.11/);
+  assert.ok(registryStep.plan(make('IP:10.0.1.11'), 'reg1').length > 0, 'a certificate naming the host is used');
+});
