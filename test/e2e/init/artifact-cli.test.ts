@@ -28,6 +28,7 @@ spec:
   download:
     arch: [amd64, arm64]
     base_url: ${mirror.url}/mirror
+    tools: {oras_version: v1.3.0, nerdctl_version: v2.2.1}
 ${extra}`;
 
 async function run(...args: string[]): Promise<string> {
