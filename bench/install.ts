@@ -63,7 +63,8 @@ async function createOnce(n: number): Promise<{ figures: Record<string, number>;
   if (!m) return null;
   const c = await joinedCluster(n, '', { KK_LOG_LEVEL: 'info' }, { kube: true });
   try {
-    await Promise.all(c.machines.map((x) => installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm'])));
+    // One machine at a time: they share the host's download cache.
+    for (const x of c.machines) await installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm']);
     writeFileSync(c.inventory, inventory(c.machines));
     writeFileSync(c.config, machineConfig(m.config));
     const argv = [COORDINATOR_BIN, 'create', 'cluster', '-y', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir];
