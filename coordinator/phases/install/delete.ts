@@ -26,19 +26,26 @@ systemctl daemon-reload
 echo "${unit} removed"`;
 }
 
+const external = (m: ClusterModel): boolean => (getString(m.vars, 'etcd.deployment_type') ?? 'external') === 'external';
+
+/**
+ * With external etcd, kubeadm reset must not run its etcd phase: when it cannot read the cluster's
+ * configuration (the API server is going down with the node) it falls back to stacked etcd's
+ * defaults and empties /var/lib/etcd — the external cluster's data directory. Seen here.
+ */
 function kubernetesReset(): InstallStep {
   return {
     name: 'kubernetes-reset',
     title: 'kubeadm reset, the kubelet and Kubernetes\' files',
     hosts: (m) => hostsIn(m, 'k8s_cluster'),
     stage: () => ({ mode: 'parallel' }),
-    plan: () => [
+    plan: (inputs) => [
       {
         task: 'kubeadm reset',
         waitMs: 10 * 60_000,
         description: 'kubeadm reset -f (when the node has Kubernetes), kubelet stopped and removed',
         spec: script(`if [ ! -e /etc/kubernetes ] && [ ! -e /var/lib/kubelet ] && ! systemctl list-unit-files kubelet.service 2>/dev/null | grep -q kubelet; then exit $UNCHANGED; fi
-if command -v kubeadm >/dev/null && [ -d /etc/kubernetes ]; then kubeadm reset -f --cleanup-tmp-dir 2>&1 | tail -n 5 || true; fi
+if command -v kubeadm >/dev/null && [ -d /etc/kubernetes ]; then kubeadm reset -f --cleanup-tmp-dir${external(inputs.model) ? ' --skip-phases remove-etcd-member' : ''} 2>&1 | tail -n 5 || true; fi
 systemctl disable --now kubelet 2>/dev/null || true
 rm -rf /etc/systemd/system/kubelet.service /etc/systemd/system/kubelet.service.d
 systemctl daemon-reload
