@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { componentsDir, findFile, readBuilds, withV, noV, type Build } from './lib/builds';
 import { buildMirror, type MirrorVersions } from './lib/mirror';
+import type { ComponentsManifest } from './lib/manifest';
 import { debianLayer, layerFromFiles, staticBaseLayer, writeImage, type ImageSpec } from './lib/images';
 import { serveDirectory, startRegistry } from './lib/serve';
 import { IMAGE_CATALOGUE } from '../../coordinator/init/artifacts/image-catalogue';
@@ -30,23 +31,6 @@ const CLI = path.join(REPO, 'dist/kk-coordinator.cjs');
 /** Kept in the manifest so tests and the demo know what to ask for. */
 const MANIFEST_VERSION = 1;
 
-export interface ComponentsManifest {
-  manifest_version: number;
-  recipe: string;
-  kubernetes_version: string;
-  arch: string;
-  artifact: string;
-  artifact_sha256: string;
-  mirror: string;
-  image_layout: string;
-  bin: string;
-  images: string[];
-  versions: Record<string, string>;
-  /** Config values that select exactly these versions (what kk's defaults pick, unless a pin moved). */
-  config: Record<string, unknown>;
-  build_seconds: number;
-  layout_seconds: number;
-}
 
 const log = (m: string): void => void process.stderr.write(`components: ${m}\n`);
 

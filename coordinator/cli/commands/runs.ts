@@ -20,6 +20,19 @@ function files(inventory: string, config?: string) {
   };
 }
 
+/** Streams a run to the terminal; the exit code says how it ended (130 cancelled, 1 failed). */
+async function followToExit(stream: Parameters<typeof followRun>[0], client: { address: string; close(): void }): Promise<void> {
+  const done = await followRun(stream, client.address);
+  client.close();
+  if (!done) {
+    process.stderr.write('run cancelled\n');
+    process.exitCode = 130;
+    return;
+  }
+  // The pipeline's own output already said how the run ended and how to resume it.
+  if (done.status !== 'ok' && done.status !== 'planned') process.exitCode = 1;
+}
+
 export function createClusterCommand(): Command {
   return withConnection(new Command('cluster'))
     .description('create a cluster: pre_hook → precheck → init → install → post_hook, run by the coordinator through the agents')
@@ -67,16 +80,7 @@ Examples:
         artifact: o.artifact ? path.resolve(o.artifact) : '', noDownload: !o.download,
         maxParallel: o.maxParallel, force: Boolean(o.force), planJson: o.output === 'json',
       });
-      const done = await followRun(stream, client.address);
-      client.close();
-      if (!done) {
-        process.stderr.write('run cancelled\n');
-        process.exitCode = 130;
-        return;
-      }
-      // The pipeline's own output already said how the run ended and how to resume it.
-      if (done.status === 'ok' || done.status === 'planned') return;
-      process.exitCode = 1;
+      await followToExit(stream, client);
     });
 }
 
@@ -114,14 +118,7 @@ Examples:
         command: ['delete', 'cluster', ...process.argv.slice(4)], skip: [], ignoreErrors: [], artifact: '', noDownload: true,
         maxParallel: o.maxParallel, force: false, deleteAll: Boolean(o.all), withData: Boolean(o.withData), planJson: false,
       });
-      const done = await followRun(stream, client.address);
-      client.close();
-      if (!done) {
-        process.stderr.write('run cancelled\n');
-        process.exitCode = 130;
-        return;
-      }
-      if (done.status !== 'ok' && done.status !== 'planned') process.exitCode = 1;
+      await followToExit(stream, client);
     }));
   return del;
 }

@@ -2,21 +2,9 @@
 // the offline bundle, the mirror, the images and the versions; absent → the test is skipped.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ComponentsManifest } from '../../../scripts/components/lib/manifest';
 
-export interface ComponentsManifest {
-  kubernetes_version: string;
-  arch: string;
-  artifact: string;
-  artifact_sha256: string;
-  mirror: string;
-  image_layout: string;
-  bin: string;
-  images: string[];
-  versions: Record<string, string>;
-  /** Config values selecting exactly the built versions. */
-  config: Record<string, unknown>;
-  build_seconds: number;
-}
+export type { ComponentsManifest };
 
 export const componentsDir = (): string => process.env.KK_COMPONENTS_DIR ?? '/var/cache/kk-components';
 
