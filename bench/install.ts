@@ -3,7 +3,9 @@
 // re-run that changes nothing, and kk's own share — the wall time minus the time the nodes spent
 // inside commands on each step's slowest host (kubeadm, image pulls, etcd start …). On 3 and 5
 // machines (the curve). Needs root, --kube test machines and `make components`.
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { COORDINATOR_BIN, run as runCli } from '../test/e2e/lib/coordinator';
 import { installDebs, kubeTestbedAvailable, testbedAvailable, testbedDown } from '../test/e2e/lib/testbed';
 import { joinedCluster } from '../test/e2e/lib/cluster';
@@ -112,3 +114,22 @@ export async function benchInstall(): Promise<Figure[]> {
   return out;
 }
 
+
+/** `make components` as the builds and the layout measured themselves (build.json, manifest.json): the cold figures. */
+export function benchComponents(): Figure[] {
+  const m = componentsManifest();
+  if (!m) return [];
+  const root = path.dirname(m.artifact);
+  const du = (p: string): number => Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]) / 2 ** 30;
+  const size = du(path.join(root, 'build')) + du(m.mirror) + du(m.image_layout) + du(m.artifact);
+  const perComponent = Object.entries(m.versions).map(([c, v]) => {
+    const j = JSON.parse(readFileSync(path.join(root, 'build', c, v, 'build.json'), 'utf8')) as { seconds: number };
+    return `${c} ${j.seconds} s`;
+  }).join(', ');
+  const note = `per component (cold module and build caches, one after another on 2 cores): ${perComponent}; layout (mirror, images, bundle through kk's export) ${m.layout_seconds} s; bundle ${(du(m.artifact) * 1024).toFixed(0)} MiB. A warm run checks recipes and prints "cached": seconds.`;
+  const cmd = 'make components (scripts/components/build.sh; layout.ts) — times from build.json and manifest.json';
+  return [
+    { key: 'components_cold_s', what: 'make components from cold caches: every component built from its Go modules, then the mirror, images and offline bundle', unit: 's', median: m.build_seconds + m.layout_seconds, min: m.build_seconds + m.layout_seconds, max: m.build_seconds + m.layout_seconds, runs: 1, goal: '< 2400', command: cmd, note },
+    { key: 'components_size_gb', what: 'what make components leaves in KK_COMPONENTS_DIR (builds, mirror, images, bundle; not the Go caches)', unit: 'GiB', median: size, min: size, max: size, runs: 1, command: cmd, note },
+  ];
+}

@@ -10,7 +10,7 @@ import { benchMachines } from './machines';
 import { benchBundle, benchDownloadRatio } from './downloads';
 import { benchFleet, FLEET_KEYS } from './fleet-suite';
 import { benchPrecheckFacts } from './precheck-facts';
-import { benchInstall } from './install';
+import { benchComponents, benchInstall } from './install';
 import { machineLine, round, type Figure } from './lib';
 import { historyMarkdown } from './history';
 
@@ -41,6 +41,8 @@ await step('download_vs_curl_ratio', () => benchDownloadRatio());
 await step('bundle_export_1gb_s', async () => (await benchBundle()).export);
 await step('bundle_import_1gb_s', async () => (await benchBundle()).import);
 await step('precheck_facts_5000_ms', () => benchPrecheckFacts(repo));
+await step('components_cold_s', () => benchComponents().filter((f) => f.key === 'components_cold_s'));
+await step('components_size_gb', () => benchComponents().filter((f) => f.key === 'components_size_gb'));
 // One pair of real installs (3 and 5 machines) serves the create_cluster keys.
 let installFigures: Promise<Figure[]> | undefined;
 for (const key of ['create_cluster_3_s', 'create_cluster_rerun_3_s', 'create_cluster_overhead_3_pct', 'create_cluster_5_s']) {

@@ -235,6 +235,7 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     const before = await nodeState();
     const r = await create(args).done;
     assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /was imported before and every file is in place/, 'the bundle is hashed, not unpacked again');
     assert.deepEqual(await nodeState(), before);
     const runId = runIdOf(r.out);
     const rec = JSON.parse((await c.coord.cli(['runs', 'show', runId, '-o', 'json'])).stdout) as { phaseRecords: { name: string; tasks: { task: string; host: string; changed?: boolean; step?: string }[] }[] };
