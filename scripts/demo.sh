@@ -27,7 +27,7 @@ fi
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 MANIFEST=${KK_COMPONENTS_DIR:-/var/cache/kk-components}/manifest.json
-[[ -f $MANIFEST ]] || { echo "make demo installs a real cluster from the test components: run make components first (about 25 minutes once)" >&2; exit 1; }
+[[ -f $MANIFEST ]] || { echo "make demo installs a real cluster from the test components: run make components first (about 17 minutes once)" >&2; exit 1; }
 T0=$(date +%s)
 lap() { echo "   ($(( $(date +%s) - T0 ))s since the start)"; }
 
