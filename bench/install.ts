@@ -97,10 +97,10 @@ async function createOnce(n: number): Promise<{ figures: Record<string, number>;
   }
 }
 
-export async function benchInstall(): Promise<Figure[]> {
+export async function benchInstall(withFive = true): Promise<Figure[]> {
   if (!testbedAvailable().ok || !kubeTestbedAvailable().ok || !componentsManifest()) return [];
   const three = await createOnce(3);
-  const five = await createOnce(5);
+  const five = withFive ? await createOnce(5) : null;
   if (!three) return [];
   const one = (key: string, what: string, unit: string, v: number, goal: string | undefined, note: string): Figure =>
     ({ key, what, unit, median: v, min: v, max: v, runs: 1, ...(goal ? { goal } : {}), command: 'kk-coordinator create cluster -y --artifact <components bundle> -i inventory.yaml -c config.yaml (bench/install.ts)', note });

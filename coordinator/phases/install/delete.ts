@@ -50,7 +50,10 @@ systemctl disable --now kubelet 2>/dev/null || true
 rm -rf /etc/systemd/system/kubelet.service /etc/systemd/system/kubelet.service.d
 systemctl daemon-reload
 # kubeadm reset leaves these by design (it says so): kk removes what kk installed.
-for d in /etc/kubernetes /var/lib/kubelet /root/.kube /etc/cni/net.d /var/lib/cni /run/flannel; do
+# The CNI config directory is emptied, not removed: the container runtime watches it, and a
+# directory made anew later is not seen until the runtime restarts (nodes never become Ready).
+[ -d /etc/cni/net.d ] && find /etc/cni/net.d -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
+for d in /etc/kubernetes /var/lib/kubelet /root/.kube /var/lib/cni /run/flannel; do
   [ -e "$d" ] || continue
   # Pod volumes kubeadm reset left mounted, deepest first; a directory that is itself a mount
   # point (its own disk) is emptied rather than removed.
