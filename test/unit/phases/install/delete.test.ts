@@ -12,6 +12,7 @@ test('delete cluster: kubeadm reset keeps its hands off an external etcd\'s data
   const reset = uninstallSteps({ all: false, withData: false });
   assert.deepEqual(reset.map((s) => s.name), ['kubernetes-reset']);
   assert.match(scriptOf(reset[0]!.plan(ext, 'node1')[0]!.spec), /kubeadm reset -f --cleanup-tmp-dir --skip-phases remove-etcd-member/);
+  assert.match(scriptOf(reset[0]!.plan(ext, 'node1')[0]!.spec), /find \/etc\/cni\/net\.d -mindepth 1/, 'the watched CNI directory is emptied, not removed');
   const stacked = inputs('  etcd: {deployment_type: internal}\n');
   assert.doesNotMatch(scriptOf(reset[0]!.plan(stacked, 'node1')[0]!.spec), /skip-phases/);
   const all = uninstallSteps({ all: true, withData: false });
