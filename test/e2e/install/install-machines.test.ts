@@ -294,8 +294,13 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
       assert.match(r.out, /\[node3\] kubeadm-join-worker: reach the API server exited with code 1/);
       assert.match(r.out, /cannot reach the API server at lb\.kubesphere\.local:6443 \(10\.213\.0\.11\)/);
       assert.match(await sh('node2', 'ls /etc/kubernetes/kubelet.conf'), /kubelet\.conf/, 'node2 joined');
-    } finally {
+      // The route back: --resume finishes the run, node3 joins.
       await sh('node3', `iptables -D OUTPUT -d ${cp} -p tcp --dport 6443 -j DROP`);
+      const resumed = await create(['--resume', runIdOf(r.out)]).done;
+      assert.equal(resumed.code, 0, resumed.out);
+      assert.match(await sh('node3', 'ls /etc/kubernetes/kubelet.conf'), /kubelet\.conf/, 'node3 joined');
+    } finally {
+      await execIn('node3', ['bash', '-c', `iptables -D OUTPUT -d ${cp} -p tcp --dport 6443 -j DROP 2>/dev/null || true`]);
     }
   });
 
