@@ -198,7 +198,9 @@ kubeadm join --config ${KUBEADM_CONFIG_PATH}`, { timeoutMs: 15 * 60_000 }),
     tasks.push({
       task: 'worker label',
       delegateTo: first,
-      spec: script(`if ${KUBECTL} get node ${q(node)} -o jsonpath='{.metadata.labels}' | grep -q '"node-role.kubernetes.io/worker"'; then exit $UNCHANGED; fi
+      spec: script(`# a freshly joined kubelet registers its Node a moment after kubeadm join returns
+for i in $(seq 1 60); do ${KUBECTL} get node ${q(node)} >/dev/null 2>&1 && break; sleep 2; done
+if ${KUBECTL} get node ${q(node)} -o jsonpath='{.metadata.labels}' | grep -q '"node-role.kubernetes.io/worker"'; then exit $UNCHANGED; fi
 ${KUBECTL} label node ${q(node)} node-role.kubernetes.io/worker= --overwrite`),
       description: `on ${first}: label ${node} node-role.kubernetes.io/worker=`,
     });
