@@ -226,7 +226,14 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     // node2's pod to node3's pod: across machines over flannel's VXLAN.
     assert.equal(kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', `${ip3}:8080`, '--timeout=5s']), '');
     // …and through the ClusterIP service by its DNS name (CoreDNS at dns.coredns.ip, kube-proxy).
-    assert.equal(kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'agn3.default.svc.cluster.local:80', '--timeout=5s']), '');
+    // kube-proxy programs a new Service's endpoints within moments of the pod being Ready.
+    await eventually(async () => {
+      try {
+        return kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'agn3.default.svc.cluster.local:80', '--timeout=5s']) === '';
+      } catch {
+        return false;
+      }
+    }, 'agn3 answers through its Service by DNS name', 60_000);
     // A name that does not exist is refused: the check above really went through DNS.
     assert.throws(() => kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'nothing-here.default.svc.cluster.local:80', '--timeout=5s']));
   });
