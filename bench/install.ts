@@ -6,11 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COORDINATOR_BIN, run as runCli } from '../test/e2e/lib/coordinator';
+import { COORDINATOR_BIN } from '../test/e2e/lib/coordinator';
 import { installDebs, kubeTestbedAvailable, testbedAvailable, testbedDown } from '../test/e2e/lib/testbed';
 import { joinedCluster } from '../test/e2e/lib/cluster';
 import { componentsManifest } from '../test/e2e/lib/components';
-import type { Figure } from './lib';
+import { timedRun, type Figure } from './lib';
 
 interface TaskRec { host: string; task: string; step?: string; durationMs?: number; startedAt?: string; finishedAt?: string }
 interface PhaseRec { name: string; durationMs?: number; tasks: TaskRec[] }
@@ -70,15 +70,14 @@ async function createOnce(n: number): Promise<{ figures: Record<string, number>;
     writeFileSync(c.inventory, inventory(c.machines));
     writeFileSync(c.config, machineConfig(m.config));
     const argv = [COORDINATOR_BIN, 'create', 'cluster', '-y', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir];
-    const t0 = Date.now();
-    const first = await runCli(argv[0]!, argv.slice(1), { timeoutMs: 30 * 60_000 });
-    const wall = Date.now() - t0;
+    // Run where an operator would: work_dir (pki, kubeconfig) defaults to the command's directory.
+    const first = await timedRun(argv, { cwd: c.dir });
+    const wall = first.ms;
     if (first.code !== 0) throw new Error(`create cluster on ${n} machines failed:\n${first.stdout.slice(-4000)}${first.stderr.slice(-2000)}`);
     const runId = /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(first.stdout)?.[1] ?? '';
     const rec = JSON.parse((await c.coord.cli(['runs', 'show', runId, '-o', 'json'])).stdout) as { phaseRecords: PhaseRec[] };
-    const t1 = Date.now();
-    const again = await runCli(argv[0]!, argv.slice(1), { timeoutMs: 30 * 60_000 });
-    const rerun = Date.now() - t1;
+    const again = await timedRun(argv, { cwd: c.dir });
+    const rerun = again.ms;
     if (again.code !== 0) throw new Error(`re-run on ${n} machines failed:\n${again.stdout.slice(-3000)}`);
     const install = rec.phaseRecords.find((p) => p.name === 'install')!;
     const steps = stepTimes(install);
