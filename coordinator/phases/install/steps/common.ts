@@ -18,6 +18,22 @@ export const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Where fetched release files are kept on nodes (KubeKey: its tmp_dir). */
 export const NODE_ARTIFACTS = '/opt/kubekey/artifacts';
 
+/** Stops (exit 3) when `$want` is older than the installed `$have`, unless --force. */
+export const downgradeGuard = (name: string, force: boolean): string =>
+  `if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${force ? 1 : 0} = 0 ]; then
+  echo "refusing to downgrade ${name} from $have to $want: pass --force to allow it" >&2; exit 3
+fi`;
+
+/** Installs a plain release binary when the installed version differs; refuses a downgrade without --force. */
+export function binaryInstallScript(b: { name: string; version: string; src: string; dest: string; installedVersion: string; force: boolean }): string {
+  return `want=${q(b.version)}
+have=$( { ${b.installedVersion}; } 2>/dev/null || true)
+if [ "$have" = "$want" ]; then echo "${b.name} $want already installed"; exit $UNCHANGED; fi
+${downgradeGuard(b.name, b.force)}
+install -D -m 0755 ${q(b.src)} ${q(`${b.dest}.kk-new`)} && mv -f ${q(`${b.dest}.kk-new`)} ${q(b.dest)}
+echo "${b.name} \${have:-(none)} -> $want"`;
+}
+
 export interface TarballInstall {
   /** The component, for messages. */
   name: string;
@@ -42,9 +58,7 @@ export function tarballInstallScript(t: TarballInstall): string {
   return `want=${q(t.version)}
 have=$( { ${t.installedVersion}; } 2>/dev/null || true)
 if [ "$have" = "$want" ]; then echo "${t.name} $want already installed"; exit $UNCHANGED; fi
-if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${t.force ? 1 : 0} = 0 ]; then
-  echo "refusing to downgrade ${t.name} from $have to $want: pass --force to allow it" >&2; exit 3
-fi
+${downgradeGuard(t.name, t.force)}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 tar -xzf ${q(t.tarball)} -C "$tmp" ${Object.keys(t.files).map(q).join(' ')}
 ${moves}

@@ -25,7 +25,7 @@ import { CONTAINER_MANAGERS } from '../../../config/vars-schema';
 import type { StepInputs } from '../inputs';
 import { fetchFile, script, service, writeFile, type InstallStep, type StepTask } from '../step';
 import type { CommandSpec } from '../../executor';
-import { NODE_ARTIFACTS, hostsIn, q, tarballInstallScript } from './common';
+import { binaryInstallScript, downgradeGuard, NODE_ARTIFACTS, hostsIn, q, tarballInstallScript } from './common';
 import {
   CRI_DOCKERD_UNIT, DAEMON_MERGE_PY, DOCKERSHIM_SOCKET, DOCKER_CERTS_D, DOCKER_DAEMON_JSON, DOCKER_DAEMON_MARKER,
   DOCKER_REINSTALLED, DOCKER_TARBALL_FILES, DOCKER_UNIT, DOCKER_UNIT_TEXT, criDockerdUnit, daemonJson, dockerCertFiles, overlay,
@@ -418,21 +418,6 @@ pull-image-on-create: false
 // ---------------------------------------------------------------------------------------------
 // Node-side scripts
 
-const downgradeGuard = (name: string, force: boolean): string =>
-  `if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${force ? 1 : 0} = 0 ]; then
-  echo "refusing to downgrade ${name} from $have to $want: pass --force to allow it" >&2; exit 3
-fi`;
-
-/** Installs a plain binary (runc) when the installed version differs; refuses a downgrade without --force. */
-export function binaryInstallScript(b: { name: string; version: string; src: string; dest: string; installedVersion: string; force: boolean }): string {
-  return `want=${q(b.version)}
-have=$( { ${b.installedVersion}; } 2>/dev/null || true)
-if [ "$have" = "$want" ]; then echo "${b.name} $want already installed"; exit $UNCHANGED; fi
-${downgradeGuard(b.name, b.force)}
-install -D -m 0755 ${q(b.src)} ${q(`${b.dest}.kk-new`)} && mv -f ${q(`${b.dest}.kk-new`)} ${q(b.dest)}
-echo "${b.name} \${have:-(none)} -> $want"`;
-}
-
 /**
  * Installs the CNI plugins from their tarball when the version kk installed last differs. Only the
  * tarball's executables are replaced: plugins a CNI put there (calico, cilium …) are kept.
@@ -754,3 +739,5 @@ export const criStep: InstallStep = {
     throw new UserError(`${host}: cri.container_manager is ${JSON.stringify(manager)}; it must be one of ${CONTAINER_MANAGERS.join(', ')}`);
   },
 };
+
+export { binaryInstallScript };

@@ -6,7 +6,7 @@
 import type { ClusterModel } from '../../../model/cluster';
 import { getString } from '../../../inventory/vars';
 import { fetchFile, script, service, writeFile, type InstallStep, type StepTask } from '../step';
-import { NODE_ARTIFACTS, hostsIn, q, tarballInstallScript } from './common';
+import { NODE_ARTIFACTS, binaryInstallScript, hostsIn, tarballInstallScript } from './common';
 
 export const KUBELET_UNIT = '/etc/systemd/system/kubelet.service';
 export const KUBELET_DROPIN = '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf';
@@ -52,18 +52,6 @@ ExecStart=
 ExecStart=/usr/local/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
 `;
 
-/** Installs a plain release binary when `installedVersion` prints something else than `version`. */
-function binaryScript(name: string, version: string, src: string, dest: string, installedVersion: string, force: boolean): string {
-  return `want=${q(version)}
-have=$( { ${installedVersion}; } 2>/dev/null || true)
-if [ "$have" = "$want" ]; then echo "${name} $want already installed"; exit $UNCHANGED; fi
-if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${force ? 1 : 0} = 0 ]; then
-  echo "refusing to downgrade ${name} from $have to $want: pass --force to allow it" >&2; exit 3
-fi
-install -m 0755 ${q(src)} ${q(`${dest}.kk-new`)} && mv -f ${q(`${dest}.kk-new`)} ${q(dest)}
-echo "${name} \${have:-(none)} -> $want"`;
-}
-
 export const kubernetesPrepareStep: InstallStep = {
   name: 'kubernetes-prepare',
   title: 'Kubernetes binaries, kubelet unit and certificates',
@@ -83,7 +71,7 @@ export const kubernetesPrepareStep: InstallStep = {
       const local = `${NODE_ARTIFACTS}/kube/${a.version}/${bin}`;
       tasks.push(
         { task: `fetch ${bin}`, spec: fetchFile(a.sha256, local, 0o755), description: `fetch ${a.id} (sha256 ${a.sha256.slice(0, 12)}…)` },
-        { task: `install ${bin}`, spec: script(binaryScript(bin, noV(a.version), local, `/usr/local/bin/${bin}`, versionCmd[bin]!, inputs.force)), description: `${bin} ${a.version} → /usr/local/bin (only when the version differs)` },
+        { task: `install ${bin}`, spec: script(binaryInstallScript({ name: bin, version: noV(a.version), src: local, dest: `/usr/local/bin/${bin}`, installedVersion: versionCmd[bin]!, force: inputs.force })), description: `${bin} ${a.version} → /usr/local/bin (only when the version differs)` },
       );
     }
     const helm = inputs.artifact('helm', arch);

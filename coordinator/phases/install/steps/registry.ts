@@ -19,7 +19,7 @@ import { getBool, getMap, getNonEmptyString, getNumber, getString } from '../../
 import type { CommandSpec } from '../../executor';
 import type { StepInputs } from '../inputs';
 import { fetchFile, script, service, writeFile, type InstallStep, type StepTask } from '../step';
-import { NODE_ARTIFACTS, hostsIn, q } from './common';
+import { NODE_ARTIFACTS, downgradeGuard, hostsIn, q } from './common';
 
 export const REGISTRY_DIR = '/etc/docker-registry';
 export const REGISTRY_SSL = `${REGISTRY_DIR}/ssl`;
@@ -182,9 +182,7 @@ archive=${q(t.archive)}
 version_of() { "$1" --version 2>/dev/null | awk '{print $NF}' | sed 's/^v//'; }
 have=$(version_of "$bin" || true)
 if [ "$have" = "$want" ]; then echo "docker-registry $want already installed"; exit $UNCHANGED; fi
-if [ -n "$have" ] && [ "$(printf '%s\\n%s\\n' "$have" "$want" | sort -V | tail -n1)" = "$have" ] && [ ${t.force ? 1 : 0} = 0 ]; then
-  echo "refusing to downgrade docker-registry from $have to $want: pass --force to allow it" >&2; exit 3
-fi
+${downgradeGuard('docker-registry', t.force)}
 # Beside the archive rather than in /tmp: a small tmpfs there may not hold the image.
 tmp=$(mktemp -d "$(dirname "$archive")/.docker-registry-image.XXXXXX")
 trap 'rm -rf "$tmp"; rm -f "$bin.kk-new"' EXIT
