@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 DEMO=${KK_DEMO_DIR:-/tmp/kk-demo}
 TESTBED=scripts/testbed/testbed.sh
 HOST_IP=10.213.0.1
-KK=./bin/kk-coordinator
+KK="$PWD/bin/kk-coordinator"
 
 down() {
   if [[ -f $DEMO/coordinator.pid ]]; then
