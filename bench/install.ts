@@ -9,7 +9,7 @@ import path from 'node:path';
 import { COORDINATOR_BIN } from '../test/e2e/lib/coordinator';
 import { installDebs, kubeTestbedAvailable, testbedAvailable, testbedDown } from '../test/e2e/lib/testbed';
 import { joinedCluster } from '../test/e2e/lib/cluster';
-import { componentsManifest } from '../test/e2e/lib/components';
+import { componentsManifest, machineConfig, OS_PACKAGES } from '../test/e2e/lib/components';
 import { timedRun, type Figure } from './lib';
 
 interface TaskRec { host: string; task: string; step?: string; durationMs?: number; startedAt?: string; finishedAt?: string }
@@ -30,18 +30,6 @@ ${names.map((n) => `    ${n.name}: {internal_ipv4: ${n.ip}}`).join('\n')}
     etcd: {hosts: [${cp}]}
     image_registry: {hosts: [${workers.at(-1)}]}
 `;
-}
-
-/** The config the bundle was made for, plus what the test machines need (scripts/testbed/README.md). */
-export function machineConfig(config: Record<string, unknown>): string {
-  const base = config as Record<string, Record<string, unknown>>;
-  const c = {
-    ...base,
-    native: { ntp: { enabled: false, servers: [] }, timezone: '' },
-    kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables', config: { conntrack: { maxPerCore: 0 } } } },
-    cri: { ...base.cri, containerd: { config: { plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true } } } } },
-  };
-  return `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nspec: ${JSON.stringify(c)}\n`;
 }
 
 /** Per install step: wall time (first start to last finish) and the slowest host's time inside commands. */
@@ -66,7 +54,7 @@ async function createOnce(n: number): Promise<{ figures: Record<string, number>;
   const c = await joinedCluster(n, '', { KK_LOG_LEVEL: 'info' }, { kube: true });
   try {
     // One machine at a time: they share the host's download cache.
-    for (const x of c.machines) await installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm']);
+    for (const x of c.machines) await installDebs(x.name, OS_PACKAGES);
     writeFileSync(c.inventory, inventory(c.machines));
     writeFileSync(c.config, machineConfig(m.config));
     const argv = [COORDINATOR_BIN, 'create', 'cluster', '-y', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir];

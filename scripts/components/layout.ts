@@ -8,7 +8,7 @@
 //   $KK_COMPONENTS_DIR/manifest.json          what is where, versions, build_seconds
 //
 // Usage: node --import tsx scripts/components/layout.ts   (after build.sh; `make components` runs both)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,14 +53,22 @@ function pin(key: string): string {
   return m[1]!;
 }
 
-function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns: string; agnhost: string; flannelCni: string } {
+/** The upstream part of the version Debian would install (2.6.12-1+deb12u4 → 2.6.12). */
+function debianVersion(pkg: string): string {
+  const out = execFileSync('apt-cache', ['policy', pkg], { encoding: 'utf8' });
+  const m = /Candidate: (?:\d+:)?([0-9][0-9.]*)/.exec(out);
+  if (!m) throw new Error(`apt-cache policy ${pkg}: no candidate version (run apt-get update)`);
+  return m[1]!;
+}
+
+function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns: string; agnhost: string; flannelCni: string; haproxy: string } {
   const v = (file: string): string => findFile(builds, file).build.version;
   return {
     kubernetes: withV(v('kubeadm')), etcd: withV(v('etcd')), containerd: withV(v('containerd')), runc: withV(v('runc')),
     cniPlugins: withV(v('bridge')), crictl: withV(v('crictl')), helm: withV(v('helm')), flannel: withV(v('flanneld')),
     registry: withV(v('registry')), pause: noV(v('pause')), coredns: withV(v('coredns')),
     // agnhost ships inside the Kubernetes module; its image tag is its own VERSION (versions.env).
-    agnhost: pin('AGNHOST_VERSION'), flannelCni: withV(v('flannel')),
+    agnhost: pin('AGNHOST_VERSION'), flannelCni: withV(v('flannel')), haproxy: debianVersion('haproxy'),
   };
 }
 
@@ -91,6 +99,11 @@ function buildImages(layout: string, builds: Build[], v: ReturnType<typeof versi
   specs.push({ ref: `registry.k8s.io/etcd:${noV(v.etcd)}-0`, layers: [base, layerFromFiles(layout, { 'usr/local/bin/etcd': bin('etcd'), 'usr/local/bin/etcdctl': bin('etcdctl'), 'usr/local/bin/etcdutl': bin('etcdutl') })] });
   specs.push({ ref: `ghcr.io/flannel-io/flannel:${v.flannel}`, layers: [debian, layerFromFiles(layout, { 'opt/bin/flanneld': bin('flanneld') })], entrypoint: ['/opt/bin/flanneld'] });
   specs.push({ ref: `ghcr.io/flannel-io/flannel-cni-plugin:${flannelCniTag(v.flannel, v.flannelCni)}`, layers: [debian, layerFromFiles(layout, { flannel: bin('flannel') })], cmd: ['/bin/sh'] });
+  // The API server proxy of control_plane_endpoint.type: haproxy. Docker Hub's haproxy:<x.y.z>
+  // images are Debian-based too; this one carries Debian's haproxy build under its version.
+  log(`images: haproxy ${v.haproxy} from Debian`);
+  const haproxy = debianLayer(layout, debCache, ['haproxy']);
+  specs.push({ ref: `docker.io/library/haproxy:${v.haproxy}`, layers: [haproxy], cmd: ['haproxy', '-W', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'] });
   specs.push({ ref: `registry.k8s.io/e2e-test-images/agnhost:${v.agnhost}`, layers: [debian, layerFromFiles(layout, { agnhost: bin('agnhost') })], entrypoint: ['/agnhost'] });
   for (const s of specs) {
     writeImage(layout, s, ARCH);
@@ -101,16 +114,20 @@ function buildImages(layout: string, builds: Build[], v: ReturnType<typeof versi
 
 /** The config the bundle is exported for: every version pinned to what was built. */
 function bundleConfig(v: ReturnType<typeof versionsOf>, images: string[]): Record<string, unknown> {
-  const agnhost = images.filter((r) => r.includes('/agnhost:') || r.startsWith('registry.k8s.io/etcd:'));
+  // Images no step of this config would plan (test workloads, stacked etcd, the haproxy endpoint).
+  const extraImages = images.filter((r) => r.includes('/agnhost:') || r.startsWith('registry.k8s.io/etcd:') || r.startsWith('docker.io/library/haproxy:'));
   return {
-    kubernetes: { kube_version: v.kubernetes, helm_version: v.helm, sandbox_image: { tag: v.pause } },
+    kubernetes: {
+      kube_version: v.kubernetes, helm_version: v.helm, sandbox_image: { tag: v.pause },
+      control_plane_endpoint: { haproxy: { image: { tag: v.haproxy } } },
+    },
     etcd: { deployment_type: 'external', etcd_version: v.etcd },
     cri: { container_manager: 'containerd', containerd_version: v.containerd, runc_version: v.runc, crictl_version: v.crictl },
     cni: { type: 'flannel', flannel_version: v.flannel, cni_plugins_version: v.cniPlugins },
     dns: { coredns: { image: { tag: v.coredns } }, nodelocaldns: { enabled: false } },
     storage_class: { local: { enabled: false } },
     image_registry: { type: 'docker-registry', docker_registry_version: noV(v.registry) },
-    image_manifests: agnhost,
+    image_manifests: extraImages,
     download: {
       arch: [ARCH],
       images: { 'flannel/flannel': { [v.flannel]: images.filter((r) => r.startsWith('ghcr.io/flannel-io/')) } },

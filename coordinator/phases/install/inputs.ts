@@ -7,7 +7,7 @@ import { UserError } from '../../../shared/errors';
 import type { ClusterModel } from '../../model/cluster';
 import { getNonEmptyString } from '../../inventory/vars';
 import type { ResolvedArtifact } from '../../init/artifacts/cache';
-import type { FactSet, ServiceFacts } from '../../../shared/facts/types';
+import type { FactSet, InterfaceFacts, ServiceFacts } from '../../../shared/facts/types';
 
 export interface StepInputs {
   model: ClusterModel;
@@ -29,6 +29,8 @@ export interface StepInputs {
    * for a fresh node and its node-side checks keep it idempotent.
    */
   unit(host: string, name: string): ServiceFacts | null;
+  /** The host's network interfaces as its agent last reported them; null when unknown. */
+  interfaces(host: string): InterfaceFacts[] | null;
   /** --force: downgrades are allowed. */
   force: boolean;
 }
@@ -85,6 +87,9 @@ export function stepInputs(src: InputSources): StepInputs {
     param: src.param,
     unit(host, name) {
       return src.facts?.(host)?.services?.[name] ?? null;
+    },
+    interfaces(host) {
+      return src.facts?.(host)?.interfaces ?? null;
     },
     force: src.force ?? false,
   };

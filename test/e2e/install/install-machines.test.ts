@@ -12,7 +12,7 @@ import path from 'node:path';
 import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
 import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, copyIn, installDebs } from '../lib/testbed';
 import { joinedCluster, type JoinedCluster } from '../lib/cluster';
-import { componentsManifest } from '../lib/components';
+import { componentsManifest, machineConfig, OS_PACKAGES } from '../lib/components';
 import { execFileSync } from 'node:child_process';
 
 const avail = testbedAvailable().ok ? kubeTestbedAvailable() : testbedAvailable();
@@ -88,27 +88,10 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     etcd: {hosts: [node1, node2, node3]}
     image_registry: {hosts: [node3]}
 `);
-    const base = m.config as Record<string, Record<string, unknown>>;
-    const cfg = {
-      ...base,
-      // The machines share this host's clock and have no NTP server to reach.
-      native: { ntp: { enabled: false, servers: [] }, timezone: '' },
-      // This kernel has no IPVS; iptables is kube-proxy's other mode.
-      // No IPVS in this kernel: kube-proxy's iptables mode. And, as kind does, no conntrack table
-      // sizing: nf_conntrack_max is global and read-only from a machine's network namespace.
-      kubernetes: { ...base.kubernetes, kube_proxy: { mode: 'iptables', config: { conntrack: { maxPerCore: 0 } } } },
-      cri: {
-        ...base.cri,
-        // The test machines cannot lower oom_score_adj (the host withholds CAP_SYS_RESOURCE):
-        // containerd clamps instead (scripts/testbed/README.md).
-        containerd: { config: { plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true } } } },
-      },
-    };
-    writeFileSync(c.config, `apiVersion: kubekey.kubesphere.io/v1\nkind: Config\nspec: ${JSON.stringify(cfg)}\n`);
+    writeFileSync(c.config, machineConfig(m.config));
     args = ['--phases', 'pre_hook,precheck,init,install', '--artifact', m.artifact, '-i', c.inventory, '-c', c.config];
-    // The packages KubeKey's os step installs, as an operator would have them (the machines are offline).
     // One machine at a time: they share the host's download cache.
-    for (const x of c.machines) await installDebs(x.name, ['socat', 'conntrack', 'ipset', 'ebtables', 'chrony', 'ipvsadm']);
+    for (const x of c.machines) await installDebs(x.name, OS_PACKAGES);
     assert.equal(ips.length, 3);
   });
 
@@ -322,6 +305,28 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     } finally {
       await sh('node2', 'systemctl kill -s SIGCONT etcd');
     }
+  });
+
+
+  // This kernel has no nfsd, so no NFS server can run here (nor on any machine of this host): the
+  // test stops where the kernel does. It proves what kk places — /etc/exports, the shared
+  // directories, the enabled unit — and that the step then fails naming the host and the reason.
+  test('NFS on node1: exports, directories and the enabled unit in place; the step stops at the kernel without nfsd, naming node1', async () => {
+    await installDebs('node1', ['nfs-kernel-server']);
+    const inventory = path.join(c.dir, 'inventory-nfs.yaml');
+    writeFileSync(inventory, readFileSync(c.inventory, 'utf8').replace('    image_registry: {hosts: [node3]}\n', '    image_registry: {hosts: [node3]}\n    nfs: {hosts: [node1]}\n'));
+    const config = path.join(c.dir, 'config-nfs.yaml');
+    const cfg = readFileSync(c.config, 'utf8').replace(/^spec: \{/m, 'spec: {"nfs":{"share_dir":["/share/","/data/nfs"]},');
+    writeFileSync(config, cfg);
+    const r = await create(args.map((a) => (a === c.inventory ? inventory : a === c.config ? config : a))).done;
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /step nfs: install failed on node1:/);
+    assert.match(r.out, /this kernel has no NFS server support .*nfs-server\.service \(enabled\) are in place/);
+    assert.equal(await sh('node1', 'grep -v "^#" /etc/exports'), '/share/ *(rw,sync,no_subtree_check)\n/data/nfs *(rw,sync,no_subtree_check)');
+    assert.equal(await sh('node1', 'stat -c "%a %U" /share /data/nfs'), '755 nobody\n755 nobody');
+    assert.equal(await sh('node1', 'systemctl is-enabled nfs-server.service'), 'enabled');
+    assert.match(await sh('node1', 'grep -A1 "^# nfs nodes" /etc/hosts'), new RegExp(`${c.machines[0]!.ip} node1`), 'every node knows the NFS host by name');
+    assert.equal(await sh('node2', 'test -e /etc/exports && grep -c share /etc/exports || echo none'), 'none', 'only the nfs group gets exports');
   });
 
 });

@@ -2,7 +2,8 @@
 // installs binaries from a release tarball only when the installed version differs (refusing a
 // downgrade unless --force).
 import type { ClusterModel } from '../../../model/cluster';
-import { getString } from '../../../inventory/vars';
+import { getNonEmptyString, getString } from '../../../inventory/vars';
+import { UserError } from '../../../../shared/errors';
 
 /** Hosts in any of `groups`, in inventory order, each once. */
 export function hostsIn(model: ClusterModel, ...groups: string[]): string[] {
@@ -11,6 +12,19 @@ export function hostsIn(model: ClusterModel, ...groups: string[]): string[] {
 }
 
 export const str = (model: ClusterModel, key: string, fallback: string): string => getString(model.vars, key) ?? fallback;
+
+/**
+ * An image from its config vars `<key>.registry`, `.repository` and `.tag` (the config loader
+ * fills the registry from the `image_registry.*_registry` vars, so it names the cluster registry
+ * when there is one).
+ */
+export function imageFromVars(model: ClusterModel, key: string, defaultRepository: string): string {
+  const registry = getNonEmptyString(model.vars, `${key}.registry`);
+  const repository = getNonEmptyString(model.vars, `${key}.repository`) ?? defaultRepository;
+  const tag = getNonEmptyString(model.vars, `${key}.tag`);
+  if (!tag) throw new UserError(`${key}.tag is empty: set the image tag (the offline bundle's config names the one it carries)`);
+  return `${registry ? `${registry.replace(/\/+$/, '')}/` : ''}${repository}:${tag}`;
+}
 
 /** Shell-quotes one word. */
 export const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

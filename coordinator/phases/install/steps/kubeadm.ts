@@ -11,6 +11,7 @@ import type { StepInputs } from '../inputs';
 import { UNCHANGED, script, type InstallStep, type StepTask } from '../step';
 import { hostsIn, q } from './common';
 import { ENDPOINT_BEGIN, ENDPOINT_END, endpointBlock } from './native-init';
+import { haproxyHosts, haproxyReadyScript } from './haproxy';
 
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 /** How long a run's bootstrap token lives; it is deleted when the install ends. */
@@ -156,8 +157,10 @@ function joinTasks(inputs: StepInputs, host: string, controlPlane: boolean): Ste
     ...(ignored(m).length ? { ignorePreflightErrors: ignored(m) } : {}),
   });
   const tasks: StepTask[] = [];
-  if (controlPlane) {
-    // Until it has its own API server, a joining control plane reaches the first one.
+  const viaHaproxy = !controlPlane && haproxyHosts(m).includes(host);
+  if (controlPlane || viaHaproxy) {
+    // Until it has its own API server (a control plane) or its haproxy runs (started by the
+    // kubelet the join starts), the node reaches the first control plane.
     tasks.push({
       task: 'endpoint for joining',
       spec: script(`[ -f /etc/kubernetes/kubelet.conf ] && exit $UNCHANGED\n${endpointScript(`${ENDPOINT_BEGIN}\n${inputs.ipv4(first)} ${ep.host}\n${ENDPOINT_END}\n`)}`),
@@ -194,6 +197,12 @@ kubeadm join --config ${KUBEADM_CONFIG_PATH}`, { timeoutMs: 15 * 60_000 }),
       rootKubeconfig,
     );
   } else {
+    if (viaHaproxy) {
+      tasks.push(
+        { task: 'local haproxy', spec: script(haproxyReadyScript(m)), waitMs: 240_000, description: 'the haproxy static pod answers its health check' },
+        { task: 'endpoint in /etc/hosts', spec: script(endpointScript(endpointBlock(m, host))), description: `${ep.host} → 127.0.0.1 (the local haproxy)` },
+      );
+    }
     const node = nodeName(m, host);
     tasks.push({
       task: 'worker label',

@@ -578,7 +578,8 @@ export function endpointBlock(model: ClusterModel, host: string): string {
   if (cpeType(vars) === 'kube-vip') {
     const vip = getNonEmptyString(vars, 'kubernetes.control_plane_endpoint.kube_vip.address');
     if (!vip) throw new UserError('kubernetes.control_plane_endpoint.type is kube-vip but kube_vip.address is empty: set the VIP');
-    lines = [`${vip} ${name}`];
+    // Control planes reach their own API server; workers the VIP (KubeKey's resolution after join).
+    lines = inGroup(model, 'kube_control_plane', host) ? [`127.0.0.1 ${name}`, `::1 ${name}`] : [`${vip} ${name}`];
   } else {
     const local = cpeType(vars) === 'local' ? getNonEmptyString(vars, 'kubernetes.control_plane_endpoint.local.address') : undefined;
     const first = (model.groups.kube_control_plane ?? [])[0];

@@ -2,7 +2,8 @@
 // nfs.share_dir, the shared directories, and the server re-exported and restarted only when
 // /etc/exports (or a directory) changed. Its package comes from the os step. Unlike KubeKey, a
 // server that is not running is started on every run, and a kernel without nfsd fails the step
-// with that reason rather than with a unit that would not start.
+// with that reason (after the files and the enabled unit are in place) rather than with a unit
+// that would not start.
 import type { ClusterModel, Vars } from '../../../model/cluster';
 import { getStringList } from '../../../inventory/vars';
 import { UserError } from '../../../../shared/errors';
@@ -50,17 +51,7 @@ if [ $changed = 0 ]; then exit $UNCHANGED; fi`;
 
 // Debian's nfs-kernel-server.service is an alias of nfs-server.service (RHEL's name): whichever
 // name the node knows, the unit is addressed by its real name so is-enabled answers for it.
-const SERVER = `root=\${KK_ROOT:-}
-nfsd_present() {
-  if grep -qw nfsd "$root/proc/filesystems" 2>/dev/null; then return 0; fi
-  if [ -d "$root/proc/fs/nfsd" ] || [ -d "$root/sys/module/nfsd" ]; then return 0; fi
-  return 1
-}
-if ! nfsd_present; then modprobe nfsd > /dev/null 2>&1 || true; fi
-if ! nfsd_present; then
-  echo "this kernel has no NFS server support (nfsd is neither a loadable module nor built in), so the NFS server cannot run on this node: use a kernel with nfsd (CONFIG_NFSD), or put another host in the nfs group" >&2
-  exit 1
-fi
+const FIND_UNIT = `root=\${KK_ROOT:-}
 unit=''
 for u in nfs-server.service nfs-kernel-server.service; do
   if [ "$(systemctl show -p LoadState --value "$u" 2>/dev/null || true)" = loaded ]; then unit=$(systemctl show -p Id --value "$u"); break; fi
@@ -75,15 +66,31 @@ not_started() {
   exit 1
 }`;
 
-export const APPLY_SCRIPT = `${SERVER}
-exportfs -a
+// The unit is enabled before the kernel is checked: on a kernel without nfsd the node is left
+// with its exports, directories and enabled unit, so booting a kernel with nfsd (or loading the
+// module) is all that remains, and the next run starts the server.
+const NEED_NFSD = `nfsd_present() {
+  if grep -qw nfsd "$root/proc/filesystems" 2>/dev/null; then return 0; fi
+  if [ -d "$root/proc/fs/nfsd" ] || [ -d "$root/sys/module/nfsd" ]; then return 0; fi
+  return 1
+}
+if ! nfsd_present; then modprobe nfsd > /dev/null 2>&1 || true; fi
+if ! nfsd_present; then
+  echo "this kernel has no NFS server support (nfsd is neither a loadable module nor built in), so the NFS server cannot run on this node: use a kernel with nfsd (CONFIG_NFSD), or put another host in the nfs group; /etc/exports, the shared directories and $unit (enabled) are in place" >&2
+  exit 1
+fi`;
+
+export const APPLY_SCRIPT = `${FIND_UNIT}
 systemctl enable "$unit"
+${NEED_NFSD}
+exportfs -a
 if ! systemctl restart "$unit" || ! systemctl is-active --quiet "$unit"; then not_started; fi
 echo "exports applied, $unit restarted"`;
 
-export const RUNNING_SCRIPT = `${SERVER}
+export const RUNNING_SCRIPT = `${FIND_UNIT}
 changed=0
 if [ "$(systemctl is-enabled "$unit" 2>/dev/null || true)" != enabled ]; then systemctl enable "$unit"; echo "enabled $unit"; changed=1; fi
+${NEED_NFSD}
 if ! systemctl is-active --quiet "$unit"; then
   exportfs -a
   if ! systemctl start "$unit" || ! systemctl is-active --quiet "$unit"; then not_started; fi

@@ -253,13 +253,15 @@ test('image registry: a registry name maps to the first registry host, or to ha_
   assert.ok(nativeInitStep.plan(named, 'reg1').some((t) => t.task === 'chrony config'));
 });
 
-test('control-plane endpoint: kube-vip address, local.address, haproxy', () => {
+test('control-plane endpoint: kube-vip (workers the VIP, control planes themselves), local.address, haproxy (127.0.0.1 everywhere)', () => {
   const vip = inputs('  kubernetes: {control_plane_endpoint: {type: kube-vip, kube_vip: {address: 10.0.0.50}}}\n');
   assert.equal(endpointBlock(vip.model, 'node2'), '# kubekey kubernetes control_plane_endpoint BEGIN\n10.0.0.50 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n');
+  assert.equal(endpointBlock(vip.model, 'node1'), '# kubekey kubernetes control_plane_endpoint BEGIN\n127.0.0.1 lb.kubesphere.local\n::1 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n');
   const local = inputs('  kubernetes: {control_plane_endpoint: {host: api.example, local: {address: 10.0.0.60}}}\n');
   assert.match(endpointBlock(local.model, 'node1'), /\n10\.0\.0\.60 api\.example\n/);
   const haproxy = inputs('  kubernetes: {control_plane_endpoint: {type: haproxy, local: {address: 10.0.0.60}}}\n');
   assert.match(endpointBlock(haproxy.model, 'node1'), /\n127\.0\.0\.1 lb\.kubesphere\.local\n::1 lb\.kubesphere\.local\n/);
+  assert.match(endpointBlock(haproxy.model, 'node2'), /\n127\.0\.0\.1 lb\.kubesphere\.local\n::1 lb\.kubesphere\.local\n/, 'a worker: its own haproxy');
 });
 
 test('a repository ISO from init: checked, fetched only when needed, then offered to the package script', () => {

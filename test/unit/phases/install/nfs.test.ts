@@ -141,15 +141,18 @@ test('share dirs: created 0755 nobody:nogroup (Debian) or nobody:nobody; existin
   assert.ok(calls(rhel).includes(`chown nobody:nobody ${rhel.root}/share/`));
 });
 
-test('a kernel without nfsd: both server tasks fail saying so (after trying modprobe), nothing is started', () => {
+test('a kernel without nfsd: the unit is enabled, then both server tasks fail saying so (after trying modprobe); nothing is started', () => {
   const sb = debianNode(false);
   stub(sb, 'modprobe', 'echo "modprobe: FATAL: Module nfsd not found" >&2; exit 1');
   for (const name of ['export and restart', 'server running']) {
     clearCalls(sb);
     const r = run(sb, planned(name));
     assert.equal(r.code, 1, name);
-    assert.match(r.err, /this kernel has no NFS server support \(nfsd is neither a loadable module nor built in\), so the NFS server cannot run on this node/);
-    assert.deepEqual(calls(sb), ['modprobe nfsd']);
+    assert.match(r.err, /this kernel has no NFS server support \(nfsd is neither a loadable module nor built in\), so the NFS server cannot run on this node: .*nfs-server\.service \(enabled\) are in place/);
+    const acting = calls(sb).filter((c) => !c.startsWith('systemctl show') && !c.startsWith('systemctl is-'));
+    assert.deepEqual(acting, name === 'export and restart' ? ['systemctl enable nfs-server.service', 'modprobe nfsd'] : ['modprobe nfsd'], name);
+    assert.equal(readFileSync(path.join(sb.root, 'units/nfs-server.service/enabled'), 'utf8').trim(), 'enabled');
+    assert.ok(!calls(sb).some((c) => /^(systemctl (start|restart) |exportfs)/.test(c)), name);
   }
 });
 
@@ -158,7 +161,7 @@ test('exports changed: exportfs -a, enable and restart the real unit; running se
   const apply = run(sb, planned('export and restart'));
   assert.equal(apply.code, 0, apply.err);
   assert.deepEqual(calls(sb).filter((c) => !c.startsWith('systemctl show') && !c.startsWith('systemctl is-')), [
-    'exportfs -a', 'systemctl enable nfs-server.service', 'systemctl restart nfs-server.service',
+    'systemctl enable nfs-server.service', 'exportfs -a', 'systemctl restart nfs-server.service',
   ]);
   const running = planned('server running');
   clearCalls(sb);
