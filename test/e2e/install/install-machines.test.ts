@@ -14,6 +14,8 @@ import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, copyIn, in
 import { joinedCluster, type JoinedCluster } from '../lib/cluster';
 import { componentsManifest, machineConfig, OS_PACKAGES } from '../lib/components';
 import { execFileSync } from 'node:child_process';
+import { loadCluster } from '../../../coordinator/inventory/load';
+import { nodelocaldnsManifest } from '../../../coordinator/phases/install/steps/nodelocaldns';
 
 const avail = testbedAvailable().ok ? kubeTestbedAvailable() : testbedAvailable();
 const manifest = componentsManifest();
@@ -219,6 +221,16 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     }, 'agn3 answers through its Service by DNS name', 60_000);
     // A name that does not exist is refused: the check above really went through DNS.
     assert.throws(() => kubectl(['exec', 'agn2', '--', '/agnhost', 'connect', 'nothing-here.default.svc.cluster.local:80', '--timeout=5s']));
+  });
+
+  // node-cache's module is refused by the module proxy, so its image cannot exist here: the
+  // bundle's config turns nodelocaldns off, and the live API server validates kk's manifest.
+  test('nodelocaldns: the API server accepts kk\'s manifest (server-side dry run)', () => {
+    const config = path.join(c.dir, 'config-nodelocaldns.yaml');
+    writeFileSync(config, readFileSync(c.config, 'utf8').replace(/^spec: \{/m, 'spec: {"dns":{"nodelocaldns":{"enabled":true}},'));
+    const text = nodelocaldnsManifest(loadCluster(c.inventory, config));
+    const out = execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', path.join(c.dir, 'kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], { input: text, encoding: 'utf8' });
+    assert.equal(out.trim(), ['serviceaccount/nodelocaldns created (server dry run)', 'configmap/nodelocaldns created (server dry run)', 'daemonset.apps/nodelocaldns created (server dry run)'].join('\n'));
   });
 
   test('a second create cluster changes nothing and restarts nothing', async () => {

@@ -13,6 +13,7 @@ import { kubernetesPrepareStep } from './kubernetes-prepare';
 import { kubeVipStep } from './kube-vip';
 import { haproxyStep } from './haproxy';
 import { kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeadmTokenCleanupStep } from './kubeadm';
+import { nodeLabelsStep } from './node-labels';
 import { kubeconfigStep } from './kubeconfig';
 import { clusterDnsStep } from './cluster-dns';
 import { cniStep } from './cni';
@@ -20,5 +21,5 @@ import { nodelocaldnsStep } from './nodelocaldns';
 import { clusterReadyStep } from './cluster-ready';
 
 export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep, kubeVipStep, haproxyStep,
-  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeconfigStep,
+  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, nodeLabelsStep, kubeconfigStep,
   clusterDnsStep, cniStep, nodelocaldnsStep, clusterReadyStep, kubeadmTokenCleanupStep];
