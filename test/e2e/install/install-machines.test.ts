@@ -325,6 +325,8 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
   // directories, the enabled unit — and that the step then fails naming the host and the reason.
   test('NFS on node1: exports, directories and the enabled unit in place; the step stops at the kernel without nfsd, naming node1', async () => {
     await installDebs('node1', ['nfs-kernel-server']);
+    // Debian's package enables the server itself: disabled here so the test sees kk enable it.
+    await sh('node1', 'systemctl disable nfs-server.service 2>&1; rm -f /etc/exports; test "$(systemctl is-enabled nfs-server.service)" = disabled');
     const inventory = path.join(c.dir, 'inventory-nfs.yaml');
     writeFileSync(inventory, readFileSync(c.inventory, 'utf8').replace('    image_registry: {hosts: [node3]}\n', '    image_registry: {hosts: [node3]}\n    nfs: {hosts: [node1]}\n'));
     const config = path.join(c.dir, 'config-nfs.yaml');

@@ -31,6 +31,9 @@ export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
 /** Where `kubernetes.patches` go (`/etc/kubernetes/patches/<name>`); kubeadm reads the directory. */
 export const KUBEADM_PATCHES_DIR = '/etc/kubernetes/patches/';
 export const AUDIT_DIR = '/etc/kubernetes/audit';
+export const AUDIT_POLICY = `${AUDIT_DIR}/policy.yaml`;
+/** The API server's audit log (KubeKey sends audit events to KubeSphere's webhook instead; docs/defaults-vs-kubekey.md). */
+export const AUDIT_LOG_DIR = '/var/log/kubernetes/audit';
 /** External etcd client files on control planes (KubeKey's pre-kubernetes copies them there). */
 export const EXTERNAL_ETCD_FILES = {
   caFile: '/etc/kubernetes/pki/etcd/ca.crt',
@@ -314,15 +317,21 @@ function clusterConfiguration(model: ClusterModel, initHost: InventoryHost, api:
       ['audit-log-format', 'json'],
       ['audit-log-maxbackup', '2'],
       ['audit-log-maxsize', '200'],
-      ['audit-policy-file', `${AUDIT_DIR}/policy.yaml`],
-      ['audit-webhook-config-file', `${AUDIT_DIR}/webhook.yaml`],
+      ['audit-log-maxage', '30'],
+      ['audit-log-path', `${AUDIT_LOG_DIR}/audit.log`],
+      ['audit-policy-file', AUDIT_POLICY],
     );
   }
   const apiServer: Obj = {
     extraArgs: args(api, mergeArgs(apiArgs, getMap(vars, 'kubernetes.apiserver.extra_args'))),
     certSANs: apiServerCertSANs(model, endpoint.host),
   };
-  if (audit) apiServer.extraVolumes = [{ name: 'k8s-audit', hostPath: AUDIT_DIR, mountPath: AUDIT_DIR, pathType: 'DirectoryOrCreate' }];
+  if (audit) {
+    apiServer.extraVolumes = [
+      { name: 'k8s-audit', hostPath: AUDIT_DIR, mountPath: AUDIT_DIR, readOnly: true, pathType: 'DirectoryOrCreate' },
+      { name: 'k8s-audit-log', hostPath: AUDIT_LOG_DIR, mountPath: AUDIT_LOG_DIR, pathType: 'DirectoryOrCreate' },
+    ];
+  }
 
   const cmArgs: Array<[string, string]> = [];
   if (pod.families[0] === 'ipv4') cmArgs.push(['node-cidr-mask-size-ipv4', String(getNumber(vars, 'cni.ipv4_mask_size') ?? 24)]);

@@ -4,7 +4,9 @@
 // certificates init made — the Kubernetes and front-proxy CAs, and the external etcd client
 // certificate — so kubeadm uses kk's CAs instead of making its own.
 import type { ClusterModel } from '../../../model/cluster';
-import { getString } from '../../../inventory/vars';
+import { getBool, getString } from '../../../inventory/vars';
+import { AUDIT_POLICY } from '../kubeadm/config';
+import { AUDIT_POLICY_TEXT } from '../kubeadm/audit-policy';
 import { fetchFile, script, service, writeFile, type InstallStep, type StepTask } from '../step';
 import { NODE_ARTIFACTS, binaryInstallScript, hostsIn, tarballInstallScript } from './common';
 
@@ -108,6 +110,9 @@ done
         { task: 'write front-proxy-ca.crt', spec: writeFile(`${PKI}/front-proxy-ca.crt`, inputs.pki('front-proxy.crt')), description: `${PKI}/front-proxy-ca.crt ← pki/front-proxy.crt` },
         { task: 'write front-proxy-ca.key', spec: writeFile(`${PKI}/front-proxy-ca.key`, inputs.pki('front-proxy.key'), 0o600), description: `${PKI}/front-proxy-ca.key (0600)` },
       );
+      if (getBool(m.vars, 'audit') === true) {
+        tasks.push({ task: 'write audit policy', spec: writeFile(AUDIT_POLICY, AUDIT_POLICY_TEXT, 0o600), description: `${AUDIT_POLICY} (audit: true)` });
+      }
       if ((getString(m.vars, 'etcd.deployment_type') ?? 'external') === 'external') {
         tasks.push(
           { task: 'write etcd ca.crt', spec: writeFile(`${PKI}/etcd/ca.crt`, inputs.pki('root.crt')), description: `${PKI}/etcd/ca.crt ← pki/root.crt` },

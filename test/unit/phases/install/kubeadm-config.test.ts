@@ -243,12 +243,17 @@ test('security_enhancement: KubeKey\'s hardened arguments and kubelet settings',
   assert.equal(plain.protectKernelDefaults, undefined);
 });
 
-test('audit: the audit arguments and the policy directory mounted into the API server', () => {
+test('audit: a JSON audit log under /var/log/kubernetes/audit by kk\'s policy, both mounted into the API server', () => {
   const cc = kind(init(model(`${v134}  audit: true\n`)), 'ClusterConfiguration');
   assert.equal(arg(cc.apiServer.extraArgs, 'audit-policy-file'), '/etc/kubernetes/audit/policy.yaml');
-  assert.equal(arg(cc.apiServer.extraArgs, 'audit-webhook-config-file'), '/etc/kubernetes/audit/webhook.yaml');
+  assert.equal(arg(cc.apiServer.extraArgs, 'audit-webhook-config-file'), undefined, 'no webhook: there is no KubeSphere to send to');
+  assert.equal(arg(cc.apiServer.extraArgs, 'audit-log-path'), '/var/log/kubernetes/audit/audit.log');
   assert.equal(arg(cc.apiServer.extraArgs, 'audit-log-format'), 'json');
-  assert.deepEqual(cc.apiServer.extraVolumes, [{ name: 'k8s-audit', hostPath: '/etc/kubernetes/audit', mountPath: '/etc/kubernetes/audit', pathType: 'DirectoryOrCreate' }]);
+  assert.equal(arg(cc.apiServer.extraArgs, 'audit-log-maxage'), '30');
+  assert.deepEqual(cc.apiServer.extraVolumes, [
+    { name: 'k8s-audit', hostPath: '/etc/kubernetes/audit', mountPath: '/etc/kubernetes/audit', readOnly: true, pathType: 'DirectoryOrCreate' },
+    { name: 'k8s-audit-log', hostPath: '/var/log/kubernetes/audit', mountPath: '/var/log/kubernetes/audit', pathType: 'DirectoryOrCreate' },
+  ]);
 });
 
 test('nodelocaldns on → its address is the cluster DNS; off → the CoreDNS service address', () => {
