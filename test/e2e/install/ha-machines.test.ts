@@ -127,7 +127,11 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
   test('node1\'s API server stopped: the workers carry on through node2 and node3', async () => {
     await sh('node1', 'mkdir -p /root/held && mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/held/');
     try {
-      await eventually(async () => (await execIn('node1', ['bash', '-c', 'timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/6443" 2>/dev/null'])).code !== 0, 'node1\'s API server stopped', 120_000);
+      await eventually(async () => (await execIn('node1', ['bash', '-c', '[ -z "$(crictl ps -q --name kube-apiserver)" ] && ! timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/6443" 2>/dev/null'])).code === 0, 'node1\'s API server stopped', 180_000);
+      // Each worker's haproxy sees it go (two failed checks, 5 s apart).
+      for (const n of ['node4', 'node5']) {
+        await eventually(async () => /kube_api_backend\/node1 is DOWN/.test((await execIn(n, ['bash', '-c', 'crictl logs "$(crictl ps -q --name haproxy | head -n1)" 2>&1'])).stdout), `${n}'s haproxy marks node1 down`, 60_000);
+      }
       // haproxy drops node1 after two failed checks; from then on every request goes elsewhere.
       await eventually(async () => {
         for (let i = 0; i < 5; i++) {
@@ -136,7 +140,7 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
         }
         return true;
       }, 'node4 reaches the API through haproxy five times in a row', 120_000);
-      const r = await execIn('node5', ['bash', '-c', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf --request-timeout=5s get node node5 -o jsonpath={.status.conditions[?(@.type==\\"Ready\\")].status}']);
+      const r = await execIn('node5', ['kubectl', '--kubeconfig', '/etc/kubernetes/kubelet.conf', '--request-timeout=5s', 'get', 'node', 'node5', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
       assert.equal(r.stdout.trim(), 'True', r.stderr);
     } finally {
       await sh('node1', 'mv /root/held/kube-apiserver.yaml /etc/kubernetes/manifests/');

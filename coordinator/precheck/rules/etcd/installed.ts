@@ -8,7 +8,13 @@ export const etcdInstalled = hostRule({
   id: 'etcd.installed',
   severity: 'error',
   description: 'an installed etcd unit is active and at etcd_version; otherwise the etcd data dir is absent or empty',
-  appliesTo: (host) => (inGroup(host, ETCD) ? true : 'not in etcd'),
+  // Stacked etcd's data dir is kubeadm's (a control plane that has joined keeps its member
+  // there, and kubeadm's own preflight refuses a leftover one before init or join).
+  appliesTo: (host, ctx) => {
+    if (!inGroup(host, ETCD)) return 'not in etcd';
+    const type = str(ctx.model.vars, 'etcd.deployment_type');
+    return type === 'external' ? true : `etcd.deployment_type ${type}: kubeadm's stacked etcd owns ${str(host.vars, 'etcd.env.data_dir')}`;
+  },
   check: (host, ctx) => {
     const services = fact(ctx, host.name, 'services');
     const fs = ctx.facts.get(host.name)!;

@@ -80,4 +80,9 @@ test('etcd.installed: running etcd at the right version; otherwise an empty data
   const custom = threeNodes({ etcd: { env: { data_dir: '/data/etcd' } } });
   assert.match(resultOf(etcdInstalled, context(custom), 'node1').message, /unknown: fact "paths\.\/data\/etcd" is unknown on node1: the agent did not report it/);
   assert.equal(resultOf(etcdInstalled, context(model), 'node2').status, 'skip');
+  // Stacked etcd: the data dir is kubeadm's member (a re-run on a finished cluster must pass).
+  const stacked = threeNodes({ etcd: { deployment_type: 'internal' } });
+  const skipped = resultOf(etcdInstalled, context(stacked, factsFor(stacked, { node1: { paths } })), 'node1');
+  assert.equal(skipped.status, 'skip');
+  assert.match(skipped.message, /etcd\.deployment_type internal: kubeadm's stacked etcd owns \/var\/lib\/etcd/);
 });
