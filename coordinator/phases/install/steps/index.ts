@@ -13,8 +13,9 @@ import { kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, ku
 import { kubeconfigStep } from './kubeconfig';
 import { clusterDnsStep } from './cluster-dns';
 import { cniStep } from './cni';
+import { storageClassStep } from './storage-class';
 import { clusterReadyStep } from './cluster-ready';
 
 export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep,
   kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, kubeconfigStep,
-  clusterDnsStep, cniStep, clusterReadyStep, kubeadmTokenCleanupStep];
+  clusterDnsStep, cniStep, storageClassStep, clusterReadyStep, kubeadmTokenCleanupStep];
