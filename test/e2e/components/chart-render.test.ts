@@ -117,19 +117,18 @@ test('cilium dual stack with multus: both cluster pools, IPv6 on, CNI not exclus
   assert.equal(data['cluster-pool-ipv6-mask-size'], '64');
   assert.equal(data['cni-exclusive'], 'false');
   assert.equal(data['vlan-bpf-bypass'], '0');
-  const agent = images(objs).find((i) => i.startsWith('quay.io/cilium/cilium:'));
-  assert.ok(agent?.includes('@sha256:'), `${agent}: upstream images keep the chart's digests`);
+  const envoy = images(objs).find((i) => i.startsWith('quay.io/cilium/cilium-envoy:'));
+  assert.ok(envoy?.includes('@sha256:'), `${envoy}: upstream images keep the chart's digests`);
 });
 
-test('calico: the Installation carries the cluster registry and BGP; operator and calicoctl images from it', { skip: missing('tigera-operator', CALICO) }, () => {
+test('calico: the Installation carries the cluster registry and BGP; the operator image comes from it', { skip: missing('tigera-operator', CALICO) }, () => {
   const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: calico, calico_version: ${CALICO}}\n`, 'tigera-operator', CALICO);
   const objs = render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values);
   const spec = find(objs, 'Installation', 'default').spec as Record<string, unknown>;
   assert.equal(spec.registry, REGISTRY);
   assert.deepEqual(spec.calicoNetwork, { bgp: 'Enabled' });
   const imgs = images(objs);
-  assert.ok(imgs.some((i) => i.startsWith(`${REGISTRY}/tigera/operator:`)), imgs.join(' '));
-  assert.ok(imgs.includes(`${REGISTRY}/calico/ctl:${CALICO}`), imgs.join(' '));
+  assert.ok(imgs.includes(`${REGISTRY}/tigera/operator:v1.34.13`), imgs.join(' '));
   for (const i of imgs) assert.ok(i.startsWith(`${REGISTRY}/`), i);
 });
 
@@ -139,6 +138,13 @@ test('calico: the operator\'s cni.calico.values are laid over kk\'s in what helm
   const spec = find(objs, 'Installation', 'default').spec as Record<string, unknown>;
   assert.deepEqual(spec.calicoNetwork, { bgp: 'Disabled', mtu: 1400 });
   assert.equal(spec.registry, 'docker.io');
+  assert.ok(images(objs).includes('quay.io/tigera/operator:v1.34.13'), images(objs).join(' '));
+});
+
+test('calico: the chart runs calicoctl (only for OpenShift) from kk\'s calicoctl image in the cluster registry', { skip: missing('tigera-operator', CALICO) }, () => {
+  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: calico, calico_version: ${CALICO}, calico: {values: "installation: {kubernetesProvider: openshift}"}}\n`, 'tigera-operator', CALICO);
+  const imgs = images(render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values));
+  assert.ok(imgs.includes(`${REGISTRY}/calico/ctl:${CALICO}`), imgs.join(' '));
 });
 
 test('the packaged charts sit in the mirror at the paths of the URLs kk\'s init downloads them from', { skip: missing('cilium', CILIUM) ?? missing('tigera-operator', CALICO) ?? (existsSync(path.join(root, 'mirror')) ? undefined : `no ${root}/mirror yet: run \`make components\``) }, () => {
