@@ -1,10 +1,12 @@
-// The real cilium and calico (tigera-operator) charts rendered by the real helm with the values kk
-// generates (docs/install.md, "What is proven"): the objects helm would install carry what kk set —
-// cilium's ConfigMap the pod CIDRs and mask sizes, every image the cluster registry; calico's
-// Installation the registry and BGP, the operator and calicoctl images the cluster registry.
+// The real cilium, calico (tigera-operator) and flannel charts rendered by the real helm with the
+// values kk generates (docs/install.md, "What is proven"): the objects helm would install carry what
+// kk set — cilium's ConfigMap the pod CIDRs and mask sizes, every image the cluster registry;
+// calico's Installation the registry and BGP, the operator image the cluster registry; flannel's
+// net-conf.json both networks.
 //
-// The charts are packaged from their Go modules by scripts/components/charts.sh with the helm
-// build.sh built (`make components`); skipped, with the reason, until they are there. The charts
+// The charts are packaged from their Go modules by scripts/components/charts.sh (flannel's by
+// build.sh) with the helm build.sh built (`make components`); skipped, with the reason, until they
+// are there. The charts
 // of kube-ovn, hybridnet, spiderpool, openebs localpv and the NFS provisioner cannot be obtained
 // here (the Go module proxy refuses their modules), so only their values are tested (unit tests).
 import { test } from 'node:test';
@@ -107,6 +109,21 @@ test('cilium: the ConfigMap carries kk\'s pod CIDR and mask size; every image is
   assert.ok(imgs.includes(`${REGISTRY}/cilium/operator-generic:v${CILIUM}`), imgs.join(' '));
 });
 
+test('cilium with every optional part on (hubble, node init, preflight, clustermesh, spire): each image kk moves is the cluster registry\'s', { skip: missing('cilium', CILIUM) }, () => {
+  const custom = 'hubble: {relay: {enabled: true}, ui: {enabled: true}, tls: {auto: {method: cronJob}}}\nnodeinit: {enabled: true}\npreflight: {enabled: true}\n'
+    + 'clustermesh: {useAPIServer: true}\nauthentication: {enabled: true, mutual: {spire: {enabled: true}}}\n';
+  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: cilium, cilium_version: ${CILIUM}, cilium: {values: ${JSON.stringify(custom)}}}\n`, 'cilium', CILIUM);
+  const imgs = [...new Set(images(render('cilium', 'kube-system', chartFile('cilium', CILIUM), values)))];
+  for (const name of ['cilium/hubble-relay', 'cilium/hubble-ui', 'cilium/hubble-ui-backend', 'cilium/startup-script', 'cilium/clustermesh-apiserver', 'cilium/certgen',
+    'spiffe/spire-agent', 'spiffe/spire-server', 'library/busybox']) {
+    assert.ok(imgs.some((i) => i.startsWith(`${REGISTRY}/${name}:`)), `${name} among ${imgs.join(' ')}`);
+  }
+  for (const i of imgs) {
+    assert.ok(i.startsWith(`${REGISTRY}/`), i);
+    assert.ok(!i.includes('@sha256:'), i);
+  }
+});
+
 test('cilium dual stack with multus: both cluster pools, IPv6 on, CNI not exclusive, VLAN bypass', { skip: missing('cilium', CILIUM) }, () => {
   const values = kkValues(`  cni: {type: cilium, cilium_version: ${CILIUM}, multi_cni: multus, pod_cidr: "10.42.0.0/16,fd00:42::/56", ipv6_mask_size: 64}\n`, 'cilium', CILIUM);
   const objs = render('cilium', 'kube-system', chartFile('cilium', CILIUM), values);
@@ -145,6 +162,20 @@ test('calico: the chart runs calicoctl (only for OpenShift) from kk\'s calicoctl
   const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: calico, calico_version: ${CALICO}, calico: {values: "installation: {kubernetesProvider: openshift}"}}\n`, 'tigera-operator', CALICO);
   const imgs = images(render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values));
   assert.ok(imgs.includes(`${REGISTRY}/calico/ctl:${CALICO}`), imgs.join(' '));
+});
+
+const FLANNEL = pins.FLANNEL_VERSION ?? '';
+const flannelChart = path.join(root, 'build', 'flannel-chart', FLANNEL, 'flannel.tgz');
+const flannelMissing = !helmBin ? missing('flannel', FLANNEL) : existsSync(path.join(root, 'build', 'flannel-chart', FLANNEL, 'build.json')) ? undefined
+  : `${flannelChart} not built: run \`make components\` (scripts/components/build.sh flannel-chart)`;
+
+test('flannel dual stack through a cluster registry: net-conf.json has both networks, images are the registry\'s', { skip: flannelMissing }, () => {
+  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: flannel, flannel_version: ${FLANNEL}, pod_cidr: "10.42.0.0/16,fd00:42::/56"}\n`, 'flannel', FLANNEL);
+  const objs = render('flannel', 'kube-flannel', flannelChart, values);
+  const net = JSON.parse((find(objs, 'ConfigMap', 'kube-flannel-cfg').data as Record<string, string>)['net-conf.json']!) as Record<string, unknown>;
+  assert.deepEqual([net.Network, net.IPv6Network, net.EnableIPv6], ['10.42.0.0/16', 'fd00:42::/56', true]);
+  const imgs = [...new Set(images(objs))].sort();
+  assert.deepEqual(imgs, [`${REGISTRY}/flannel-io/flannel-cni-plugin:v1.8.0-flannel1`, `${REGISTRY}/flannel-io/flannel:${FLANNEL}`].sort());
 });
 
 test('the packaged charts sit in the mirror at the paths of the URLs kk\'s init downloads them from', { skip: missing('cilium', CILIUM) ?? missing('tigera-operator', CALICO) ?? (existsSync(path.join(root, 'mirror')) ? undefined : `no ${root}/mirror yet: run \`make components\``) }, () => {
