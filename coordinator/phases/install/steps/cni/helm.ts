@@ -56,7 +56,7 @@ export function withCustomValues(m: ClusterModel, r: HelmRelease, key: string): 
     try {
       parsed = YAML.parse(custom) as Value;
     } catch (err) {
-      throw new UserError(`${key}: not valid YAML (${(err as Error).message.split('\n')[0]}); write helm values as a YAML mapping, e.g. "${key.split('.').pop()}: |\\n  foo: bar"`);
+      throw new UserError(`${key}: not valid YAML (${(err as Error).message.split('\n')[0]}); write the chart's helm values as YAML mapping text (a block scalar: "values: |" then indented lines)`);
     }
     if (!isObj(parsed)) throw new UserError(`${key}: expected YAML mapping text (helm values), got ${parsed === null ? 'nothing' : typeof parsed}`);
     return { ...r, values: mergeValues(r.values, parsed) };
