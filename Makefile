@@ -26,10 +26,12 @@ lint:
 
 # The real Kubernetes components for the test machines, built from Go modules (Go at /usr/local/go)
 # into $(KK_COMPONENTS_DIR); cached by version: a second run takes seconds (docs/components.md).
+# charts.sh runs after layout.ts, which rewrites mirror/ where charts.sh also puts the charts.
 components: build
 	bash scripts/components/build.sh
 	bash scripts/components/verify.sh >/dev/null
 	node --import tsx scripts/components/layout.ts
+	bash scripts/components/charts.sh
 
 test: typecheck lint build components
 	node scripts/run-tests.mjs all

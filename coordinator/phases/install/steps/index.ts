@@ -17,9 +17,10 @@ import { nodeLabelsStep } from './node-labels';
 import { kubeconfigStep } from './kubeconfig';
 import { clusterDnsStep } from './cluster-dns';
 import { cniStep } from './cni';
+import { storageClassStep } from './storage-class';
 import { nodelocaldnsStep } from './nodelocaldns';
 import { clusterReadyStep } from './cluster-ready';
 
 export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep, kubeVipStep, haproxyStep,
   kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, nodeLabelsStep, kubeconfigStep,
-  clusterDnsStep, cniStep, nodelocaldnsStep, clusterReadyStep, kubeadmTokenCleanupStep];
+  clusterDnsStep, cniStep, storageClassStep, nodelocaldnsStep, clusterReadyStep, kubeadmTokenCleanupStep];
