@@ -4,7 +4,7 @@
 // equal to the built-in default is read as "not set" — the same reading resolveScriptsDir uses.
 import path from 'node:path';
 import type { Vars } from '../model/cluster';
-import { getString } from '../inventory/vars';
+import { getString } from '../model/vars';
 import { builtinDefaults } from '../config/defaults';
 
 export interface InitDirs {
