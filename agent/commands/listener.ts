@@ -6,9 +6,10 @@
 // delivery — a refusal carries the reason and nothing was executed.
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  decodeCommand, decodeSignedCommand, encodeAccepted, encodeOutputChunk, encodeResult, isValidCommandId, payloadHash,
+  decodeCommand, decodeSignedCommand, encodeAccepted, encodeOutputChunk, encodeResult, isValidCommandId,
   MAX_COMMAND_BYTES, MAX_RESULT_DATA_BYTES, type Command__Output,
 } from '../../shared/commands/codec';
+import { payloadHash } from '../../shared/commands/payload-hash';
 import { verifyCommand } from '../../shared/commands/signing';
 import type { Logger } from '../../shared/log';
 import { commandOutputSubject, commandResultSubject, commandSubject, resultSubject } from '../../shared/subjects';
