@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/errors';
 import { GrpcStatus } from '../../shared/proto/grpc-status';
-import type { AdminCredentials } from '../serve/identity';
-import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE } from '../serve/admin-paths';
+import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE, type AdminCredentials } from '../state/admin-access';
 import type { Admin, AdminCallError, AdminUnaryMethods } from './admin-api';
 import { socketAdmin } from './admin-socket';
 

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { serviceCodecs, type MethodCodec } from '../../shared/proto/lean-codec';
 import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
-import type { AdminCredentials } from '../serve/identity';
+import type { AdminCredentials } from '../state/admin-access';
 import { AdminCallError, type Admin, type AdminStream, type AdminStreamMethods, type AdminUnaryMethods } from './admin-api';
 import { MAX_RECEIVE_BYTES } from './admin-socket';
 

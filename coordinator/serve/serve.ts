@@ -14,7 +14,7 @@ import { AgentSessions, agentServiceHandlers, type NatsAccess } from '../server/
 import { adminServiceHandlers, admitLocally } from '../server/admin-service';
 import { clearStaleAdminSocket, listenAdminSocket, type AdminSocket } from '../server/admin-socket';
 import { shutdownGrpc } from '../server/grpc-shutdown';
-import { ADMIN_SOCKET_FILE } from './admin-paths';
+import { ADMIN_SOCKET_FILE } from '../state/admin-access';
 import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
 import { bootstrapOneLiner } from './one-liner';
