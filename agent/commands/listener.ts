@@ -242,6 +242,7 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
       const pending = [...running.values()];
       for (const r of pending) r.abort.abort();
       await Promise.race([Promise.all(pending.map((r) => r.done)), new Promise((res) => setTimeout(res, STOP_WAIT_MS).unref())]);
+      // Best effort to get the last results out; a closed connection has nothing to flush.
       await nc.flush().catch(() => {});
     })();
     return stopped;

@@ -180,6 +180,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
         await shutdownGrpc(server);
         await adminSocket?.close();
         await dispatcher.close();
+        // Shutting down: a connection that already broke has nothing left to close.
         await commandsNc.close().catch(() => {});
         await natsService.stop();
         // Writes already on their way finish first; flushSync then writes whatever is left.
