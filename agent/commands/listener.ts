@@ -6,9 +6,10 @@
 // delivery — a refusal carries the reason and nothing was executed.
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  decodeCommand, decodeSignedCommand, encodeAccepted, encodeOutputChunk, encodeResult, isValidCommandId, payloadHash,
+  decodeCommand, decodeSignedCommand, encodeAccepted, encodeOutputChunk, encodeResult, isValidCommandId,
   MAX_COMMAND_BYTES, MAX_RESULT_DATA_BYTES, type Command__Output,
 } from '../../shared/commands/codec';
+import { payloadHash } from '../../shared/commands/payload-hash';
 import { verifyCommand } from '../../shared/commands/signing';
 import type { Logger } from '../../shared/log';
 import { commandOutputSubject, commandResultSubject, commandSubject, resultSubject } from '../../shared/subjects';
@@ -241,6 +242,7 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
       const pending = [...running.values()];
       for (const r of pending) r.abort.abort();
       await Promise.race([Promise.all(pending.map((r) => r.done)), new Promise((res) => setTimeout(res, STOP_WAIT_MS).unref())]);
+      // Best effort to get the last results out; a closed connection has nothing to flush.
       await nc.flush().catch(() => {});
     })();
     return stopped;

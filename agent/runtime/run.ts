@@ -99,7 +99,9 @@ class Agent {
   async run(): Promise<Outcome> {
     const name = this.state.identity.nodeName;
     this.log.info({ node: name, coordinator: this.state.identity.grpcAddress }, 'agent starting');
+    // connectNats retries until it connects or the agent stops; it handles its own failures.
     void this.connectNats();
+    // A failed periodic report is simply tried again at the next tick.
     const poll = setInterval(() => { void this.report('periodic').catch(() => {}); }, this.state.identity.factsIntervalSeconds * 1000);
     const backoff = new Backoff(1000, 30_000);
     try {
@@ -123,6 +125,7 @@ class Agent {
     } finally {
       clearInterval(poll);
       this.client.close();
+      // Stopping: whatever fails to close here is gone with the process anyway.
       await this.stopCommands?.().catch(() => {});
       await this.nats?.close().catch(() => {});
     }
@@ -215,6 +218,7 @@ class Agent {
           serverUrl: id.server, dataDir: this.store.dir, log: this.log.child({ component: 'commands' }), subject: id.commandSubject,
         });
         const nc = this.nats;
+        // Logs the connection's status for as long as it lives; the iterator ends when it closes.
         void (async () => {
           for await (const s of nc.status()) {
             if (s.type === 'reconnect') this.log.info({ server: s.data }, 'NATS reconnected');
@@ -228,9 +232,11 @@ class Agent {
         void nc.closed().then(async (closedBy) => {
           if (!closedBy || this.signal.aborted || this.removed || this.nats !== nc) return;
           this.log.warn({ err: closedBy.message }, 'NATS connection closed by the server');
+          // The old connection is closed already; its listener may fail to stop cleanly, and a new one replaces it.
           await this.stopCommands?.().catch(() => {});
           this.stopCommands = undefined;
           await sleep(backoff.next(), this.signal);
+          // Retries on its own until connected or stopped (see above).
           void this.connectNats(isNatsAuthError(closedBy));
         });
         return;

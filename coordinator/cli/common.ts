@@ -1,6 +1,6 @@
 import type { Command} from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { ConnectionOptions } from './admin-client';
+import type { ConnectionOptions } from './client/admin-client';
 
 export const DEFAULT_DATA_DIR = '/var/lib/kk-coordinator';
 
@@ -15,6 +15,9 @@ export function parseCount(v: string): number {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return n;
 }
+
+/** What withConnection's options parse to. */
+export type Conn = { dataDir: string; coordinator?: string; credentials?: string };
 
 /** The options every operator command takes to find its coordinator. */
 export function withConnection(cmd: Command): Command {

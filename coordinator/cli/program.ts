@@ -1,12 +1,12 @@
-// The kk-coordinator command line, given a table of the commands it offers. Two bundles are built
-// from it: every command (main.ts) and just the operator commands that call a running coordinator
-// (main-ops.ts), which boot.ts starts for those words so they do not read and map the server's code.
+// The kk-coordinator command line, given the table of the commands it offers (command-table.ts).
 import { Command } from 'commander';
 import { UserError, errorMessage } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
 /** Loads a command's module (only when that command runs, or all of them for --help). */
-export type CommandTable = Record<string, () => Promise<Command[]>>;
+export type CommandLoader = () => Promise<Command[]>;
+/** Command word → its loader; undefined for a word a bundle leaves out (./fast-start/boot.ts). */
+export type CommandTable = Record<string, CommandLoader | undefined>;
 
 async function main(commands: CommandTable): Promise<void> {
   const program = new Command('kk-coordinator')
@@ -23,7 +23,8 @@ Getting started:
   kk-coordinator facts node1               # what a node reported`);
 
   const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  const wanted = word && commands[word] ? [commands[word]] : Object.values(commands);
+  const chosen = word ? commands[word] : undefined;
+  const wanted = chosen ? [chosen] : Object.values(commands).filter((load): load is CommandLoader => load !== undefined);
   for (const load of wanted) for (const cmd of await load()) program.addCommand(cmd);
 
   program.exitOverride((err) => {

@@ -123,6 +123,7 @@ export class CommandDispatcher {
     } });
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
+    // Watches the connection's status for as long as it lives; the iterator ends when it closes.
     void (async () => {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect') this.connected = false;

@@ -4,7 +4,7 @@
 // Config; maps merge key by key, lists replace. Where a figure differs from KubeKey's,
 // docs/defaults-vs-kubekey.md says why.
 import type { Vars } from '../model/cluster';
-import { CLUSTER_REQUIRE_DEFAULTS } from '../precheck/defaults';
+import { CLUSTER_REQUIRE_DEFAULTS } from './precheck-defaults';
 
 export function clusterRequireDefaults(): Vars {
   return structuredClone(CLUSTER_REQUIRE_DEFAULTS) as Vars;

@@ -3,12 +3,13 @@
 // (registry redirects, CRI socket, CoreDNS IP …) are filled in after merging by ./derived.
 import type { Vars } from '../model/cluster';
 import { clusterRequireDefaults } from './cluster-require';
+import { BUILTIN_WORK_DIR } from '../model/work-dir';
 
 const image = (repository: string, extra: Vars = {}): Vars => ({ repository, ...extra });
 
 export function builtinDefaults(): Vars {
   return {
-    work_dir: '/root/kubekey',
+    work_dir: BUILTIN_WORK_DIR,
     tmp_dir: '/tmp/kubekey',
     transform_architectures: { amd64: ['amd64', 'x86_64'], arm64: ['arm64', 'aarch64'] },
     zone: '',

@@ -4,6 +4,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Value, Vars } from '../model/cluster';
 import { isMap } from './merge';
+import { BUILTIN_WORK_DIR } from '../model/work-dir';
 import { parseCidrList, parseVersion } from './formats';
 import semver from 'semver';
 
@@ -110,7 +111,7 @@ export const DERIVED_TOP_KEYS: ReadonlySet<string> = new Set([
 export function applyDerived(vars: Vars, ctx: DeriveContext): Vars {
   const filler = new Filler(vars);
   const fill = (path: string, value: Value): void => filler.fill(path, value);
-  const workDir = str(get(vars, 'work_dir')) || '/root/kubekey';
+  const workDir = str(get(vars, 'work_dir')) || BUILTIN_WORK_DIR;
   fill('binary_dir', `${workDir}/kubekey`);
   fill('scripts_dir', `${workDir}/scripts`);
   fill('artifact_dir', `${workDir}/artifact`);

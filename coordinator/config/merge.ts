@@ -2,10 +2,9 @@
 // is replaced by the higher layer. A null in a higher layer means "not set" (YAML `key:` with
 // only comments under it), so it never wipes a lower layer's value.
 import type { Value, Vars } from '../model/cluster';
+import { isMap } from '../model/vars';
 
-export function isMap(v: Value | undefined): v is Vars {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isMap };
 
 /**
  * A new map: `low` overlaid with `high`; neither input is modified. Subtrees that only one side

@@ -5,7 +5,7 @@ import { UserError } from '../../shared/errors';
 import type { Vars } from '../model/cluster';
 import { kubeMinorKey, parseVersion } from './formats';
 import { SUPPORTED_KUBE_MINORS, versionDefaults } from './version-defaults';
-import { getString } from '../inventory/vars';
+import { getString } from '../model/vars';
 
 const q = (s: string): string => JSON.stringify(s);
 

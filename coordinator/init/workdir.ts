@@ -1,11 +1,10 @@
-// Where the init phase writes: work_dir and the directories KubeKey derives from it. The loaded
-// model fills work_dir with KubeKey's role default (/root/kubekey) even when nobody set it; kk's
-// rule (hooks.md) is that an unset work_dir is the directory the command runs in, so a value
-// equal to the built-in default is read as "not set" — the same reading resolveScriptsDir uses.
+// Where the init phase writes: work_dir and the directories KubeKey derives from it. A work_dir
+// nobody set is the directory the command runs in (docs/init-phase.md); whether it was set is
+// coordinator/model/work-dir.ts's to say.
 import path from 'node:path';
 import type { Vars } from '../model/cluster';
-import { getString } from '../inventory/vars';
-import { builtinDefaults } from '../config/defaults';
+import { getString } from '../model/vars';
+import { configuredWorkDir } from '../model/work-dir';
 
 export interface InitDirs {
   workDir: string;
@@ -20,10 +19,10 @@ export interface InitDirs {
 /** The directories for a model, relative paths resolved against `cwd`; `workDirOverride` (--work-dir) wins. */
 export function resolveInitDirs(vars: Vars, cwd: string, workDirOverride?: string): InitDirs {
   const configured = getString(vars, 'work_dir') ?? '';
-  const builtin = String(builtinDefaults().work_dir);
+  const operatorSet = configuredWorkDir(vars);
   const workDir = workDirOverride
     ? path.resolve(cwd, workDirOverride)
-    : configured !== '' && configured !== builtin ? path.resolve(cwd, configured) : path.resolve(cwd);
+    : operatorSet !== undefined ? path.resolve(cwd, operatorSet) : path.resolve(cwd);
   // binary_dir/artifact_dir were derived from the configured work_dir; rebase them when they still
   // hold that derivation, keep them when the operator set them.
   const derived = (key: string, sub: string): string => {

@@ -6,6 +6,7 @@ import type { ClusterModel, InventoryHost, Value, Vars } from '../model/cluster'
 import { builtinDefaults } from '../config/defaults';
 import { applyDerived } from '../config/derived';
 import { deepMerge, isMap, mergeLayers } from '../config/merge';
+import { recordWorkDirProvenance } from '../model/work-dir';
 import { describe, validate } from '../config/schema';
 import type { Issue, PathSeg } from '../config/schema';
 import { closestKey } from '../config/typo';
@@ -267,6 +268,8 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
   };
   const hostPrefix = new Map<string, Vars>();
   const hostGroupList = new Map<string, string[]>();
+  /** A host's group vars, most specific group first (for the work_dir provenance record). */
+  const hostGroupLayers = new Map<string, Vars[]>();
   const groupPrefix = new Map<string, Vars>();
   for (const name of inventory.hostOrder) {
     const groups = hostGroups(name);
@@ -282,6 +285,7 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
       groupPrefix.set(key, prefix);
     }
     hostPrefix.set(name, prefix);
+    hostGroupLayers.set(name, byDepth.map((g) => inventory.groupVars.get(g) ?? {}).reverse());
   }
   // A host's merged layers before derivation: a fresh tree each call, so derivation may fill it in place.
   const merged = (name: string): Vars | undefined => {
@@ -290,16 +294,19 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
   };
   const ctx = { groups: resolved.members, hostVars: merged };
   const deriver = new HostVarsDeriver(configSpec, ctx);
-  const hosts: InventoryHost[] = inventory.hostOrder.map((name) => ({
-    name,
-    groups: hostGroupList.get(name) ?? ['all'],
-    vars: deriver.vars(hostPrefix.get(name)!, inventory.hostVars.get(name) ?? {}, merged(name)!),
-  }));
+  const hosts: InventoryHost[] = inventory.hostOrder.map((name) => {
+    const own = inventory.hostVars.get(name) ?? {};
+    const vars = deriver.vars(hostPrefix.get(name)!, own, merged(name)!);
+    recordWorkDirProvenance(vars, [configSpec, own, ...(hostGroupLayers.get(name) ?? []), inventory.specVars]);
+    return { name, groups: hostGroupList.get(name) ?? ['all'], vars };
+  });
+  const clusterVars = applyDerived(mergeLayers([defaults, inventory.specVars, configSpec]), ctx);
+  recordWorkDirProvenance(clusterVars, [configSpec, inventory.specVars]);
 
   return {
     hosts,
     groups: resolved.members,
-    vars: applyDerived(mergeLayers([defaults, inventory.specVars, configSpec]), ctx),
+    vars: clusterVars,
     sources: { inventory: inventoryPath, config: configPath },
     warnings,
   };

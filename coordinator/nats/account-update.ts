@@ -33,6 +33,7 @@ export async function pushAccountJwt(systemUser: ConnectionOptions, account: str
       throw new AccountUpdateError(`nats-server refused the new account JWT: ${why}`);
     }
   } finally {
+    // The server's answer is in; a failing close cannot change it.
     await nc.close().catch(() => undefined);
   }
 }

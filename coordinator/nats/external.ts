@@ -1,7 +1,7 @@
 // An operator-run nats-server (`kk-coordinator serve --nats URL`): kk does not start or reload it,
-// but still owns the authorization, as JWT trust. The coordinator writes <dataDir>/nats/auth.conf
-// (operator JWT, system account, `resolver: MEMORY` with the account JWTs preloaded; see auth.ts)
-// and the operator's config has, at top level,
+// but still owns the authorization, as JWT trust (trust.ts). The coordinator writes
+// <dataDir>/nats/auth.conf (operator JWT, system account, `resolver: MEMORY` with the account JWTs
+// preloaded; see auth.ts) and the operator's config has, at top level,
 //   include "<path of auth.conf RELATIVE to the directory of their config file>"
 // (nats-server 2.9 joins every include path onto that directory, even an absolute one, so
 // "/var/lib/kk/nats/auth.conf" from /etc/nats/nats.conf must be written
@@ -15,80 +15,57 @@
 // server through the system account (account-update.ts), so no reload is needed. If that push
 // fails, kk logs it and the operator must reload (`nats-server --signal reload`) — which on 2.9
 // also makes every client reconnect once; until then the removed node keeps its connection.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { jwtAuthenticator, type ConnectionOptions } from 'nats';
-import { COORDINATOR_INBOX_PREFIX } from '../../shared/subjects';
-import { pushAccountJwt } from './account-update';
-import { renderAuthConfig } from './auth';
-import { NatsAuthority, type NatsNodeIdentity } from './authority';
-import { writeFileAtomic } from './write-atomic';
+import type { ConnectionOptions } from 'nats';
+import { errorMessage } from '../../shared/errors';
+import type { Logger } from '../../shared/log';
+import type { NatsNodeIdentity } from './authority';
+import type { NatsService } from './nats-service';
+import { NatsTrust } from './trust';
 
-export function natsDirOf(dataDir: string): string {
-  return path.resolve(dataDir, 'nats');
+export interface ExternalNatsOptions {
+  dataDir: string;
+  url: string;
+  /** The CA their server's certificate chains to. */
+  caFile?: string;
+  log: Logger;
 }
 
-/** kk's side of an external server: the trust file it includes, and the JWTs kk hands out. */
-export class ExternalNatsAuth {
-  readonly authority: NatsAuthority;
-  readonly authFile: string;
-  readonly credsFile: string;
+export class ExternalNats implements NatsService {
+  readonly urls: readonly string[];
+  readonly trust: NatsTrust;
 
-  constructor(dataDir: string) {
-    const dir = natsDirOf(dataDir);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.authority = NatsAuthority.open(dir);
-    this.authFile = path.join(dir, 'auth.conf');
-    this.credsFile = path.join(dir, 'coordinator.creds');
+  constructor(private readonly o: ExternalNatsOptions) {
+    this.urls = [o.url];
+    this.trust = new NatsTrust(o.dataDir, o.log);
   }
 
-  /** (Re)writes auth.conf and coordinator.creds; returns the path of auth.conf. */
-  writeAuthConfig(): string {
-    writeFileAtomic(this.authFile, renderAuthConfig(this.authority.trust()));
-    writeFileAtomic(this.credsFile, this.authority.coordinatorCreds());
-    return this.authFile;
+  start(): Promise<void> {
+    const authConfig = this.trust.writeFiles();
+    this.o.log.warn({ nats: this.o.url, authConfig }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config; it puts the server in operator mode) and reload it once; after that kk pushes revocations to it itself');
+    return Promise.resolve();
+  }
+
+  coordinatorConnectionOptions(): ConnectionOptions {
+    return this.trust.coordinatorConnectionOptions({ servers: [...this.urls], caFile: this.o.caFile });
   }
 
   userJwt(node: NatsNodeIdentity): string {
-    return this.authority.userJwt(node);
+    return this.trust.userJwt(node);
   }
 
-  /** Revokes the keys and rewrites auth.conf if any was new; returns the newly revoked keys. */
-  revoke(keys: readonly string[]): string[] {
-    const added = this.authority.revoke(keys);
-    if (added.length > 0) this.writeAuthConfig();
-    return added;
-  }
-
-  /** Pushes the current account JWT (with its revocations) to their running server. */
-  pushAccount(servers: string[], caFile?: string, timeoutMs?: number): Promise<void> {
-    const systemUser: ConnectionOptions = {
-      servers,
-      ...(caFile ? { tls: { caFile: path.resolve(caFile) } } : {}),
-      authenticator: jwtAuthenticator(this.authority.systemUserJwt(), this.authority.systemUser.seed),
+  /** A failed push is logged, not thrown: the keys are revoked in auth.conf, and the operator's reload finishes the job. */
+  revoke(keys: readonly string[]): Promise<void> {
+    const deliver = async (): Promise<void> => {
+      await this.trust.pushAccount([...this.urls], this.o.caFile);
+      this.o.log.info({ revoked: keys }, 'external nats-server took the revocation');
     };
-    return pushAccountJwt(systemUser, this.authority.kkAccount.publicKey, this.authority.kkAccountJwt(), timeoutMs);
+    return this.trust.revokeAndDeliver(keys, deliver).catch((err: unknown) => {
+      this.o.log.error({ authConfig: this.trust.authFile, revoked: keys, err: errorMessage(err) }, 'NATS keys revoked in auth.conf but the external nats-server did not take the update: reload it now (nats-server --signal reload), or removed nodes stay connected');
+    });
   }
 
-  /** The coordinator's connection: its user JWT, and the CA that server's certificate chains to. */
-  connectionOptions(servers: string[], caFile?: string): ConnectionOptions {
-    return {
-      servers,
-      ...(caFile ? { tls: { caFile: path.resolve(caFile) } } : {}),
-      authenticator: jwtAuthenticator(this.authority.coordinatorJwt(), this.authority.coordinator.seed),
-      inboxPrefix: COORDINATOR_INBOX_PREFIX,
-      name: 'kk-coordinator',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    };
+  /** Nothing of theirs to stop. */
+  stop(): Promise<void> {
+    return Promise.resolve();
   }
-}
-
-/** Writes <dataDir>/nats/auth.conf for the operator's server to include; returns its path. */
-export function writeExternalAuthConfig(dataDir: string): string {
-  return new ExternalNatsAuth(dataDir).writeAuthConfig();
-}
-
-export function externalCoordinatorConnectionOptions(dataDir: string, servers: string[], caFile?: string): ConnectionOptions {
-  return new ExternalNatsAuth(dataDir).connectionOptions(servers, caFile);
 }

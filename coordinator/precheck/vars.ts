@@ -3,6 +3,7 @@
 import type { Value, Vars } from '../model/cluster';
 import { PRECHECK_DEFAULTS } from './defaults';
 import { memoize } from './memo';
+import { getVar } from '../model/vars';
 
 export class ConfigValueError extends Error {
   constructor(readonly path: string, expected: string, found: Value) {
@@ -11,21 +12,9 @@ export class ConfigValueError extends Error {
   }
 }
 
-// Rules read the same few dozen keys once per host: split each path once.
-const splitPath = memoize((path: string): string[] => path.split('.'));
-
-function walkSegments(tree: Vars, segs: readonly string[]): Value | undefined {
-  let cur: Value | undefined = tree;
-  for (let i = 0; i < segs.length; i++) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as { [key: string]: Value })[segs[i]!];
-  }
-  return cur;
-}
-
-function walk(tree: Vars, path: string): Value | undefined {
-  return walkSegments(tree, splitPath(path));
-}
+// The walk is the one variable reader's (coordinator/model/vars.ts); this adds precheck.md's
+// defaults and errors that name the key.
+const walk = (tree: Vars, path: string): Value | undefined => getVar(tree, path);
 
 // The defaults never change: each path's default is looked up once.
 const defaultAt = memoize((path: string): Value | undefined => walk(PRECHECK_DEFAULTS, path));

@@ -97,6 +97,7 @@ export class NodeRegistry {
       for (const [name, text] of batch) {
         // A node removed since the batch was taken must not come back as a file.
         if (!this.facts.has(name)) continue;
+        // A facts file that could not be written costs little: the agent reports again on reconnect.
         await writeFileAtomicAsync(this.factsFile(name), text, 0o600).catch(() => undefined);
       }
     });

@@ -1,7 +1,6 @@
 // Text for `kk-coordinator runs`, `runs show ID` and `runs logs ID [--host H]`.
 import { UserError } from '../../shared/errors';
-import { table } from '../cli/format';
-import { seconds } from '../phases/progress';
+import { seconds, table } from '../../shared/text-format';
 import type { RunStore } from './store';
 import { runStatus } from './store';
 import type { RunRecord, TaskRecord } from './types';

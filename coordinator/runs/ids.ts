@@ -40,16 +40,5 @@ export function commandId(runId: string, phase: string, task: string, host: stri
   return readable.slice(0, MAX_COMMAND_ID - tail.length) + tail;
 }
 
-/** sha256 of a command payload in a canonical JSON form (sorted keys). */
-export function payloadDigest(payload: unknown): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v as Record<string, unknown>).sort()
-        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
-}
+// The task digest is defined with the agent's command hash, in one place.
+export { payloadDigest } from '../../shared/commands/payload-hash';

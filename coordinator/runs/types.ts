@@ -1,7 +1,7 @@
 // The persisted shape of a run: what was asked for, and per phase → task → host what happened.
 // A task is one unit of work on one host (at most one command); its identity is
 // phase + task + host, which is what --resume matches on.
-import type { OutcomeStatus } from '../phases/executor';
+import type { OutcomeStatus } from '../commands/dispatcher';
 
 export const PHASE_NAMES = ['pre_hook', 'precheck', 'init', 'install', 'post_hook', 'delete'] as const;
 export type PhaseName = (typeof PHASE_NAMES)[number];

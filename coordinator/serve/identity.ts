@@ -8,16 +8,9 @@ import { webcrypto } from 'node:crypto';
 import type { CertificateAuthority } from '../pki/authority';
 import { generateKeyPair, KEY_ALGORITHM, certFingerprint, x509 } from '../../shared/pki/x509';
 import { writeFileAtomic } from '../state/files';
-import { ADMIN_CREDENTIALS_FILE } from './admin-paths';
+import { ADMIN_CREDENTIALS_FILE, type AdminCredentials } from '../state/admin-access';
 
-export interface AdminCredentials {
-  /** host:port of the coordinator's gRPC port */
-  coordinator: string;
-  caPem: string;
-  certPem: string;
-  keyPem: string;
-}
-
+export type { AdminCredentials };
 
 export async function loadOrCreateServingCert(ca: CertificateAuthority, pkiDir: string, dnsNames: string[], ips: string[]): Promise<{ certPem: string; keyPem: string }> {
   const keyFile = path.join(pkiDir, 'server.key');

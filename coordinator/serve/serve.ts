@@ -14,15 +14,13 @@ import { AgentSessions, agentServiceHandlers, type NatsAccess } from '../server/
 import { adminServiceHandlers, admitLocally } from '../server/admin-service';
 import { clearStaleAdminSocket, listenAdminSocket, type AdminSocket } from '../server/admin-socket';
 import { shutdownGrpc } from '../server/grpc-shutdown';
-import { ADMIN_SOCKET_FILE } from './admin-paths';
+import { ADMIN_SOCKET_FILE } from '../state/admin-access';
 import { optionalClientCertCredentials } from '../server/peer';
 import { createHttpsServer, type ServedFile } from '../server/http';
 import { bootstrapOneLiner } from './one-liner';
 import { loadOrCreateServingCert, loadOrCreateAdminCredentials, adminFingerprint, loadOrCreateSigningKey } from './identity';
-import { NatsSupervisor } from '../nats/supervisor';
-import { ExternalNatsAuth } from '../nats/external';
+import { openNats } from '../nats/nats-service';
 import { NatsMembership } from '../nats/membership';
-import type { NatsAuthority } from '../nats/authority';
 import { connect, type NatsConnection } from 'nats';
 import { CommandDispatcher } from '../commands/dispatcher';
 import { reachabilityRunner } from '../precheck/live/reachability';
@@ -86,52 +84,28 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const tokens = new TokenStore(stateDir);
   const registry = new NodeRegistry(stateDir);
 
-  // NATS: a supervised child by default; with --nats URL an operator-run server.
-  // Either way NATS trusts JWTs the coordinator signs: enrolling a node changes nothing on the
-  // server, removing one revokes its key (a reload).
-  let supervisor: NatsSupervisor | undefined;
-  let external: ExternalNatsAuth | undefined;
-  let authority: NatsAuthority;
-  let natsUrls: string[];
-  if (o.natsUrl) {
-    natsUrls = [o.natsUrl];
-    external = new ExternalNatsAuth(o.dataDir);
-    authority = external.authority;
-    const authConfig = external.writeAuthConfig();
-    log.warn({ nats: o.natsUrl, authConfig }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config; it puts the server in operator mode) and reload it once; after that kk pushes revocations to it itself');
-  } else {
-    supervisor = new NatsSupervisor({
-      dataDir: o.dataDir, host: o.listenAddress, port: o.natsPort,
-      tls: { certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), caFile: path.join(pkiDir, 'ca.crt') },
-      log: log.child({ component: 'nats' }),
-    });
-    await supervisor.start();
-    authority = supervisor.authority;
-    natsUrls = [`tls://${hostPort(advertise, o.natsPort)}`];
-  }
-  const membership = new NatsMembership(registry.list(), async (keys) => {
-    if (supervisor) return supervisor.revoke(keys);
-    if (!external || external.revoke(keys).length === 0) return;
-    try {
-      await external.pushAccount(natsUrls, path.join(pkiDir, 'ca.crt'));
-      log.info({ revoked: keys }, 'external nats-server took the revocation');
-    } catch (err) {
-      log.error({ authConfig: external.authFile, revoked: keys, err: (err as Error).message }, 'NATS keys revoked in auth.conf but the external nats-server did not take the update: reload it now (nats-server --signal reload), or removed nodes stay connected');
-    }
+  // NATS: a supervised child by default; with --nats URL an operator-run server. Either way NATS
+  // trusts JWTs the coordinator signs: enrolling a node changes nothing on the server, removing
+  // one revokes its key (nats/nats-service.ts).
+  const natsService = openNats({
+    dataDir: o.dataDir, externalUrl: o.natsUrl, listenAddress: o.listenAddress, port: o.natsPort,
+    advertiseUrl: `tls://${hostPort(advertise, o.natsPort)}`, pkiDir, log,
   });
+  await natsService.start();
+  const natsUrls = [...natsService.urls];
+  const membership = new NatsMembership(registry.list(), (keys) => natsService.revoke(keys));
   const nats: NatsAccess = {
     urls: () => natsUrls,
-    userJwt: (node) => authority.userJwt(node),
+    userJwt: (node) => natsService.userJwt(node),
     syncNodes: (nodes) => membership.sync(nodes),
   };
 
   // The coordinator's own NATS connection carries every command (signed) and every result.
   let commandsNc: NatsConnection;
   try {
-    const natsOptions = supervisor?.coordinatorConnectionOptions() ?? external?.connectionOptions(natsUrls, path.join(pkiDir, 'ca.crt'));
-    commandsNc = await connect(natsOptions);
+    commandsNc = await connect(natsService.coordinatorConnectionOptions());
   } catch (err) {
-    await supervisor?.stop();
+    await natsService.stop();
     throw new UserError(`cannot connect to NATS at ${natsUrls.join(', ')}: ${(err as Error).message}`);
   }
   const dispatcher = new CommandDispatcher(commandsNc, signing.privateKeyPem, log.child({ component: 'commands' }));
@@ -158,7 +132,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
       else resolve();
     });
   }).catch(async (err: unknown) => {
-    await supervisor?.stop();
+    await natsService.stop();
     throw err;
   });
 
@@ -167,7 +141,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
     adminSocket = await listenAdminSocket(path.join(o.dataDir, ADMIN_SOCKET_FILE), proto.kk.v1.AdminService.service, admitLocally(adminHandlers), SERVER_OPTIONS, log.child({ component: 'admin' }));
   } catch (err) {
     server.forceShutdown();
-    await supervisor?.stop();
+    await natsService.stop();
     throw err;
   }
 
@@ -185,7 +159,7 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   }).catch(async (err: unknown) => {
     server.forceShutdown();
     await adminSocket?.close();
-    await supervisor?.stop();
+    await natsService.stop();
     throw err;
   });
 
@@ -206,8 +180,9 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
         await shutdownGrpc(server);
         await adminSocket?.close();
         await dispatcher.close();
+        // Shutting down: a connection that already broke has nothing left to close.
         await commandsNc.close().catch(() => {});
-        await supervisor?.stop();
+        await natsService.stop();
         // Writes already on their way finish first; flushSync then writes whatever is left.
         await Promise.all([registry.flushed(), tokens.flushed()]).catch(() => undefined);
         registry.flushSync();

@@ -8,7 +8,9 @@ import type { TokenRecord, TokenStore } from '../tokens/tokens';
 import type { NodeRecord, NodeRegistry } from '../registry/nodes';
 import type { AgentSessions, NatsAccess } from './agent-service';
 import { factSetToWire } from '../../shared/facts/wire';
-import { CallRefused, peerFingerprint, toServiceError } from './peer';
+import { CallRefused, answersItself, peerFingerprint, toServiceError } from './peer';
+import type { PrecheckRequest__Output } from '../../shared/proto/generated/kk/v1/PrecheckRequest';
+import type { PrecheckEvent } from '../../shared/proto/generated/kk/v1/PrecheckEvent';
 import { loadClusterFromText } from '../inventory/index';
 import { runLivePrecheck } from '../precheck/live/stream';
 import type { LiveDeps } from '../precheck/live/gather';
@@ -92,14 +94,14 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
 
   // Wraps a handler so every call is authorised and every failure becomes a gRPC status.
   function unary<Req, Res>(fn: (req: Req) => Res | Promise<Res>) {
-    return async (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+    return answersItself(async (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
       try {
         requireAdmin(call);
         callback(null, await fn(call.request));
       } catch (err) {
         callback(toServiceError(err));
       }
-    };
+    });
   }
 
   return {
@@ -141,7 +143,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
       log.info({ node: req.name }, 'node removed: certificate and NATS user revoked');
       return info;
     }),
-    async Precheck(call) {
+    Precheck: answersItself(async (call: grpc.ServerWritableStream<PrecheckRequest__Output, PrecheckEvent>) => {
       try {
         requireAdmin(call);
         const r = call.request;
@@ -168,7 +170,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
         const e = err instanceof UserError ? new CallRefused(grpc.status.INVALID_ARGUMENT, err.message) : err;
         call.emit('error', toServiceError(e));
       }
-    },
+    }),
     RefreshFacts: unary(async (req) => {
       const names = req.names.length ? req.names : registry.list().map((n) => n.name);
       const r = await sessions.refresh(names, req.fioDirectory, Math.min(req.timeoutMs || 10_000, 600_000));

@@ -13,7 +13,9 @@ import { nodeNameProblem } from '../../shared/names';
 import { factSetFromWire } from '../../shared/facts/wire';
 import { parseFactSet } from '../../shared/facts/schema';
 import { commandSubject, nodeResultWildcard } from '../../shared/subjects';
-import { CallRefused, peerFingerprint, toServiceError } from './peer';
+import { CallRefused, answersItself, peerFingerprint, toServiceError } from './peer';
+import type { EnrollRequest__Output } from '../../shared/proto/generated/kk/v1/EnrollRequest';
+import type { EnrollResponse } from '../../shared/proto/generated/kk/v1/EnrollResponse';
 import type { Logger } from '../../shared/log';
 
 export interface NatsAccess {
@@ -126,7 +128,7 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
   };
 
   return {
-    async Enroll(call, callback) {
+    Enroll: answersItself(async (call: grpc.ServerUnaryCall<EnrollRequest__Output, EnrollResponse>, callback: grpc.sendUnaryData<EnrollResponse>) => {
       const r = call.request;
       const peer = call.getPeer();
       try {
@@ -194,7 +196,7 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
         log.warn({ peer, name: r.name.slice(0, 80), err: (err as Error).message }, 'enrolment refused');
         callback(toServiceError(err));
       }
-    },
+    }),
 
     ReportFacts(call, callback) {
       const receivedAtMs = Date.now();

@@ -25,6 +25,17 @@ export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
 }
 
 /**
+ * grpc-js calls a handler and ignores what it returns, so an async handler's promise would be
+ * dropped unseen. Handlers passed here answer every outcome themselves (the callback, or an error
+ * on the stream) inside their own try/catch, so nothing is left to await.
+ */
+export function answersItself<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => void {
+  return (...args) => {
+    void handler(...args);
+  };
+}
+
+/**
  * grpc-js only offers "require a client certificate" or "don't ask for one". kk needs a third
  * mode on one port — ask, verify when given, allow none (for Enroll) — so the TLS server options
  * get rejectUnauthorized: false; authorisation then happens per call in peerFingerprint().

@@ -39,11 +39,13 @@ export async function writeFileDurableAsync(file: string, data: string, mode: nu
     await fh.writeFile(data);
     await fh.sync();
   } catch (err) {
+    // Cleaning up after a failed write: the write's own error is what the caller needs.
     await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
   await fh.close();
   if (stillCurrent()) await rename(tmp, file);
+  // A newer write won: our temp file goes, and if it is already gone there is nothing to do.
   else await unlink(tmp).catch(() => undefined);
 }

@@ -1,7 +1,6 @@
 // Encoding of the NATS command payloads (proto/kk/v1/command.proto) with protobufjs, from the
 // same bundled descriptor the gRPC side uses. Decoding is bounded: a payload larger than NATS
 // would ever carry is refused before protobufjs looks at it.
-import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
 import { descriptorFor } from '../proto/descriptor';
 import type { Command, Command__Output } from '../proto/generated/kk/v1/Command';
@@ -73,16 +72,4 @@ export const decodeResult = (b: Uint8Array): CommandResult__Output => decode(t()
 /** Command ids become one NATS subject token: [A-Za-z0-9_-]{1,128}. */
 export function isValidCommandId(id: string): boolean {
   return isValidSubjectToken(id);
-}
-
-/**
- * The identity of a command's content for the agent's journal: everything except the issue and
- * expiry times, so a resumed run that re-issues the same command (same id, same content, new
- * times) gets the journaled result, while the same id with any other content is a replay.
- * Map entries are sorted so the hash does not depend on key order.
- */
-export function payloadHash(c: Command__Output): string {
-  const canonical: Command = { ...c, issuedAtMs: 0, expiresAtMs: 0 };
-  if (c.exec) canonical.exec = { ...c.exec, env: Object.fromEntries(Object.entries(c.exec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
-  return createHash('sha256').update(encodeCommand(canonical)).digest('hex');
 }

@@ -3,68 +3,14 @@
 // agent may send more); a missing or mistyped required field is a UserError naming where and
 // which field. Every fact is a required key whose value may be null; `fio` (null until a probe
 // ran) and `probeErrors` may be left out, as may the coordinator's receivedAtMs/clockOffsetMs.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { UserError } from '../errors';
 import type { FactSet } from './types';
+import { factSetSchema } from './shape';
 import { fastFactSet } from './schema-fast';
 
-const count = z.number().int().nonnegative();
-const bytes = z.number().nonnegative();
-
-const osSchema = z.object({
-  id: z.string(), versionId: z.string(), prettyName: z.string(),
-  kernelVersion: z.string(), architecture: z.string(), machine: z.string(),
-});
-const cpuSchema = z.object({ count, model: z.string() });
-const memorySchema = z.object({ totalBytes: bytes, availableBytes: bytes, swapTotalBytes: bytes, swapFreeBytes: bytes });
-const interfaceSchema = z.object({
-  name: z.string(), mac: z.string(), mtu: count, up: z.boolean(),
-  addresses: z.array(z.object({ family: z.enum(['IPv4', 'IPv6']), address: z.string(), prefixLength: count })),
-});
-const defaultRouteSchema = z.object({ interface: z.string(), gateway: z.string().nullable() });
-const listeningPortSchema = z.object({
-  protocol: z.enum(['tcp', 'udp']), address: z.string(), port: count, process: z.string().nullable(),
-});
-const cgroupSchema = z.object({ version: z.union([z.literal(1), z.literal(2)]), controllers: z.array(z.string()) });
-const serviceSchema = z.object({ loadState: z.string(), activeState: z.string(), version: z.string().nullable() });
-const pathSchema = z.object({ exists: z.boolean(), empty: z.boolean() });
-const diskSchema = z.object({ mount: z.string(), totalBytes: bytes, freeBytes: bytes });
-const blockDeviceSchema = z.object({
-  name: z.string(), sizeBytes: bytes, type: z.string(), mountpoint: z.string().nullable(), fstype: z.string().nullable(),
-});
-const timeSchema = z.object({ epochMs: z.number(), ntpSynchronized: z.boolean().nullable() });
-const fioSchema = z.object({
-  directory: z.string(),
-  syncLatencyNs: z.object({ p50: bytes, p90: bytes, p99: bytes }),
-  ranAtMs: z.number(),
-});
-
-export const factSetSchema = z.object({
-  schemaVersion: count,
-  collectedAtMs: z.number(),
-  hostname: z.string().nullable(),
-  machineId: z.string().nullable(),
-  productUuid: z.string().nullable(),
-  os: osSchema.nullable(),
-  cpu: cpuSchema.nullable(),
-  memory: memorySchema.nullable(),
-  interfaces: z.array(interfaceSchema).nullable(),
-  defaultRoute: defaultRouteSchema.nullable(),
-  listeningPorts: z.array(listeningPortSchema).nullable(),
-  sysctl: z.record(z.string(), z.string().nullable()).nullable(),
-  kernelModules: z.array(z.string()).nullable(),
-  cgroup: cgroupSchema.nullable(),
-  binaries: z.record(z.string(), z.string().nullable()).nullable(),
-  services: z.record(z.string(), serviceSchema).nullable(),
-  paths: z.record(z.string(), pathSchema).nullable(),
-  disks: z.array(diskSchema).nullable(),
-  blockDevices: z.array(blockDeviceSchema).nullable(),
-  time: timeSchema.nullable(),
-  fio: fioSchema.nullable().default(null),
-  probeErrors: z.record(z.string(), z.string()).default({}),
-  receivedAtMs: z.number().optional(),
-  clockOffsetMs: z.number().optional(),
-});
+// Defined once in ./shape.ts, with the types and the quick check.
+export { factSetSchema };
 
 /** Validates one fact set; `where` names its origin for the message ("facts.json: node node1"). */
 export function parseFactSet(value: unknown, where: string): FactSet {

@@ -1,131 +1,30 @@
-// The fact set of one node — the JSON contract of ../shared/spec/facts.md, field for field.
+// The fact set of one node, as agents report it (docs/design.md, "Facts"), field for field.
+// The types are derived from the one definition in ./shape.ts (type-only imports: the agent's
+// bundle, which reads the constants below, does not load zod for them).
 // A fact that could not be collected is `null` and its reason is in `probeErrors`; a failed probe
 // must never read as "absent" or "zero".
+import type { z } from 'zod';
+import type * as shape from './shape';
 
 export const FACTS_SCHEMA_VERSION = 1;
 
-export interface OsFacts {
-  id: string;
-  versionId: string;
-  prettyName: string;
-  kernelVersion: string;
-  architecture: string;
-  machine: string;
-}
-
-export interface CpuFacts {
-  count: number;
-  model: string;
-}
-
-export interface MemoryFacts {
-  totalBytes: number;
-  availableBytes: number;
-  swapTotalBytes: number;
-  swapFreeBytes: number;
-}
-
-export type AddressFamily = 'IPv4' | 'IPv6';
-
-export interface InterfaceAddress {
-  family: AddressFamily;
-  address: string;
-  prefixLength: number;
-}
-
-export interface InterfaceFacts {
-  name: string;
-  mac: string;
-  mtu: number;
-  up: boolean;
-  addresses: InterfaceAddress[];
-}
-
-export interface DefaultRoute {
-  interface: string;
-  gateway: string | null;
-}
-
-export interface ListeningPort {
-  protocol: 'tcp' | 'udp';
-  address: string;
-  port: number;
-  process: string | null;
-}
-
-export interface CgroupFacts {
-  version: 1 | 2;
-  controllers: string[];
-}
-
-export interface ServiceFacts {
-  loadState: string;
-  activeState: string;
-  version: string | null;
-}
-
-export interface PathFacts {
-  exists: boolean;
-  empty: boolean;
-}
-
-export interface DiskFacts {
-  mount: string;
-  totalBytes: number;
-  freeBytes: number;
-}
-
-export interface BlockDeviceFacts {
-  name: string;
-  sizeBytes: number;
-  type: string;
-  mountpoint: string | null;
-  fstype: string | null;
-}
-
-export interface TimeFacts {
-  epochMs: number;
-  ntpSynchronized: boolean | null;
-}
-
-export interface FioFacts {
-  directory: string;
-  syncLatencyNs: { p50: number; p90: number; p99: number };
-  ranAtMs: number;
-}
-
-export interface FactSet {
-  schemaVersion: number;
-  collectedAtMs: number;
-  hostname: string | null;
-  machineId: string | null;
-  productUuid: string | null;
-  os: OsFacts | null;
-  cpu: CpuFacts | null;
-  memory: MemoryFacts | null;
-  interfaces: InterfaceFacts[] | null;
-  defaultRoute: DefaultRoute | null;
-  listeningPorts: ListeningPort[] | null;
-  /** key → value; value null when the key is absent on the node. */
-  sysctl: Record<string, string | null> | null;
-  kernelModules: string[] | null;
-  cgroup: CgroupFacts | null;
-  /** binary name → absolute path; null when not found on the clean PATH. */
-  binaries: Record<string, string | null> | null;
-  /** null when systemd is absent. */
-  services: Record<string, ServiceFacts> | null;
-  paths: Record<string, PathFacts> | null;
-  disks: DiskFacts[] | null;
-  blockDevices: BlockDeviceFacts[] | null;
-  time: TimeFacts | null;
-  fio: FioFacts | null;
-  /** fact name (dotted path for nested ones) → why it is null. */
-  probeErrors: Record<string, string>;
-  /** Added by the coordinator when it stores a fact set. */
-  receivedAtMs?: number;
-  /** Node clock minus coordinator clock, corrected by half the round trip. */
-  clockOffsetMs?: number;
-}
+export type OsFacts = z.output<typeof shape.OS_FACTS.zod>;
+export type CpuFacts = z.output<typeof shape.CPU_FACTS.zod>;
+export type MemoryFacts = z.output<typeof shape.MEMORY_FACTS.zod>;
+export type InterfaceAddress = z.output<typeof shape.INTERFACE_ADDRESS.zod>;
+export type AddressFamily = InterfaceAddress['family'];
+export type InterfaceFacts = z.output<typeof shape.INTERFACE_FACTS.zod>;
+export type DefaultRoute = z.output<typeof shape.DEFAULT_ROUTE.zod>;
+export type ListeningPort = z.output<typeof shape.LISTENING_PORT.zod>;
+export type CgroupFacts = z.output<typeof shape.CGROUP_FACTS.zod>;
+export type ServiceFacts = z.output<typeof shape.SERVICE_FACTS.zod>;
+export type PathFacts = z.output<typeof shape.PATH_FACTS.zod>;
+export type DiskFacts = z.output<typeof shape.DISK_FACTS.zod>;
+export type BlockDeviceFacts = z.output<typeof shape.BLOCK_DEVICE_FACTS.zod>;
+export type TimeFacts = z.output<typeof shape.TIME_FACTS.zod>;
+export type FioFacts = z.output<typeof shape.FIO_FACTS.zod>;
+/** One node's facts; see ./shape.ts for what each field means. */
+export type FactSet = z.output<typeof shape.factSetSchema>;
 
 /** The sysctl keys, binaries, services and paths the agent always reports (what prechecks read). */
 export const SYSCTL_KEYS = [

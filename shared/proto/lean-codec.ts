@@ -1,6 +1,6 @@
 // Per-method wire codecs made straight from the bundled descriptor with protobufjs, with no gRPC
 // library attached: grpc-js clients (lean-service.ts) and the operator CLI's local-socket client
-// (coordinator/cli/admin-socket.ts) share them. Each method's messages are built on its first call,
+// (coordinator/cli/client/admin-socket.ts) share them. Each method's messages are built on its first call,
 // from just the part of the descriptor they reach, and convert exactly as proto-loader converts
 // them with LOADER_OPTIONS (shared/proto/index.ts), so the generated client types hold.
 import protobuf from 'protobufjs';

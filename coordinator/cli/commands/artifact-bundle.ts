@@ -13,7 +13,7 @@ import { importBundle } from '../../init/artifacts/bundle-import';
 import { humanBytes, progressFor } from '../../init/artifacts/progress';
 import { resolveInitDirs } from '../../init/workdir';
 import { pullPlanImages, sourceEndpoints } from '../../init/images/index';
-import { getNonEmptyString } from '../../inventory/vars';
+import { getNonEmptyString } from '../../model/vars';
 import type { ArtifactPlan } from '../../init/artifacts/types';
 
 interface FetchFlags {

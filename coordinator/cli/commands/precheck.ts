@@ -7,7 +7,7 @@ import type { Report, Result } from '../../precheck/index';
 import { readFactsFile } from '../../precheck/facts-file';
 import { inspectArtifact } from '../../precheck/inputs/artifact';
 import { optString } from '../../precheck/vars';
-import { adminClient, describe } from '../admin-client';
+import { adminClient, describe } from '../client/admin-client';
 import { withConnection, connection } from '../common';
 import { parseDuration } from '../format';
 import { UserError } from '../../../shared/errors';

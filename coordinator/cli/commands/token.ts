@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
-import { adminClient, call } from '../admin-client';
-import { withConnection, connection, parseCount } from '../common';
+import { adminClient, call } from '../client/admin-client';
+import { withConnection, connection, parseCount, type Conn } from '../common';
 import { ago, parseDuration, table } from '../format';
 import { UserError } from '../../../shared/errors';
 import type { TokenInfo__Output } from '../../../shared/proto/generated/kk/v1/TokenInfo';
 
-type Conn = { dataDir: string; coordinator?: string; credentials?: string };
 
 const expiry = (t: TokenInfo__Output) => (t.expiresAtMs ? new Date(t.expiresAtMs).toISOString().replace(/\.\d+Z$/, 'Z') : 'never');
 

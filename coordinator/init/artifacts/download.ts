@@ -275,6 +275,7 @@ async function bodyInto(a: PlannedArtifact, url: string, partial: string, expect
   ctx.progress.start(a.id, url, total, offset);
   const out = createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w', mode: 0o644 });
   const outError = new Promise<never>((_, reject) => out.once('error', reject));
+  // Raced against every write below; this only keeps an error before the first race from going unhandled.
   outError.catch(() => {});
   try {
     await readBody(res, ctx.http.stallTimeoutMs, (chunk) => {

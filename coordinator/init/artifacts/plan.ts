@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { UserError } from '../../../shared/errors';
 import type { ClusterModel, Value, Vars } from '../../model/cluster';
-import { getBool, getMap, getNonEmptyString, getString, getStringList, getVar } from '../../inventory/vars';
+import { getBool, getMap, getNonEmptyString, getString, getStringList, getVar } from '../../model/vars';
 import { DEFAULT_KUBE_VERSION } from '../../config/version-defaults';
 import { resolveInitDirs } from '../workdir';
 import type { ArtifactPlan, PlannedArtifact } from './types';

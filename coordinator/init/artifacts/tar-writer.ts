@@ -98,7 +98,8 @@ export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: 
     },
   });
   const sink = pipeline(sums, out);
-  const sinkFailed = new Promise<never>((_, reject) => sink.catch(reject));
+  const sinkFailed = new Promise<never>((_, reject) => { sink.catch(reject); });
+  // Raced against every write below; this only keeps a failure before the first race from going unhandled.
   sinkFailed.catch(() => {});
   let gz: Gzip | null = null;
   let level = o.level ?? 1;
@@ -131,6 +132,7 @@ export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: 
   } catch (err) {
     (gz as Gzip | null)?.destroy();
     sums.destroy(err as Error);
+    // Already failing with err: the sink's error after destroy() adds nothing.
     await sink.catch(() => {});
     throw err;
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { UserError } from '../../../shared/errors';
 import type { ClusterModel } from '../../model/cluster';
-import { getBool, getNonEmptyString, getString } from '../../inventory/vars';
+import { getBool, getNonEmptyString, getString } from '../../model/vars';
 import { parseGoDuration } from './duration';
 
 export type CertPolicy = 'IfNotPresent' | 'Always' | 'None';

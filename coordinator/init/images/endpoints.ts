@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../../shared/errors';
 import type { Vars } from '../../model/cluster';
-import { getBool, getMap, getNonEmptyString, getVar } from '../../inventory/vars';
+import { getBool, getMap, getNonEmptyString, getVar } from '../../model/vars';
 import type { RegistryEndpoint } from './registry-client';
 
 function readCa(file: string | undefined, cwd: string, key: string): string[] | undefined {

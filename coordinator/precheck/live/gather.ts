@@ -4,7 +4,6 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { FactSet, FioFacts } from '../../../shared/facts/types';
 import type { NodeRegistry } from '../../registry/nodes';
-import type { AgentSessions } from '../../server/agent-service';
 import type { ArtifactInfo, ReachabilityProbe, RegistryProbe, RuleContext } from '../rule';
 import { ETCD, members } from '../hosts';
 import { optString, lookup } from '../vars';
@@ -16,9 +15,14 @@ import { probeRegistry } from '../inputs/registry';
 /** Runs the reachability pairs between agents (targets listen, sources connect). */
 export type ReachabilityRunner = (pairs: ProbePair[], hostToNode: ReadonlyMap<string, string>, model: ClusterModel) => Promise<ReachabilityProbe[]>;
 
+/** Asks connected agents for fresh facts (the server's AgentSessions); resolves when each answered or timed out. */
+export interface FactsRefresher {
+  refresh(nodes: string[], fioDirectory: string, timeoutMs: number): Promise<{ refreshed: string[]; failed: Record<string, string> }>;
+}
+
 export interface LiveDeps {
   registry: NodeRegistry;
-  sessions: AgentSessions;
+  sessions: FactsRefresher;
   reachability?: ReachabilityRunner;
 }
 

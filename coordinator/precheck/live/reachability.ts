@@ -34,6 +34,7 @@ export function reachabilityRunner(sender: ProbeSender): ReachabilityRunner {
   let turn: Promise<unknown> = Promise.resolve();
   const runner: ReachabilityRunner = (pairs, hostToNode, model) => {
     const mine = turn.then(() => probeRound(sender, pairs, hostToNode, model));
+    // The queue only orders rounds; each caller gets its own round's error through `mine`.
     turn = mine.catch(() => {});
     return mine;
   };

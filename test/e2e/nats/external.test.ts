@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, type NatsError } from 'nats';
-import { ExternalNatsAuth, externalCoordinatorConnectionOptions, writeExternalAuthConfig } from '../../../coordinator/nats/external';
+import { NatsTrust } from '../../../coordinator/nats/trust';
 import { confString } from '../../../coordinator/nats/conf-syntax';
 import { connectAsNode, credit, eventually, freePort, makeNode, makeTempDir, makeTls, sleep, within } from './helpers';
 
@@ -32,7 +32,7 @@ test('an operator server including kk’s auth.conf takes new nodes without a re
   const tlsFiles = makeTls(tmp.dir);
   const port = await freePort();
   const dataDir = path.join(tmp.dir, 'kk-data');
-  const authFile = writeExternalAuthConfig(dataDir);
+  const authFile = new NatsTrust(dataDir).writeFiles();
   const opConf = path.join(tmp.dir, 'operator.conf');
   writeFileSync(opConf, [
     `host: "127.0.0.1"`, `port: ${port}`, `jetstream { store_dir: ${confString(path.join(tmp.dir, 'js'))} }`,
@@ -48,11 +48,11 @@ test('an operator server including kk’s auth.conf takes new nodes without a re
   try {
     await ready(server);
     const servers = [`127.0.0.1:${port}`];
-    const coord = await connect({ ...externalCoordinatorConnectionOptions(dataDir, servers, tlsFiles.caFile), reconnect: false });
+    const coord = await connect({ ...new NatsTrust(dataDir).coordinatorConnectionOptions({ servers, caFile: tlsFiles.caFile }), reconnect: false });
     await (await coord.jetstream().views.kv('kk-ext')).put('k', new Uint8Array([1]));
 
     // A node enrolled after the server started: its JWT is all it needs, no reload.
-    const ext = new ExternalNatsAuth(dataDir);
+    const ext = new NatsTrust(dataDir);
     const [node, other] = credit(ext, makeNode('ext-node'), makeNode('ext-other'));
     const nc = await connectAsNode(port, tlsFiles.caFile, node!);
     const otherNc = await connectAsNode(port, tlsFiles.caFile, other!);

@@ -1,13 +1,13 @@
 // The CLI's AdminService codecs are made without @grpc/proto-loader (shared/proto/lean-codec.ts,
 // wrapped for grpc-js by lean-service.ts); they must put the same bytes on the wire and hand back
 // the same objects as the loader's definition the server uses (shared/proto/index.ts), method by
-// method. The CLI's method table (coordinator/cli/admin-api.ts) must name every method.
+// method. The CLI's method table (coordinator/cli/client/admin-api.ts) must name every method.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
 import { leanServiceDefinition, leanClientClass } from '../../../shared/proto/lean-service';
 import { descriptorFor } from '../../../shared/proto/descriptor';
-import type { AdminStreamMethods, AdminUnaryMethods } from '../../../coordinator/cli/admin-api';
+import type { AdminStreamMethods, AdminUnaryMethods } from '../../../coordinator/cli/client/admin-api';
 import { factSetToWire } from '../../../shared/facts/wire';
 import { fullFactSet, nullLeavesFactSet } from '../facts/sample-facts';
 import { loadGrpc } from '../../../shared/proto/index';

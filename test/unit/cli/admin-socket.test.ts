@@ -1,4 +1,4 @@
-// The CLI's local-socket client (coordinator/cli/admin-socket.ts) against a real grpc-js server on
+// The CLI's local-socket client (coordinator/cli/client/admin-socket.ts) against a real grpc-js server on
 // a Unix socket serving AdminService with the JSON subtype (coordinator/server/admin-socket.ts):
 // answers must be the objects a protobuf client decodes, and every failure a status with its text.
 import { test, before, after } from 'node:test';
@@ -11,8 +11,8 @@ import * as grpc from '@grpc/grpc-js';
 import { loadGrpc } from '../../../shared/proto/index';
 import { contractTypes, descriptorFor, localName } from '../../../shared/proto/descriptor';
 import { jsonSubtype } from '../../../coordinator/server/admin-socket';
-import { socketAdmin } from '../../../coordinator/cli/admin-socket';
-import { AdminCallError } from '../../../coordinator/cli/admin-api';
+import { socketAdmin } from '../../../coordinator/cli/client/admin-socket';
+import { AdminCallError } from '../../../coordinator/cli/client/admin-api';
 import { GrpcStatus } from '../../../shared/proto/grpc-status';
 import { factSetToWire } from '../../../shared/facts/wire';
 import { fullFactSet } from '../facts/sample-facts';

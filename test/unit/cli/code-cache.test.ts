@@ -1,4 +1,4 @@
-// The coordinator CLI's code cache (coordinator/cli/code-cache.ts): each case runs a small CJS
+// The coordinator CLI's code cache (coordinator/cli/fast-start/code-cache.ts): each case runs a small CJS
 // "bundle" in a child process, as bin/kk-coordinator would, and checks what ran and what was cached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cacheFile } from '../../../coordinator/cli/code-cache';
+import { cacheFile } from '../../../coordinator/cli/fast-start/code-cache';
 
-const CODE_CACHE = path.resolve(import.meta.dirname, '../../../coordinator/cli/code-cache.ts');
+const CODE_CACHE = path.resolve(import.meta.dirname, '../../../coordinator/cli/fast-start/code-cache.ts');
 
 // Prints what the module saw, so a run from the cache can be compared with a plain one. The
 // function is called, so the cache made after the run holds its compiled code.

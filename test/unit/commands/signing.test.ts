@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { signCommand, verifyCommand } from '../../../shared/commands/signing';
-import { decodeCommand, encodeCommand, payloadHash } from '../../../shared/commands/codec';
+import { decodeCommand, encodeCommand } from '../../../shared/commands/codec';
+import { payloadHash } from '../../../shared/commands/payload-hash';
 
 function keys() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

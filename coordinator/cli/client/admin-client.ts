@@ -5,10 +5,9 @@
 // failure becomes one sentence for the terminal.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../shared/errors';
-import { GrpcStatus } from '../../shared/proto/grpc-status';
-import type { AdminCredentials } from '../serve/identity';
-import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE } from '../serve/admin-paths';
+import { UserError } from '../../../shared/errors';
+import { GrpcStatus } from '../../../shared/proto/grpc-status';
+import { ADMIN_CREDENTIALS_FILE, ADMIN_SOCKET_FILE, type AdminCredentials } from '../../state/admin-access';
 import type { Admin, AdminCallError, AdminUnaryMethods } from './admin-api';
 import { socketAdmin } from './admin-socket';
 

@@ -1,15 +1,15 @@
 // Streams a run's events to the terminal. Ctrl-C cancels the call, which the coordinator turns
 // into a cancel on every node; a second Ctrl-C leaves at once.
-import { GrpcStatus } from '../../shared/proto/grpc-status';
+import { GrpcStatus } from '../../../shared/proto/grpc-status';
 import type { AdminStream } from './admin-api';
 import { describe } from './admin-client';
-import type { RunEvent__Output } from '../../shared/proto/generated/kk/v1/RunEvent';
-import type { RunFinished__Output } from '../../shared/proto/generated/kk/v1/RunFinished';
-import { UserError } from '../../shared/errors';
-import { createProgress } from '../phases/progress';
-import { replayEvent } from '../phases/progress-events';
-import { renderTable } from '../precheck/render';
-import type { Report } from '../precheck/report';
+import type { RunEvent__Output } from '../../../shared/proto/generated/kk/v1/RunEvent';
+import type { RunFinished__Output } from '../../../shared/proto/generated/kk/v1/RunFinished';
+import { UserError } from '../../../shared/errors';
+import { createProgress } from '../../phases/progress';
+import { replayEvent } from '../../phases/progress-events';
+import { renderTable } from '../../precheck/render';
+import type { Report } from '../../precheck/report';
 
 export function followRun(stream: AdminStream<RunEvent__Output>, address: string): Promise<RunFinished__Output | null> {
   let interrupts = 0;
@@ -43,4 +43,17 @@ export function followRun(stream: AdminStream<RunEvent__Output>, address: string
     view.close();
     process.removeListener('SIGINT', onSigint);
   });
+}
+
+/** Streams a run to the terminal; the exit code says how it ended (130 cancelled, 1 failed). */
+export async function followToExit(stream: AdminStream<RunEvent__Output>, client: { address: string; close(): void }): Promise<void> {
+  const done = await followRun(stream, client.address);
+  client.close();
+  if (!done) {
+    process.stderr.write('run cancelled\n');
+    process.exitCode = 130;
+    return;
+  }
+  // The pipeline's own output already said how the run ended and how to resume it.
+  if (done.status !== 'ok' && done.status !== 'planned') process.exitCode = 1;
 }

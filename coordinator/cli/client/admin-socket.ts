@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import http2 from 'node:http2';
 import net from 'node:net';
-import { GrpcStatus } from '../../shared/proto/grpc-status';
+import { GrpcStatus } from '../../../shared/proto/grpc-status';
 import { AdminCallError, type Admin, type AdminStream, type AdminStreamMethods, type AdminUnaryMethods } from './admin-api';
 
 /** The largest message accepted from the coordinator (the remote client's limit too). */

@@ -2,9 +2,9 @@
 // certificate from admin-credentials.json. Loaded only for --coordinator/--credentials (or when
 // the local socket is missing): grpc-js and TLS are most of a short command's start-up.
 import * as grpc from '@grpc/grpc-js';
-import { serviceCodecs, type MethodCodec } from '../../shared/proto/lean-codec';
-import { COORDINATOR_TLS_NAME } from '../../shared/pki/tls-name';
-import type { AdminCredentials } from '../serve/identity';
+import { serviceCodecs, type MethodCodec } from '../../../shared/proto/lean-codec';
+import { COORDINATOR_TLS_NAME } from '../../../shared/pki/tls-name';
+import type { AdminCredentials } from '../../state/admin-access';
 import { AdminCallError, type Admin, type AdminStream, type AdminStreamMethods, type AdminUnaryMethods } from './admin-api';
 import { MAX_RECEIVE_BYTES } from './admin-socket';
 

@@ -1,28 +1,28 @@
 // The operator CLI's view of the coordinator's AdminService, whatever carries it: the local admin
 // socket (admin-socket.ts) or mTLS gRPC to a remote coordinator (admin-grpc.ts). Commands call
 // methods by name with the generated request/response types; errors carry gRPC status codes.
-import type { CreateClusterRequest } from '../../shared/proto/generated/kk/v1/CreateClusterRequest';
-import type { CreateTokenRequest } from '../../shared/proto/generated/kk/v1/CreateTokenRequest';
-import type { GetFactsRequest } from '../../shared/proto/generated/kk/v1/GetFactsRequest';
-import type { GetFactsResponse__Output } from '../../shared/proto/generated/kk/v1/GetFactsResponse';
-import type { ListNodesRequest } from '../../shared/proto/generated/kk/v1/ListNodesRequest';
-import type { ListNodesResponse__Output } from '../../shared/proto/generated/kk/v1/ListNodesResponse';
-import type { ListRunsRequest } from '../../shared/proto/generated/kk/v1/ListRunsRequest';
-import type { ListTokensRequest } from '../../shared/proto/generated/kk/v1/ListTokensRequest';
-import type { ListTokensResponse__Output } from '../../shared/proto/generated/kk/v1/ListTokensResponse';
-import type { NodeInfo__Output } from '../../shared/proto/generated/kk/v1/NodeInfo';
-import type { PrecheckEvent__Output } from '../../shared/proto/generated/kk/v1/PrecheckEvent';
-import type { PrecheckRequest } from '../../shared/proto/generated/kk/v1/PrecheckRequest';
-import type { RefreshFactsRequest } from '../../shared/proto/generated/kk/v1/RefreshFactsRequest';
-import type { RefreshFactsResponse__Output } from '../../shared/proto/generated/kk/v1/RefreshFactsResponse';
-import type { RemoveNodeRequest } from '../../shared/proto/generated/kk/v1/RemoveNodeRequest';
-import type { RevokeTokenRequest } from '../../shared/proto/generated/kk/v1/RevokeTokenRequest';
-import type { RunCommandRequest } from '../../shared/proto/generated/kk/v1/RunCommandRequest';
-import type { RunEvent__Output } from '../../shared/proto/generated/kk/v1/RunEvent';
-import type { RunLogsRequest } from '../../shared/proto/generated/kk/v1/RunLogsRequest';
-import type { ShowRunRequest } from '../../shared/proto/generated/kk/v1/ShowRunRequest';
-import type { TextResponse__Output } from '../../shared/proto/generated/kk/v1/TextResponse';
-import type { TokenInfo__Output } from '../../shared/proto/generated/kk/v1/TokenInfo';
+import type { CreateClusterRequest } from '../../../shared/proto/generated/kk/v1/CreateClusterRequest';
+import type { CreateTokenRequest } from '../../../shared/proto/generated/kk/v1/CreateTokenRequest';
+import type { GetFactsRequest } from '../../../shared/proto/generated/kk/v1/GetFactsRequest';
+import type { GetFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/GetFactsResponse';
+import type { ListNodesRequest } from '../../../shared/proto/generated/kk/v1/ListNodesRequest';
+import type { ListNodesResponse__Output } from '../../../shared/proto/generated/kk/v1/ListNodesResponse';
+import type { ListRunsRequest } from '../../../shared/proto/generated/kk/v1/ListRunsRequest';
+import type { ListTokensRequest } from '../../../shared/proto/generated/kk/v1/ListTokensRequest';
+import type { ListTokensResponse__Output } from '../../../shared/proto/generated/kk/v1/ListTokensResponse';
+import type { NodeInfo__Output } from '../../../shared/proto/generated/kk/v1/NodeInfo';
+import type { PrecheckEvent__Output } from '../../../shared/proto/generated/kk/v1/PrecheckEvent';
+import type { PrecheckRequest } from '../../../shared/proto/generated/kk/v1/PrecheckRequest';
+import type { RefreshFactsRequest } from '../../../shared/proto/generated/kk/v1/RefreshFactsRequest';
+import type { RefreshFactsResponse__Output } from '../../../shared/proto/generated/kk/v1/RefreshFactsResponse';
+import type { RemoveNodeRequest } from '../../../shared/proto/generated/kk/v1/RemoveNodeRequest';
+import type { RevokeTokenRequest } from '../../../shared/proto/generated/kk/v1/RevokeTokenRequest';
+import type { RunCommandRequest } from '../../../shared/proto/generated/kk/v1/RunCommandRequest';
+import type { RunEvent__Output } from '../../../shared/proto/generated/kk/v1/RunEvent';
+import type { RunLogsRequest } from '../../../shared/proto/generated/kk/v1/RunLogsRequest';
+import type { ShowRunRequest } from '../../../shared/proto/generated/kk/v1/ShowRunRequest';
+import type { TextResponse__Output } from '../../../shared/proto/generated/kk/v1/TextResponse';
+import type { TokenInfo__Output } from '../../../shared/proto/generated/kk/v1/TokenInfo';
 
 /** Request and response of each unary AdminService method. */
 export interface AdminUnaryMethods {
