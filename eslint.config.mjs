@@ -65,13 +65,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY: run-service.ts is being reshaped with the install work; its async gRPC handlers
-    // (lines 152, 153, 155: clusterRun and RunCommand) get the fix the other services got
-    // (answersItself in coordinator/server/peer.ts) there, and then this block goes.
-    files: ['coordinator/server/run-service.ts'],
-    rules: { '@typescript-eslint/no-misused-promises': 'off' },
-  },
-  {
     files: ['shared/**/*.ts', 'coordinator/**/*.ts', 'agent/**/*.ts'],
     plugins: { import: importPlugin },
     settings: { 'import/resolver': { node: { extensions: ['.ts', '.mjs', '.js'] } } },

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/errors';
 import { getString } from '../inventory/index';
-import { builtinDefaults } from '../inventory/index';
+import { configuredWorkDir } from '../model/work-dir';
 import type { Vars } from '../model/cluster';
 
 export type HookKind = 'pre' | 'post';
@@ -27,17 +27,14 @@ export interface HookScripts {
 
 /**
  * `scripts_dir`, resolved per hooks.md: the config key when set, else `<work_dir>/scripts`, where
- * work_dir defaults to the directory the command runs in. The loaded model fills both keys with
- * KubeKey's built-in default (`/root/kubekey`), so a value equal to that default and never
- * changed is read as "not set" — an operator who writes work_dir: /root/kubekey explicitly gets
- * cwd instead (documented in the report to the lead; the loader should keep provenance).
+ * a work_dir nobody set is the directory the command runs in (model/work-dir.ts keeps that rule).
  */
 export function resolveScriptsDir(vars: Vars, cwd: string): string {
   const workDir = getString(vars, 'work_dir') ?? '';
   const scriptsDir = getString(vars, 'scripts_dir') ?? '';
-  const builtinWork = String(builtinDefaults().work_dir);
   if (scriptsDir !== '' && scriptsDir !== `${workDir}/scripts`) return path.resolve(cwd, scriptsDir);
-  if (workDir !== '' && workDir !== builtinWork) return path.resolve(cwd, workDir, 'scripts');
+  const operatorWorkDir = configuredWorkDir(vars);
+  if (operatorWorkDir !== undefined) return path.resolve(cwd, operatorWorkDir, 'scripts');
   return path.resolve(cwd, 'scripts');
 }
 

@@ -3,6 +3,7 @@
 // block with one row per host (phase, task, status, elapsed). Command output is printed as it
 // arrives, one line at a time, prefixed with the host.
 import type { PhaseName, TaskStatus } from '../runs/types';
+import { seconds } from '../../shared/text-format';
 
 export interface ProgressOutput {
   write(text: string): void;
@@ -27,9 +28,7 @@ export interface Progress {
   close(): void;
 }
 
-export function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms < 600_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
+export { seconds };
 
 /** The permanent line for a finished task, shared by both views. */
 export function taskLine(host: string, phase: PhaseName, task: string, status: TaskStatus, info: TaskInfo = {}): string {

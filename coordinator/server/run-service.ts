@@ -16,12 +16,13 @@ import type { ClusterModel } from '../model/cluster';
 import { createClusterPipeline, deleteClusterPipeline, runPipeline } from '../phases/index';
 import type { PipelineDeps } from '../phases/index';
 import type { CreateClusterRequest__Output } from '../../shared/proto/generated/kk/v1/CreateClusterRequest';
+import type { RunCommandRequest__Output } from '../../shared/proto/generated/kk/v1/RunCommandRequest';
 import type { RunPrecheck } from '../phases/index';
 import { RunStore, listRuns, showRun, runLogs } from '../runs/index';
 import { mappedExecutor } from './host-executor';
 import { bundleStep, downloadStep } from '../init/steps';
 import { optString } from '../precheck/vars';
-import { CallRefused, toServiceError } from './peer';
+import { CallRefused, answersItself, toServiceError } from './peer';
 import { UserError } from '../../shared/errors';
 import type { Logger } from '../../shared/log';
 
@@ -149,10 +150,10 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
   };
 
   return {
-    CreateCluster: clusterRun('create'),
-    DeleteCluster: clusterRun('delete'),
+    CreateCluster: answersItself(clusterRun('create')),
+    DeleteCluster: answersItself(clusterRun('delete')),
 
-    async RunCommand(call) {
+    RunCommand: answersItself(async (call: grpc.ServerWritableStream<RunCommandRequest__Output, RunEvent>) => {
       try {
         requireAdmin(call as unknown as grpc.ServerWritableStream<never, never>);
         const r = call.request;
@@ -195,7 +196,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
       } catch (err) {
         streamFailure(call, err);
       }
-    },
+    }),
 
     ListRuns: text(() => listRuns(store)),
     ShowRun: text((req) => (req.json ? JSON.stringify(store.load(req.id), null, 2) + '\n' : showRun(store, req.id))),
