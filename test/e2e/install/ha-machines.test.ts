@@ -9,21 +9,15 @@ import { spawn, execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
-import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, installDebs } from '../lib/testbed';
+import { testbedDown, execIn, installDebs } from '../lib/testbed';
 import { joinedCluster, type JoinedCluster } from '../lib/cluster';
+import { installSuiteSkip, runIdOf, sh } from '../lib/install';
 import { componentsManifest, machineConfig, OS_PACKAGES } from '../lib/components';
 
-const avail = testbedAvailable().ok ? kubeTestbedAvailable() : testbedAvailable();
 const manifest = componentsManifest();
-const skip = !avail.ok ? avail.reason : !manifest ? 'no components: run make components (make test does)' : false;
+const skip = installSuiteSkip();
 
 let c: JoinedCluster;
-const sh = async (node: string, script: string): Promise<string> => {
-  const r = await execIn(node, ['bash', '-c', script]);
-  if (r.code !== 0) throw new Error(`${node}: ${script}\n${r.stdout}${r.stderr}`);
-  return r.stdout.trim();
-};
-const runIdOf = (text: string): string => /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(text)?.[1] ?? '';
 
 function create(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {

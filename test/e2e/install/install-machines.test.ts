@@ -10,24 +10,18 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COORDINATOR_BIN, eventually } from '../lib/coordinator';
-import { kubeTestbedAvailable, testbedAvailable, testbedDown, execIn, copyIn, installDebs } from '../lib/testbed';
+import { testbedDown, execIn, copyIn, installDebs } from '../lib/testbed';
 import { joinedCluster, type JoinedCluster } from '../lib/cluster';
+import { installSuiteSkip, runIdOf, sh } from '../lib/install';
 import { componentsManifest, machineConfig, OS_PACKAGES } from '../lib/components';
 import { execFileSync } from 'node:child_process';
 import { loadCluster } from '../../../coordinator/inventory/load';
 import { nodelocaldnsManifest } from '../../../coordinator/phases/install/steps/nodelocaldns';
 
-const avail = testbedAvailable().ok ? kubeTestbedAvailable() : testbedAvailable();
 const manifest = componentsManifest();
-const skip = !avail.ok ? avail.reason : !manifest ? 'no components: run make components (make test does)' : false;
+const skip = installSuiteSkip();
 
 let c: JoinedCluster;
-const sh = async (node: string, script: string): Promise<string> => {
-  const r = await execIn(node, ['bash', '-c', script]);
-  if (r.code !== 0) throw new Error(`${node}: ${script}\n${r.stdout}${r.stderr}`);
-  return r.stdout.trim();
-};
-const runIdOf = (text: string): string => /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(text)?.[1] ?? '';
 const ETCDCTL = 'set -a; . /etc/etcd.env; set +a; etcdctl';
 
 interface Cli { code: number; out: string }

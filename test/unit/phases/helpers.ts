@@ -33,6 +33,26 @@ spec:
     etcd: {hosts: [node1, node2]}
 `;
 
+/**
+ * Inventory text from what differs between tests: each host's vars (a YAML flow map) and the
+ * members of the groups; k8s_cluster is always control planes ∪ workers.
+ */
+export function inventoryText(o: { hosts: Record<string, string>; controlPlanes: string[]; workers: string[]; etcd: string[]; groups?: Record<string, string[]> }): string {
+  const list = (xs: string[]): string => `{hosts: [${xs.join(', ')}]}`;
+  return `apiVersion: kubekey.kubesphere.io/v1
+kind: Inventory
+metadata: {name: t}
+spec:
+  hosts:
+${Object.entries(o.hosts).map(([h, vars]) => `    ${h}: ${vars}`).join('\n')}
+  groups:
+    kube_control_plane: ${list(o.controlPlanes)}
+    kube_worker: ${list(o.workers)}
+    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
+    etcd: ${list(o.etcd)}
+${Object.entries(o.groups ?? {}).map(([g, xs]) => `    ${g}: ${list(xs)}\n`).join('')}`;
+}
+
 /** A loaded model; `spec` lines are added to a Config file (indented under spec:). */
 export function model(configSpec = '', inventory = INVENTORY): ClusterModel {
   const dir = tempDir('kk-model-');

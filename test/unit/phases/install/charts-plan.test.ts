@@ -8,22 +8,9 @@ import { storageClassStep } from '../../../../coordinator/phases/install/steps/s
 import { stepInputs } from '../../../../coordinator/phases/install/inputs';
 import { planArtifacts } from '../../../../coordinator/init/artifacts/plan';
 import type { ResolvedArtifact } from '../../../../coordinator/init/artifacts/cache';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, inventoryText } from '../helpers';
 
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-    nfs1: {internal_ipv4: 10.0.0.7}
-  groups:
-    kube_control_plane: {hosts: [cp1]}
-    kube_worker: {hosts: [cp1]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1]}
-    nfs: {hosts: [nfs1]}
-`;
+const INV = inventoryText({ hosts: { cp1: '{internal_ipv4: 10.0.0.1}', nfs1: '{internal_ipv4: 10.0.0.7}' }, controlPlanes: ['cp1'], workers: ['cp1'], etcd: ['cp1'], groups: { nfs: ['nfs1'] } });
 
 /** What the steps fetch, for a config whose artifacts are exactly init's plan. */
 function fetched(spec: string): { charts: string[]; dests: string[] } {

@@ -13,22 +13,9 @@ import { stepInputs, type StepInputs } from '../../../../coordinator/phases/inst
 import { UNCHANGED, type StepTask } from '../../../../coordinator/phases/install/step';
 import type { ResolvedArtifact } from '../../../../coordinator/init/artifacts/cache';
 import { UserError } from '../../../../shared/errors';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, inventoryText } from '../helpers';
 
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-    cp2: {internal_ipv4: 10.0.0.2}
-    w1: {internal_ipv4: 10.0.0.3}
-  groups:
-    kube_control_plane: {hosts: [cp1, cp2]}
-    kube_worker: {hosts: [w1]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1]}
-`;
+const INV = inventoryText({ hosts: { cp1: '{internal_ipv4: 10.0.0.1}', cp2: '{internal_ipv4: 10.0.0.2}', w1: '{internal_ipv4: 10.0.0.3}' }, controlPlanes: ['cp1', 'cp2'], workers: ['w1'], etcd: ['cp1'] });
 const KUBE = '  kubernetes: {kube_version: v1.34.3}\n';
 const REGISTRY = '  image_registry: {auth: {registry: "hub.example:5000"}}\n';
 

@@ -15,24 +15,9 @@ import { stepInputs, type StepInputs } from '../../../../coordinator/phases/inst
 import { UNCHANGED, type StepTask } from '../../../../coordinator/phases/install/step';
 import type { FactSet, InterfaceFacts } from '../../../../shared/facts/types';
 import { UserError } from '../../../../shared/errors';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, inventoryText } from '../helpers';
 
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-    cp2: {internal_ipv4: 10.0.0.2}
-    cp3: {internal_ipv4: 10.0.0.3}
-    w1: {internal_ipv4: 10.0.0.4}
-    w2: {internal_ipv4: 10.0.0.5}
-  groups:
-    kube_control_plane: {hosts: [cp1, cp2, cp3]}
-    kube_worker: {hosts: [cp3, w1, w2]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1, cp2, cp3]}
-`;
+const INV = inventoryText({ hosts: { cp1: '{internal_ipv4: 10.0.0.1}', cp2: '{internal_ipv4: 10.0.0.2}', cp3: '{internal_ipv4: 10.0.0.3}', w1: '{internal_ipv4: 10.0.0.4}', w2: '{internal_ipv4: 10.0.0.5}' }, controlPlanes: ['cp1', 'cp2', 'cp3'], workers: ['cp3', 'w1', 'w2'], etcd: ['cp1', 'cp2', 'cp3'] });
 
 const eth0 = (address: string, prefixLength = 24): InterfaceFacts[] => [
   { name: 'lo', mac: '', mtu: 65536, up: true, addresses: [{ family: 'IPv4', address: '127.0.0.1', prefixLength: 8 }] },

@@ -9,22 +9,9 @@ import { nodeLabelsStep, nodeMeta, parseTaint } from '../../../../coordinator/ph
 import { stepInputs } from '../../../../coordinator/phases/install/inputs';
 import { UNCHANGED } from '../../../../coordinator/phases/install/step';
 import { UserError } from '../../../../shared/errors';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, inventoryText } from '../helpers';
 
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-    w1: {internal_ipv4: 10.0.0.2, kubernetes: {custom_labels: {gpu: "true"}, custom_taints: ["dedicated=gpu:NoSchedule"]}}
-    w2: {internal_ipv4: 10.0.0.3}
-  groups:
-    kube_control_plane: {hosts: [cp1]}
-    kube_worker: {hosts: [w1, w2]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1]}
-`;
+const INV = inventoryText({ hosts: { cp1: '{internal_ipv4: 10.0.0.1}', w1: '{internal_ipv4: 10.0.0.2, kubernetes: {custom_labels: {gpu: "true"}, custom_taints: ["dedicated=gpu:NoSchedule"]}}', w2: '{internal_ipv4: 10.0.0.3}' }, controlPlanes: ['cp1'], workers: ['w1', 'w2'], etcd: ['cp1'] });
 
 const inputs = (spec = '', inv = INV) => stepInputs({ model: model(spec, inv), resolved: [], pkiDir: tempDir('kk-pki-'), arches: ['amd64'], param: (_k, make) => make() });
 

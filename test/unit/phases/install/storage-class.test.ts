@@ -7,23 +7,9 @@ import { stepInputs, type StepInputs } from '../../../../coordinator/phases/inst
 import type { StepTask } from '../../../../coordinator/phases/install/step';
 import type { ResolvedArtifact } from '../../../../coordinator/init/artifacts/cache';
 import { UserError } from '../../../../shared/errors';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, inventoryText } from '../helpers';
 
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-    w1: {internal_ipv4: 10.0.0.3}
-    nfs1: {internal_ipv4: 10.0.0.7}
-  groups:
-    kube_control_plane: {hosts: [cp1]}
-    kube_worker: {hosts: [w1]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1]}
-    nfs: {hosts: [nfs1]}
-`;
+const INV = inventoryText({ hosts: { cp1: '{internal_ipv4: 10.0.0.1}', w1: '{internal_ipv4: 10.0.0.3}', nfs1: '{internal_ipv4: 10.0.0.7}' }, controlPlanes: ['cp1'], workers: ['w1'], etcd: ['cp1'], groups: { nfs: ['nfs1'] } });
 const NO_NFS = INV.replace('    nfs: {hosts: [nfs1]}\n', '');
 const KUBE = '  kubernetes: {kube_version: v1.34.3}\n';
 const REGISTRY = '  image_registry: {auth: {registry: "hub.example:5000"}}\n';
