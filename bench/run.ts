@@ -43,9 +43,9 @@ await step('bundle_import_1gb_s', async () => (await benchBundle()).import);
 await step('precheck_facts_5000_ms', () => benchPrecheckFacts(repo));
 await step('components_cold_s', () => benchComponents().filter((f) => f.key === 'components_cold_s'));
 await step('components_size_gb', () => benchComponents().filter((f) => f.key === 'components_size_gb'));
-// One pair of real installs (3 and 5 machines) serves the create_cluster keys.
+// One pair of real installs (3 and 5 machines) serves the create_cluster and install keys.
 let installFigures: Promise<Figure[]> | undefined;
-for (const key of ['create_cluster_3_s', 'create_cluster_rerun_3_s', 'create_cluster_overhead_3_pct', 'create_cluster_5_s']) {
+for (const key of ['create_cluster_3_s', 'create_cluster_rerun_3_s', 'create_cluster_overhead_3_pct', 'create_cluster_5_s', 'install_part1_3_s', 'install_part1_rerun_3_s', 'install_rerun_3_s']) {
   await step(key, async () => (await (installFigures ??= benchInstall(want('create_cluster_5_s')))).filter((f) => f.key === key));
 }
 // One simulated fleet serves all the fleet keys: measured once, handed out per key.

@@ -17,7 +17,8 @@ const calico330 = (v: string): string[] => [
 const cilium = (v: string, certgen: string, ui: string, envoy: string, startup: string, busybox: string | null, spire: string, old: string[] = []): string[] => [
   `quay.io/cilium/cilium:v${v}`, `quay.io/cilium/certgen:${certgen}`, `quay.io/cilium/hubble-relay:v${v}`,
   `quay.io/cilium/hubble-ui-backend:${ui}`, `quay.io/cilium/hubble-ui:${ui}`, `quay.io/cilium/cilium-envoy:${envoy}`,
-  `quay.io/cilium/operator:v${v}`, `quay.io/cilium/startup-script:${startup}`, `quay.io/cilium/clustermesh-apiserver:v${v}`,
+  // the chart names operator.image.repository and runs it with its "-generic" suffix (no cloud provider)
+  `quay.io/cilium/operator-generic:v${v}`, `quay.io/cilium/startup-script:${startup}`, `quay.io/cilium/clustermesh-apiserver:v${v}`,
   ...old, ...(busybox ? [`docker.io/library/busybox:${busybox}`] : []),
   `ghcr.io/spiffe/spire-agent:${spire}`, `ghcr.io/spiffe/spire-server:${spire}`,
 ];

@@ -11,67 +11,17 @@
 // here (the Go module proxy refuses their modules), so only their values are tested (unit tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { cniStep } from '../../../coordinator/phases/install/steps/cni';
-import { stepInputs } from '../../../coordinator/phases/install/inputs';
-import type { ResolvedArtifact } from '../../../coordinator/init/artifacts/cache';
 import { planArtifacts } from '../../../coordinator/init/artifacts/plan';
 import { layoutPath } from '../../../coordinator/init/artifacts/sources';
 import { componentsRoot, readPins } from './components';
 import { model, tempDir } from '../../unit/phases/helpers';
+import { CALICO, CILIUM, CHART_TEST_INVENTORY as INV, chartFile, helmBin, kkValues, missing, render, type K8sObject } from '../lib/charts';
 
 const pins = readPins();
 const root = componentsRoot();
-const CILIUM = pins.CILIUM_VERSION ?? '';
-const CALICO = pins.CALICO_CHART_VERSION ?? '';
-const helmBin = [path.join(root, 'bin', 'helm'), path.join(root, 'build', 'helm', pins.HELM_VERSION ?? '', 'helm')].find((f) => existsSync(f));
-const chartFile = (name: string, version: string): string => path.join(root, 'charts', `${name}-${version}.tgz`);
-const missing = (name: string, version: string): string | undefined => {
-  if (!helmBin) return `no helm under ${root} (bin/helm or build/helm/${pins.HELM_VERSION}/helm): run \`make components\``;
-  return existsSync(chartFile(name, version)) ? undefined : `${chartFile(name, version)} not built: run \`make components\` (scripts/components/charts.sh)`;
-};
-
-const INV = `apiVersion: kubekey.kubesphere.io/v1
-kind: Inventory
-metadata: {name: t}
-spec:
-  hosts:
-    cp1: {internal_ipv4: 10.0.0.1}
-  groups:
-    kube_control_plane: {hosts: [cp1]}
-    kube_worker: {hosts: [cp1]}
-    k8s_cluster: {groups: [kube_control_plane, kube_worker]}
-    etcd: {hosts: [cp1]}
-`;
 const REGISTRY = 'hub.example:5000';
-
-/** The values file kk writes on the node for the config's primary CNI (the step's own task). */
-function kkValues(spec: string, chart: string, version: string): string {
-  const resolved: ResolvedArtifact[] = [{
-    id: `${chart}/${version}`, name: chart, kind: 'chart', arch: null, version, base: 'binary_dir', dest: `x/${chart}.tgz`,
-    sha256: '0'.repeat(64), size: 1, url: 'https://x', verified: 'first-download',
-  }];
-  const inputs = stepInputs({ model: model(`  kubernetes: {kube_version: v1.34.3}\n${spec}`, INV), resolved, pkiDir: tempDir('kk-pki-'), arches: ['amd64'], param: (_k, make) => make() });
-  const write = cniStep.plan(inputs, 'cp1').find((t) => t.task.startsWith('write ') && t.task.endsWith(' values'));
-  assert.ok(write && 'writeFile' in write.spec);
-  return write.spec.writeFile.text ?? '';
-}
-
-interface K8sObject { kind: string; metadata: { name: string }; [k: string]: unknown }
-
-/** `helm template` of a packaged chart with a values text; the rendered objects. */
-function render(release: string, namespace: string, chart: string, values: string): K8sObject[] {
-  const dir = tempDir('kk-helm-');
-  const file = path.join(dir, 'values.yaml');
-  writeFileSync(file, values);
-  const env = { ...process.env, HELM_CACHE_HOME: path.join(dir, 'cache'), HELM_CONFIG_HOME: path.join(dir, 'config'), HELM_DATA_HOME: path.join(dir, 'data') };
-  const r = spawnSync(helmBin!, ['template', release, chart, '-n', namespace, '-f', file, '--kube-version', 'v1.34.3'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `helm template ${release}: ${r.stderr}`);
-  return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null);
-}
 
 const find = (objs: K8sObject[], kind: string, name: string): K8sObject => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);

@@ -17,9 +17,13 @@ import { componentsManifest, machineConfig, OS_PACKAGES } from '../lib/component
 import { execFileSync } from 'node:child_process';
 import { loadCluster } from '../../../coordinator/inventory/load';
 import { nodelocaldnsManifest } from '../../../coordinator/phases/install/steps/nodelocaldns';
+import YAML from 'yaml';
+import { CALICO, CILIUM, chartFile, kkValues, missing, render, type K8sObject } from '../lib/charts';
+import { multusManifest } from '../../../coordinator/phases/install/steps/cni/multus';
 
 const manifest = componentsManifest();
 const skip = installSuiteSkip();
+
 
 let c: JoinedCluster;
 const ETCDCTL = 'set -a; . /etc/etcd.env; set +a; etcdctl';
@@ -225,6 +229,47 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
     const text = nodelocaldnsManifest(loadCluster(c.inventory, config));
     const out = execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', path.join(c.dir, 'kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], { input: text, encoding: 'utf8' });
     assert.equal(out.trim(), ['serviceaccount/nodelocaldns created (server dry run)', 'configmap/nodelocaldns created (server dry run)', 'daemonset.apps/nodelocaldns created (server dry run)'].join('\n'));
+  });
+
+  // Only flannel's images exist here, so calico, cilium and multus cannot run; the API server
+  // still judges every object kk would install for them: CRDs are created for real (and removed
+  // after), everything else is sent with dryRun=All (admission, schemas, defaults).
+  function serverDryRun(objs: K8sObject[], namespace: string): void {
+    const kubeconfig = path.join(c.dir, 'kubeconfig');
+    const k = (args: string[], input?: string): string => execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', ...(input ? { input } : {}) });
+    const crds = objs.filter((o) => o.kind === 'CustomResourceDefinition');
+    const rest = objs.filter((o) => o.kind !== 'CustomResourceDefinition');
+    const yaml = (xs: object[]): string => xs.map((o) => YAML.stringify(o)).join('---\n');
+    const createdNs = k(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name']).trim() === '';
+    try {
+      if (createdNs) k(['create', 'namespace', namespace]);
+      if (crds.length > 0) {
+        k(['apply', '--server-side', '-f', '-'], yaml(crds));
+        k(['wait', '--for', 'condition=Established', '--timeout=120s', ...crds.map((o) => `crd/${o.metadata.name}`)]);
+      }
+      const out = k(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], yaml(rest)).trim().split('\n');
+      assert.equal(out.length, rest.length, out.join('\n'));
+      for (const line of out) assert.match(line, /(created|configured|unchanged) \(server dry run\)$/);
+      assert.ok(rest.some((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment'), 'the workloads were judged too');
+    } finally {
+      if (crds.length > 0) k(['delete', '--ignore-not-found', '--wait=false', ...crds.map((o) => `crd/${o.metadata.name}`)]);
+      if (createdNs) k(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+    }
+  }
+
+  for (const [type, chart, version, release, namespace] of [['cilium', 'cilium', CILIUM, 'cilium', 'kube-system'], ['calico', 'tigera-operator', CALICO, 'calico', 'tigera-operator']] as const) {
+    test(`${type}: the API server accepts every object of the real chart with kk's values (server-side dry run)`, { skip: missing(chart, version) }, () => {
+      // Images are not pulled by a dry run: the values of a cluster without a registry do.
+      const values = kkValues(`  cni: {type: ${type}, ${type}_version: ${version}, pod_cidr: 10.233.64.0/18}\n`, chart, version);
+      serverDryRun(render(release, namespace, chartFile(chart, version), values, { includeCrds: true }), namespace);
+    });
+  }
+
+  test('multus: the API server accepts kk\'s manifest (server-side dry run)', () => {
+    const model = loadCluster(c.inventory, c.config);
+    const objs = YAML.parseAllDocuments(multusManifest(model)).map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null);
+    assert.ok(objs.some((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === 'network-attachment-definitions.k8s.cni.cncf.io'));
+    serverDryRun(objs, 'kube-system');
   });
 
   test('a second create cluster changes nothing and restarts nothing', async () => {

@@ -9,14 +9,14 @@ import { getString } from '../../../inventory/vars';
 import type { ClusterModel } from '../../../model/cluster';
 import type { InstallStep, StepTask } from '../step';
 import { hostsIn } from './common';
-import { helmDryRunTasks, helmTasks, withCustomValues, type HelmRelease } from './cni/helm';
+import { helmTasks, withCustomValues, type HelmRelease } from './cni/helm';
 import { flannelRelease } from './cni/flannel';
 import { calicoRelease, calicoctlTasks } from './cni/calico';
 import { ciliumRelease } from './cni/cilium';
 import { kubeovnRelease } from './cni/kubeovn';
 import { hybridnetRelease } from './cni/hybridnet';
 import { spiderpoolRelease } from './cni/spiderpool';
-import { multusDryRunTasks, multusTasks } from './cni/multus';
+import { multusTasks } from './cni/multus';
 
 export { CNI_DIR, mergeValues, helmTasks, type HelmRelease } from './cni/helm';
 
@@ -66,17 +66,6 @@ export function cniTasks(inputs: Parameters<InstallStep['plan']>[0], host: strin
   return tasks;
 }
 
-/**
- * The step's releases rendered by the API server without installing anything (`helm …
- * --dry-run=server`, multus `kubectl apply --dry-run=server`): to prove them on a cluster first.
- */
-export function cniDryRunTasks(inputs: Parameters<InstallStep['plan']>[0], host: string): StepTask[] {
-  const m = inputs.model;
-  const releases = [cniRelease(m), multiCniRelease(m)].filter((r): r is HelmRelease => r !== null);
-  const tasks = releases.flatMap((r) => helmDryRunTasks(inputs, host, r));
-  if (multiCni(m) === 'multus') tasks.push(...multusDryRunTasks(m));
-  return tasks;
-}
 
 export const cniStep: InstallStep = {
   name: 'cni',

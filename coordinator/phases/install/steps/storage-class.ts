@@ -5,10 +5,9 @@
 import { UserError } from '../../../../shared/errors';
 import { getBool, getNonEmptyString, getString } from '../../../inventory/vars';
 import type { ClusterModel } from '../../../model/cluster';
-import type { StepInputs } from '../inputs';
-import type { InstallStep, StepTask } from '../step';
+import type { InstallStep } from '../step';
 import { hostsIn } from './common';
-import { chartImages, findImage, helmDryRunTasks, helmTasks, registryFor, repo, withCustomValues, type HelmRelease } from './cni/helm';
+import { chartImages, findImage, helmTasks, registryFor, repo, withCustomValues, type HelmRelease } from './cni/helm';
 
 export const STORAGECLASS_DIR = '/etc/kubernetes/storageclass';
 
@@ -62,10 +61,6 @@ export function storageReleases(m: ClusterModel): HelmRelease[] {
   return out;
 }
 
-/** Every storage release rendered by the API server without installing it (`helm … --dry-run=server`). */
-export function storageDryRunTasks(inputs: StepInputs, host: string): StepTask[] {
-  return storageReleases(inputs.model).flatMap((r) => helmDryRunTasks(inputs, host, r));
-}
 
 export const storageClassStep: InstallStep = {
   name: 'storage-class',

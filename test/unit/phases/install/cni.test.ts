@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { cniDryRunTasks, cniRelease, cniStep, multiCniRelease } from '../../../../coordinator/phases/install/steps/cni';
+import { cniRelease, cniStep, multiCniRelease } from '../../../../coordinator/phases/install/steps/cni';
 import { ciliumImages } from '../../../../coordinator/phases/install/steps/cni/cilium';
-import { helmTasks, helmUpgradeCommand, mergeValues, type HelmRelease } from '../../../../coordinator/phases/install/steps/cni/helm';
+import { helmTasks, mergeValues, type HelmRelease } from '../../../../coordinator/phases/install/steps/cni/helm';
 import { kubeovnLabelScript } from '../../../../coordinator/phases/install/steps/cni/kubeovn';
 import { MULTUS_MANIFEST, multusManifest } from '../../../../coordinator/phases/install/steps/cni/multus';
 import { stepInputs, type StepInputs } from '../../../../coordinator/phases/install/inputs';
@@ -280,7 +280,6 @@ esac
   const upgrades = readFileSync(path.join(dir, 'upgrades'), 'utf8').trim().split('\n');
   assert.equal(upgrades.length, 2);
   assert.equal(upgrades[0], `upgrade --install hybridnet ${dir}/hybridnet-0.6.8.tgz -n kube-system --create-namespace -f ${dir}/hybridnet-values.yaml --wait --timeout 10m`);
-  assert.equal(helmUpgradeCommand(r, '/c.tgz', '/v.yaml', { dryRun: 'server' }), "helm upgrade --install 'hybridnet' '/c.tgz' -n 'kube-system' --create-namespace -f '/v.yaml' --dry-run=server");
 });
 
 test('the values file is the YAML of the release values, 0600', () => {
@@ -290,11 +289,3 @@ test('the values file is the YAML of the release values, 0600', () => {
   assert.equal(valuesText(t), 'images:\n  registryURL: docker.io\n');
 });
 
-test('the dry run renders the CNI releases and the multus manifest against the API server without installing them', () => {
-  const tasks = cniDryRunTasks(inputs('  cni: {type: cilium, multi_cni: multus}\n'), 'cp1');
-  assert.deepEqual(tasks.map((t) => t.task), ['fetch cilium chart', 'write cilium values', 'dry-run cilium', 'write multus.yaml', 'dry-run multus']);
-  assert.match(scriptOf(task(tasks, 'dry-run cilium')), /\nhelm upgrade --install 'cilium' '\/etc\/kubernetes\/cni\/cilium-1\.19\.1\.tgz' -n 'kube-system' --create-namespace -f '\/etc\/kubernetes\/cni\/cilium-values\.yaml' --dry-run=server$/);
-  assert.match(scriptOf(task(tasks, 'dry-run multus')), / apply --dry-run=server -f '\/etc\/kubernetes\/cni\/multus\.yaml'$/);
-  assert.deepEqual(cniDryRunTasks(inputs('  cni: {type: calico, multi_cni: spiderpool}\n'), 'cp1').map((t) => t.task),
-    ['fetch tigera-operator chart', 'write calico values', 'dry-run calico', 'fetch spiderpool chart', 'write spiderpool values', 'dry-run spiderpool']);
-});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import YAML from 'yaml';
-import { STORAGECLASS_DIR, localpvRelease, nfsRelease, storageClassStep, storageDryRunTasks, storageReleases } from '../../../../coordinator/phases/install/steps/storage-class';
+import { STORAGECLASS_DIR, localpvRelease, nfsRelease, storageClassStep, storageReleases } from '../../../../coordinator/phases/install/steps/storage-class';
 import { INSTALL_STEPS } from '../../../../coordinator/phases/install/steps';
 import { stepInputs, type StepInputs } from '../../../../coordinator/phases/install/inputs';
 import type { StepTask } from '../../../../coordinator/phases/install/step';
@@ -100,12 +100,3 @@ test('bad storage config is a UserError naming the key: no NFS server, a relativ
     (e: unknown) => e instanceof UserError && /storage_class\.local\.default and storage_class\.nfs\.default are both true/.test(e.message));
 });
 
-test('the dry run renders every storage release against the API server without installing it', () => {
-  const tasks = storageDryRunTasks(inputs('  storage_class: {nfs: {enabled: true}}\n'), 'cp1');
-  assert.deepEqual(tasks.map((t) => t.task), [
-    'fetch localpv-provisioner chart', 'write localpv-provisioner values', 'dry-run localpv-provisioner',
-    'fetch nfs-subdir-external-provisioner chart', 'write nfs-subdir-external-provisioner values', 'dry-run nfs-subdir-external-provisioner',
-  ]);
-  assert.match(scriptOf(tasks[5]), /\nhelm upgrade --install 'nfs-subdir-external-provisioner' '\/etc\/kubernetes\/storageclass\/nfs-subdir-external-provisioner-4\.0\.18\.tgz' -n 'kube-system' --create-namespace -f '\/etc\/kubernetes\/storageclass\/nfs-subdir-external-provisioner-values\.yaml' --dry-run=server$/);
-  assert.ok(!scriptOf(tasks[5]).includes('--wait'));
-});

@@ -118,16 +118,9 @@ export function releaseFiles(r: HelmRelease, chartVersion: string): { chartFile:
   };
 }
 
-/**
- * The helm command for a release. `dryRun: 'server'` renders the whole release against the API
- * server without changing anything (admission, schema and conflicts checked): what to run on a
- * cluster to prove a release before installing it.
- */
-export function helmUpgradeCommand(r: HelmRelease, chartFile: string, valuesFile: string, opts: { dryRun?: 'server' } = {}): string {
-  const words = ['helm', 'upgrade', '--install', q(r.release), q(chartFile), '-n', q(r.namespace), '--create-namespace', '-f', q(valuesFile)];
-  if (opts.dryRun) words.push(`--dry-run=${opts.dryRun}`);
-  else words.push('--wait', '--timeout', '10m');
-  return words.join(' ');
+/** The helm command for a release: installed or upgraded, and waited for. */
+export function helmUpgradeCommand(r: HelmRelease, chartFile: string, valuesFile: string): string {
+  return ['helm', 'upgrade', '--install', q(r.release), q(chartFile), '-n', q(r.namespace), '--create-namespace', '-f', q(valuesFile), '--wait', '--timeout', '10m'].join(' ');
 }
 
 /** The namespace, labelled for privileged pods, unless it already is. */
@@ -168,19 +161,3 @@ printf '%s\\n' ${q(digest)} > ${q(marker)}`, { timeoutMs: 12 * 60_000 }),
   return tasks;
 }
 
-/**
- * The whole release rendered by the API server without installing it (`--dry-run=server`): the
- * chart and values written as the install writes them, then helm's dry run. For proving a
- * release on a real cluster before its install step runs.
- */
-export function helmDryRunTasks(inputs: StepInputs, host: string, r: HelmRelease): StepTask[] {
-  const tasks = helmTasks(inputs, host, r).filter((t) => t.task.startsWith('fetch ') || t.task.startsWith('write '));
-  const chart = inputs.artifact(r.chart, inputs.arch(host));
-  const { chartFile, valuesFile } = releaseFiles(r, chart.version);
-  tasks.push({
-    task: `dry-run ${r.release}`,
-    description: `helm upgrade --install ${r.release} -n ${r.namespace} --dry-run=server`,
-    spec: script(`export KUBECONFIG=${ADMIN_CONF}\n${helmUpgradeCommand(r, chartFile, valuesFile, { dryRun: 'server' })}`, { timeoutMs: 5 * 60_000 }),
-  });
-  return tasks;
-}

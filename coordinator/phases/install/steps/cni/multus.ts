@@ -102,14 +102,3 @@ ${KUBECTL} apply -f ${q(MULTUS_MANIFEST)}`, { timeoutMs: 5 * 60_000 }),
   ];
 }
 
-/** The manifest checked by the API server without changing the cluster. */
-export function multusDryRunTasks(m: ClusterModel): StepTask[] {
-  return [
-    multusTasks(m)[0]!,
-    {
-      task: 'dry-run multus',
-      description: `kubectl apply --dry-run=server -f ${MULTUS_MANIFEST}`,
-      spec: script(`${KUBECTL} apply --dry-run=server -f ${q(MULTUS_MANIFEST)}`, { timeoutMs: 5 * 60_000 }),
-    },
-  ];
-}
