@@ -225,7 +225,7 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
   // bundle's config turns nodelocaldns off, and the live API server validates kk's manifest.
   test('nodelocaldns: the API server accepts kk\'s manifest (server-side dry run)', () => {
     const config = path.join(c.dir, 'config-nodelocaldns.yaml');
-    writeFileSync(config, readFileSync(c.config, 'utf8').replace(/^spec: \{/m, 'spec: {"dns":{"nodelocaldns":{"enabled":true}},'));
+    writeFileSync(config, machineConfig(manifest!.config, { dns: { nodelocaldns: { enabled: true } } }));
     const text = nodelocaldnsManifest(loadCluster(c.inventory, config));
     const out = execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', path.join(c.dir, 'kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], { input: text, encoding: 'utf8' });
     assert.equal(out.trim(), ['serviceaccount/nodelocaldns created (server dry run)', 'configmap/nodelocaldns created (server dry run)', 'daemonset.apps/nodelocaldns created (server dry run)'].join('\n'));
@@ -234,42 +234,45 @@ spec: {selector: {app: agn3}, ports: [{port: 80, targetPort: 8080}]}
   // Only flannel's images exist here, so calico, cilium and multus cannot run; the API server
   // still judges every object kk would install for them: CRDs are created for real (and removed
   // after), everything else is sent with dryRun=All (admission, schemas, defaults).
-  function serverDryRun(objs: K8sObject[], namespace: string): void {
+  async function serverDryRun(objs: K8sObject[], namespace: string): Promise<void> {
     const kubeconfig = path.join(c.dir, 'kubeconfig');
     const k = (args: string[], input?: string): string => execFileSync(path.join(manifest!.bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', ...(input ? { input } : {}) });
     const crds = objs.filter((o) => o.kind === 'CustomResourceDefinition');
     const rest = objs.filter((o) => o.kind !== 'CustomResourceDefinition');
     const yaml = (xs: object[]): string => xs.map((o) => YAML.stringify(o)).join('---\n');
-    const createdNs = k(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name']).trim() === '';
+    // A dry run needs the objects' namespaces to exist: those that do not are made for the test.
+    const wanted = [...new Set([namespace, ...rest.map((o) => o.metadata.namespace).filter((n): n is string => typeof n === 'string')])];
+    const made = wanted.filter((ns) => k(['get', 'namespace', ns, '--ignore-not-found', '-o', 'name']).trim() === '');
     try {
-      if (createdNs) k(['create', 'namespace', namespace]);
+      for (const ns of made) k(['create', 'namespace', ns]);
       if (crds.length > 0) {
         k(['apply', '--server-side', '-f', '-'], yaml(crds));
-        k(['wait', '--for', 'condition=Established', '--timeout=120s', ...crds.map((o) => `crd/${o.metadata.name}`)]);
+        // kubectl wait fails at once on a CRD that has no conditions yet: poll instead.
+        await eventually(async () => crds.every((o) => k(['get', `crd/${o.metadata.name}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']).trim() === 'True'), 'the CRDs are established', 120_000);
       }
-      const out = k(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], yaml(rest)).trim().split('\n');
+      const out = k(['apply', '--dry-run=server', '-f', '-'], yaml(rest.map((o) => (o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } })))).trim().split('\n');
       assert.equal(out.length, rest.length, out.join('\n'));
       for (const line of out) assert.match(line, /(created|configured|unchanged) \(server dry run\)$/);
       assert.ok(rest.some((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment'), 'the workloads were judged too');
     } finally {
       if (crds.length > 0) k(['delete', '--ignore-not-found', '--wait=false', ...crds.map((o) => `crd/${o.metadata.name}`)]);
-      if (createdNs) k(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+      for (const ns of made) k(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
     }
   }
 
   for (const [type, chart, version, release, namespace] of [['cilium', 'cilium', CILIUM, 'cilium', 'kube-system'], ['calico', 'tigera-operator', CALICO, 'calico', 'tigera-operator']] as const) {
-    test(`${type}: the API server accepts every object of the real chart with kk's values (server-side dry run)`, { skip: missing(chart, version) }, () => {
+    test(`${type}: the API server accepts every object of the real chart with kk's values (server-side dry run)`, { skip: missing(chart, version) }, async () => {
       // Images are not pulled by a dry run: the values of a cluster without a registry do.
       const values = kkValues(`  cni: {type: ${type}, ${type}_version: ${version}, pod_cidr: 10.233.64.0/18}\n`, chart, version);
-      serverDryRun(render(release, namespace, chartFile(chart, version), values, { includeCrds: true }), namespace);
+      await serverDryRun(render(release, namespace, chartFile(chart, version), values, { includeCrds: true }), namespace);
     });
   }
 
-  test('multus: the API server accepts kk\'s manifest (server-side dry run)', () => {
+  test('multus: the API server accepts kk\'s manifest (server-side dry run)', async () => {
     const model = loadCluster(c.inventory, c.config);
     const objs = YAML.parseAllDocuments(multusManifest(model)).map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null);
     assert.ok(objs.some((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === 'network-attachment-definitions.k8s.cni.cncf.io'));
-    serverDryRun(objs, 'kube-system');
+    await serverDryRun(objs, 'kube-system');
   });
 
   test('a second create cluster changes nothing and restarts nothing', async () => {

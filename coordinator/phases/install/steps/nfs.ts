@@ -69,9 +69,11 @@ not_started() {
 // The unit is enabled before the kernel is checked: on a kernel without nfsd the node is left
 // with its exports, directories and enabled unit, so booting a kernel with nfsd (or loading the
 // module) is all that remains, and the next run starts the server.
+// /proc/fs/nfsd is no sign: a kernel built with nfsd as a module has that directory whether or
+// not the module can be loaded. The nfsd filesystem being registered (or the module loaded) is.
 const NEED_NFSD = `nfsd_present() {
   if grep -qw nfsd "$root/proc/filesystems" 2>/dev/null; then return 0; fi
-  if [ -d "$root/proc/fs/nfsd" ] || [ -d "$root/sys/module/nfsd" ]; then return 0; fi
+  if [ -d "$root/sys/module/nfsd" ]; then return 0; fi
   return 1
 }
 if ! nfsd_present; then modprobe nfsd > /dev/null 2>&1 || true; fi
