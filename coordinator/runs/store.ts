@@ -13,6 +13,9 @@ import { currentOwner, ownerAlive } from './owner';
 import type { PhaseName, PhaseRecord, RunRecord, RunStatus, RunSummary, StoredRunStatus, TaskRecord } from './types';
 import { PHASE_NAMES } from './types';
 
+/** How long task updates of a live run may wait before they are written together. */
+const SAVE_DELAY_MS = 250;
+
 export interface CreateRunInput {
   command: string[];
   inventory: string;
@@ -69,6 +72,7 @@ function validateRecord(raw: unknown, file: string): RunRecord {
 }
 
 export class RunStore {
+  private readonly saveTimers = new Map<string, NodeJS.Timeout>();
   readonly dir: string;
   private readonly owned = new Map<string, { run: RunRecord; log: OutputLog }>();
   private readonly now: () => Date;
@@ -179,8 +183,33 @@ export class RunStore {
   }
 
   private save(run: RunRecord): void {
+    const pending = this.saveTimers.get(run.id);
+    if (pending) {
+      clearTimeout(pending);
+      this.saveTimers.delete(run.id);
+    }
     run.updatedAt = this.iso();
     writeFileAtomic(this.file(run.id), JSON.stringify(run, null, 1) + '\n', 0o600);
+  }
+
+  /** Writes a live run's pending task updates now. */
+  flush(id: string): void {
+    if (this.saveTimers.has(id)) this.save(this.live(id).run);
+  }
+
+  /**
+   * Task updates are written at most every SAVE_DELAY_MS: writing (and fsyncing) the whole record
+   * on each of a run's thousands of task updates blocked the event loop for most of a re-run's
+   * time (docs/phases-and-runs.md). What a crash can lose is safe to lose: a task recorded as
+   * pending or running is sent again under the same command id, which the agent answers from its
+   * journal. Phase changes, run parameters (tokens, keys) and the end of a run are written at once.
+   */
+  private saveSoon(run: RunRecord): void {
+    if (this.saveTimers.has(run.id)) return;
+    this.saveTimers.set(run.id, setTimeout(() => {
+      this.saveTimers.delete(run.id);
+      if (this.owned.get(run.id)?.run === run) this.save(run);
+    }, SAVE_DELAY_MS));
   }
 
   phase(id: string, name: PhaseName): PhaseRecord {
@@ -211,7 +240,7 @@ export class RunStore {
     Object.assign(t, patch);
     if (t.outputTail !== undefined) t.outputTail = tail(t.outputTail);
     if (t.commandId && !t.commandIds.includes(t.commandId)) t.commandIds.push(t.commandId);
-    this.save(this.live(id).run);
+    this.saveSoon(this.live(id).run);
     return t;
   }
 

@@ -32,7 +32,7 @@ function setOwner(store: RunStore, id: string, pid: number): void {
   writeFileSync(file, JSON.stringify(raw));
 }
 
-test('a run is a JSON file under <dataDir>/state/runs, rewritten atomically on every change', () => {
+test('a run is a JSON file under <dataDir>/state/runs, rewritten atomically; task updates are written together, soon after', async () => {
   const dir = dataDir();
   const store = new RunStore(dir);
   const run = newRun(store);
@@ -40,15 +40,22 @@ test('a run is a JSON file under <dataDir>/state/runs, rewritten atomically on e
   const file = path.join(dir, 'state', 'runs', `${run.id}.json`);
   assert.equal(statSync(file).mode & 0o777, 0o600);
   for (let i = 0; i < 50; i++) store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node1' }, { status: i % 2 ? 'ok' : 'running', commandId: `c${i}` });
-  // no temp files left behind; another reader sees the last state
+  // Written on their own shortly after (not 50 times): another reader sees the last state.
+  const reader = new RunStore(dir);
+  for (let i = 0; i < 200 && reader.load(run.id).phaseRecords[0]!.tasks[0]?.commandId !== 'c49'; i++) await new Promise((r) => setTimeout(r, 50));
+  // no temp files left behind
   assert.deepEqual(readdirSync(path.join(dir, 'state', 'runs')).filter((n) => n.includes('.tmp')), []);
-  const seen = new RunStore(dir).load(run.id);
+  const seen = reader.load(run.id);
   const t = seen.phaseRecords[0]!.tasks[0]!;
   assert.equal(t.status, 'ok');
   assert.equal(t.commandId, 'c49');
   assert.equal(t.commandIds.length, 50);
   assert.deepEqual(seen.requested, { phases: ['pre_hook', 'precheck'], skipPhases: [] });
   assert.equal(runStatus(seen), 'running', 'owned by this live process');
+  // flush writes them at once.
+  store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node2' }, { status: 'ok', commandId: 'd1' });
+  store.flush(run.id);
+  assert.equal(new RunStore(dir).load(run.id).phaseRecords[0]!.tasks.find((x) => x.host === 'node2')?.commandId, 'd1');
 });
 
 test('a running run whose owner process is gone is interrupted, and can be resumed', async () => {
