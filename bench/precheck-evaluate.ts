@@ -1,11 +1,11 @@
 // Quick timing of a full evaluation over 5,000 generated nodes (not a test: timings vary by
-// machine). Run: node --import tsx test/unit/precheck/measure-5000.ts
+// machine, so it lives with the benchmarks). Run: node --import tsx bench/precheck-evaluate.ts
 import { performance } from 'node:perf_hooks';
-import { evaluate } from '../../../coordinator/precheck/engine';
-import type { ReachabilityProbe } from '../../../coordinator/precheck/rule';
-import type { FactSet } from '../../../shared/facts/types';
-import type { ClusterModel } from '../../../coordinator/model/cluster';
-import { cluster, context, factsFor } from './builders';
+import { evaluate } from '../coordinator/precheck/engine';
+import type { ReachabilityProbe } from '../coordinator/precheck/rule';
+import type { FactSet } from '../shared/facts/types';
+import type { ClusterModel } from '../coordinator/model/cluster';
+import { cluster, context, factsFor } from '../test/unit/precheck/builders';
 
 /** Healthy facts with ids and MACs unique across thousands of nodes. */
 function uniqueFacts(model: ClusterModel): Map<string, FactSet | null> {
