@@ -4,6 +4,7 @@
 // arrives, one line at a time, prefixed with the host.
 import type { PhaseName, TaskStatus } from '../runs/types';
 import { seconds } from '../../shared/text-format';
+import { LiveBlock } from '../../shared/live-block';
 
 export interface ProgressOutput {
   write(text: string): void;
@@ -82,33 +83,29 @@ const STATUS_MARK: Record<TaskStatus, string> = {
 
 export class TtyProgress implements Progress {
   private readonly rows = new Map<string, HostRow>();
-  private drawn = 0;
+  private readonly block: LiveBlock;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly out: ProgressOutput, private readonly now: () => number = Date.now) {}
-
-  private clear(): void {
-    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\r\x1b[J`);
-    this.drawn = 0;
+  constructor(private readonly out: ProgressOutput, private readonly now: () => number = Date.now) {
+    this.block = new LiveBlock(out);
   }
 
-  private draw(): void {
-    if (this.rows.size === 0) return;
+  private clear(): void {
+    this.block.clear();
+  }
+
+  private lines(): string[] {
+    if (this.rows.size === 0) return [];
     const width = Math.max(...[...this.rows.keys()].map((h) => h.length));
-    const cols = this.out.columns ?? 120;
-    const lines = [...this.rows].map(([host, r]) => {
+    return [...this.rows].map(([host, r]) => {
       const took = r.status === 'running' ? ` ${seconds(this.now() - r.since)}` : '';
-      return `  ${STATUS_MARK[r.status]} ${host.padEnd(width)}  ${r.phase}  ${r.task}  ${r.status}${took}`.slice(0, cols - 1);
+      return `  ${STATUS_MARK[r.status]} ${host.padEnd(width)}  ${r.phase}  ${r.task}  ${r.status}${took}`;
     });
-    this.out.write(lines.join('\n') + '\n');
-    this.drawn = lines.length;
   }
 
   /** Prints text above the live block, then redraws it. */
   private print(text: string): void {
-    this.clear();
-    if (text) this.out.write(text.endsWith('\n') ? text : `${text}\n`);
-    this.draw();
+    this.block.render(text ? [text] : [], this.lines());
   }
 
   phaseStart(phase: PhaseName, title: string, hosts: string[]): void {

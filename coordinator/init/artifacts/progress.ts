@@ -1,6 +1,7 @@
 // Download progress: bars per file and overall on a terminal (redrawn at most 5 times a second),
 // one plain line per event otherwise (CI logs, pipes).
 import type { Writable } from 'node:stream';
+import { LiveBlock } from '../../../shared/live-block';
 
 export interface ProgressSink {
   plan(files: number): void;
@@ -73,7 +74,7 @@ export function ttyProgress(out: Writable & { columns?: number }): ProgressSink 
   let files = 0;
   let finished = 0;
   let bytes = 0;
-  let drawn = 0;
+  const block = new LiveBlock(out, 80);
   let timer: NodeJS.Timeout | null = null;
   const t0 = Date.now();
 
@@ -83,9 +84,6 @@ export function ttyProgress(out: Writable & { columns?: number }): ProgressSink 
     return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
   };
   const draw = () => {
-    const cols = Math.max(40, out.columns ?? 80);
-    let s = drawn > 0 ? `\x1b[${drawn}A` : '';
-    for (const n of notes.splice(0)) s += `\x1b[2K${n.slice(0, cols - 1)}\n`;
     const lines: string[] = [];
     const secs = Math.max(0.001, (Date.now() - t0) / 1000);
     lines.push(`${bar(finished, files, 20)} ${finished}/${files} files, ${humanBytes(bytes)} at ${humanBytes(bytes / secs)}/s`);
@@ -93,13 +91,7 @@ export function ttyProgress(out: Writable & { columns?: number }): ProgressSink 
       const pct = b.total ? `${Math.floor((b.got / b.total) * 100)}%` : humanBytes(b.got);
       lines.push(`  ${bar(b.got, b.total, 20)} ${pct.padStart(5)} ${b.id}`);
     }
-    for (const l of lines) s += `\x1b[2K${l.slice(0, cols - 1)}\n`;
-    // Lines left over from a taller frame are cleared.
-    for (let i = lines.length; i < drawn; i++) s += '\x1b[2K\n';
-    const height = Math.max(lines.length, drawn);
-    if (height > lines.length) s += `\x1b[${height - lines.length}A`;
-    drawn = lines.length;
-    out.write(s);
+    block.render(notes.splice(0), lines);
   };
   const schedule = () => {
     timer ??= setTimeout(() => {
