@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 APT_PACKAGES := nats-server fio systemd-container dbus-daemon debootstrap iproute2 iptables curl openssl ca-certificates docker-registry \
   gcc libc6-dev libseccomp-dev pkg-config binutils
 
-.PHONY: setup deps build typecheck lint test test-unit test-e2e demo demo-down install bench clean testbed-down components
+.PHONY: setup deps build typecheck lint fmt format-check test test-unit test-e2e demo demo-down install bench clean testbed-down components
 
 setup: deps build
 
@@ -24,6 +24,13 @@ typecheck:
 lint:
 	npx eslint .
 
+# Formatting is Prettier's (.prettierrc.json); `make test` fails on an unformatted file.
+fmt:
+	npx prettier --write --log-level warn "**/*.{ts,mjs}"
+
+format-check:
+	npx prettier --check --log-level warn "**/*.{ts,mjs}"
+
 # The real Kubernetes components for the test machines, built from Go modules (Go at /usr/local/go)
 # into $(KK_COMPONENTS_DIR); cached by version: a second run takes seconds (docs/components.md).
 # charts.sh runs after layout.ts, which rewrites mirror/ where charts.sh also puts the charts.
@@ -33,7 +40,7 @@ components: build
 	node --import tsx scripts/components/layout.ts
 	bash scripts/components/charts.sh
 
-test: typecheck lint build components
+test: typecheck lint format-check build components
 	node scripts/run-tests.mjs all
 
 test-unit: build

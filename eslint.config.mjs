@@ -9,8 +9,17 @@ const LAYERS = [
   ['coordinator/model'],
   ['coordinator/config'],
   ['coordinator/inventory'],
-  ['coordinator/state', 'coordinator/pki', 'coordinator/tokens', 'coordinator/registry', 'coordinator/commands', 'coordinator/nats',
-    'coordinator/precheck', 'coordinator/init', 'coordinator/runs'],
+  [
+    'coordinator/state',
+    'coordinator/pki',
+    'coordinator/tokens',
+    'coordinator/registry',
+    'coordinator/commands',
+    'coordinator/nats',
+    'coordinator/precheck',
+    'coordinator/init',
+    'coordinator/runs',
+  ],
   ['coordinator/phases'],
   ['coordinator/server'],
   ['coordinator/serve'],
@@ -19,21 +28,28 @@ const LAYERS = [
 
 const layerZones = LAYERS.flatMap((layer, i) => {
   const above = LAYERS.slice(i + 1).flat();
-  return above.length === 0 ? [] : layer.map((target) => ({
-    target: `./${target}`,
-    from: above.map((p) => `./${p}`),
-    message: `${target} is below these in docs/architecture.md's layers: move the shared piece down, or pass it in.`,
-  }));
+  return above.length === 0
+    ? []
+    : layer.map((target) => ({
+        target: `./${target}`,
+        from: above.map((p) => `./${p}`),
+        message: `${target} is below these in docs/architecture.md's layers: move the shared piece down, or pass it in.`,
+      }));
 });
 
 const boundaryZones = [
   ...layerZones,
   // The agent and the coordinator share only shared/.
   { target: './agent', from: './coordinator', message: 'the agent shares code with the coordinator only through shared/.' },
-  { target: ['./shared', './coordinator'], from: './agent', message: 'agent/ is the agent\'s own: move what both need into shared/.' },
+  { target: ['./shared', './coordinator'], from: './agent', message: "agent/ is the agent's own: move what both need into shared/." },
   // Operator commands must not load the server's code (docs/design.md: the operator bundle);
   // only `serve` itself starts the coordinator.
-  { target: './coordinator/cli', from: './coordinator/serve', except: ['./serve.ts'], message: 'the CLI reaches the coordinator through its admin API (coordinator/state/admin-access.ts has the data-dir contract).' },
+  {
+    target: './coordinator/cli',
+    from: './coordinator/serve',
+    except: ['./serve.ts'],
+    message: 'the CLI reaches the coordinator through its admin API (coordinator/state/admin-access.ts has the data-dir contract).',
+  },
 ];
 
 export default tseslint.config(
@@ -41,7 +57,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -57,9 +84,14 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // node:test's test() returns a promise the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },

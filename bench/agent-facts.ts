@@ -15,7 +15,12 @@ export function benchAgentFacts(repo: string, runs = 21): Figure {
   }
   const s = stats(times);
   return {
-    key: 'agent_facts_ms_median', what: '`kk-agent facts -o json` without fio, whole process', unit: 'ms', ...s, runs,
-    goal: '≤ 300', command: 'node dist/kk-agent.cjs facts -o json',
+    key: 'agent_facts_ms_median',
+    what: '`kk-agent facts -o json` without fio, whole process',
+    unit: 'ms',
+    ...s,
+    runs,
+    goal: '≤ 300',
+    command: 'node dist/kk-agent.cjs facts -o json',
   };
 }

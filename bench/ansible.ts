@@ -37,7 +37,10 @@ export async function benchAnsible(runs = 7): Promise<Figure[]> {
       if (r.code !== 0) throw new Error(`sshd on ${m.name}: ${r.stderr}`);
     }
     const inv = path.join(dir, 'hosts.ini');
-    writeFileSync(inv, `[all]\n${c.machines.map((m) => `${m.name} ansible_host=${m.ip}`).join('\n')}\n\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${path.join(dir, 'id')}\nansible_python_interpreter=/usr/bin/python3\nansible_ssh_common_args=-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n`);
+    writeFileSync(
+      inv,
+      `[all]\n${c.machines.map((m) => `${m.name} ansible_host=${m.ip}`).join('\n')}\n\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${path.join(dir, 'id')}\nansible_python_interpreter=/usr/bin/python3\nansible_ssh_common_args=-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n`,
+    );
     const env = { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_CONFIG: path.join(dir, 'none.cfg'), PATH: `/usr/bin:${process.env.PATH ?? ''}` };
     const kk = (args: string[]) => [COORDINATOR_BIN, ...args, '--data-dir', c.coord.dataDir];
 
@@ -56,13 +59,31 @@ export async function benchAnsible(runs = 7): Promise<Figure[]> {
       const ratios = a.map((x, i) => x / (b[i] ?? x));
       const s = stats(ratios);
       return {
-        key, what, unit: '×', ...s, runs, goal: '≥ 10', command: cmd,
+        key,
+        what,
+        unit: '×',
+        ...s,
+        runs,
+        goal: '≥ 10',
+        command: cmd,
         note: `Ansible median ${Math.round(stats(a).median)} ms, kk median ${Math.round(stats(b).median)} ms (whole processes, 3 test machines; ratio taken run by run). 10× needs kk ≤ ${Math.round(stats(a).median / 10)} ms; Node.js itself starts and exits in ${Math.round(nodeStart)} ms here (\`node -e 0\`, median of ${runs}), so that much of every kk figure is the runtime's`,
       };
     };
     return [
-      ratio(ansibleFacts, kkFacts, 'ansible_facts_ratio', 'facts from 3 machines: `ansible all -m setup` time ÷ `kk-coordinator nodes refresh` time', 'ansible all -m setup vs kk-coordinator nodes refresh'),
-      ratio(ansibleCmd, kkCmd, 'ansible_command_ratio', 'a trivial command on 3 machines: `ansible all -m command -a true` ÷ `kk-coordinator run -- true`', 'ansible all -m command -a true vs kk-coordinator run -i inventory.yaml -- true'),
+      ratio(
+        ansibleFacts,
+        kkFacts,
+        'ansible_facts_ratio',
+        'facts from 3 machines: `ansible all -m setup` time ÷ `kk-coordinator nodes refresh` time',
+        'ansible all -m setup vs kk-coordinator nodes refresh',
+      ),
+      ratio(
+        ansibleCmd,
+        kkCmd,
+        'ansible_command_ratio',
+        'a trivial command on 3 machines: `ansible all -m command -a true` ÷ `kk-coordinator run -- true`',
+        'ansible all -m command -a true vs kk-coordinator run -i inventory.yaml -- true',
+      ),
     ];
   } finally {
     await c.coord.stop();

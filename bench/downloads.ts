@@ -44,7 +44,9 @@ export async function benchDownloadRatio(runs = 3): Promise<Figure> {
   const names = ['kubeadm', 'kubelet', 'kubectl', 'kube-proxy'].map((b) => `dl.k8s.io/release/v1.33.1/bin/linux/amd64/${b}`);
   const files = fakeFiles(root, names, size);
   const total = size * files.length;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'static-https.ts'), root, certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'static-https.ts'), root, certFile, keyFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const port = await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve));
     const base = `https://127.0.0.1:${port}`;
@@ -56,11 +58,27 @@ export async function benchDownloadRatio(runs = 3): Promise<Figure> {
       // kk: a fresh cache each run, so every body is fetched, hashed, committed and placed.
       const work = path.join(dir, `kk-${r}`);
       const plan: ArtifactPlan = {
-        kubeVersion: 'v1.33.1', arches: ['amd64'], zone: '', preferMirror: false, baseUrl: null,
-        workDir: work, binaryDir: path.join(work, 'kubekey'), artifactDir: path.join(work, 'artifact'), images: [], notes: [],
+        kubeVersion: 'v1.33.1',
+        arches: ['amd64'],
+        zone: '',
+        preferMirror: false,
+        baseUrl: null,
+        workDir: work,
+        binaryDir: path.join(work, 'kubekey'),
+        artifactDir: path.join(work, 'artifact'),
+        images: [],
+        notes: [],
         artifacts: files.map((f): PlannedArtifact => ({
-          id: path.basename(f.rel), name: path.basename(f.rel), kind: 'binary', arch: 'amd64', version: 'v1.33.1',
-          url: `${base}/${f.rel}`, mirrorUrl: null, dest: f.rel, base: 'binary_dir', reason: 'bench',
+          id: path.basename(f.rel),
+          name: path.basename(f.rel),
+          kind: 'binary',
+          arch: 'amd64',
+          version: 'v1.33.1',
+          url: `${base}/${f.rel}`,
+          mirrorUrl: null,
+          dest: f.rel,
+          base: 'binary_dir',
+          reason: 'bench',
           checksum: { algorithm: 'sha256', url: `${base}/${f.rel}.sha256`, format: 'digest' },
         })),
       };
@@ -72,22 +90,41 @@ export async function benchDownloadRatio(runs = 3): Promise<Figure> {
       const out = path.join(dir, `curl-${r}`);
       mkdirSync(out);
       t0 = process.hrtime.bigint();
-      execFileSync('curl', ['-sS', '--fail', '--parallel', '--parallel-max', '4', '--cacert', caFile,
-        ...files.flatMap((f, i) => ['-o', path.join(out, `${i}`), `${base}/${f.rel}`])], { stdio: ['ignore', 'ignore', 'ignore'] });
+      execFileSync(
+        'curl',
+        [
+          '-sS',
+          '--fail',
+          '--parallel',
+          '--parallel-max',
+          '4',
+          '--cacert',
+          caFile,
+          ...files.flatMap((f, i) => ['-o', path.join(out, `${i}`), `${base}/${f.rel}`]),
+        ],
+        { stdio: ['ignore', 'ignore', 'ignore'] },
+      );
       const curl = total / MiB / (Number(process.hrtime.bigint() - t0) / 1e9);
       rmSync(out, { recursive: true, force: true });
       // Bare Node: https.get piped to files, nothing verified — the runtime's own ceiling.
       const bareDir = path.join(dir, `bare-${r}`);
       mkdirSync(bareDir);
       t0 = process.hrtime.bigint();
-      await Promise.all(files.map((f, i) => new Promise<void>((resolve, reject) => {
-        https.get(`${base}/${f.rel}`, { ca: tlsMaterial.caPem }, (res) => {
-          const out = createWriteStream(path.join(bareDir, `${i}`));
-          res.pipe(out);
-          out.on('close', () => resolve());
-          out.on('error', reject);
-        }).on('error', reject);
-      })));
+      await Promise.all(
+        files.map(
+          (f, i) =>
+            new Promise<void>((resolve, reject) => {
+              https
+                .get(`${base}/${f.rel}`, { ca: tlsMaterial.caPem }, (res) => {
+                  const out = createWriteStream(path.join(bareDir, `${i}`));
+                  res.pipe(out);
+                  out.on('close', () => resolve());
+                  out.on('error', reject);
+                })
+                .on('error', reject);
+            }),
+        ),
+      );
       bareRates.push(total / MiB / (Number(process.hrtime.bigint() - t0) / 1e9));
       rmSync(bareDir, { recursive: true, force: true });
       kkRates.push(kk);
@@ -96,7 +133,11 @@ export async function benchDownloadRatio(runs = 3): Promise<Figure> {
     }
     const s = stats(ratios);
     return {
-      key: 'download_vs_curl_ratio', what: 'artifact download throughput from a local HTTPS mirror: kk ÷ curl (same files, 4 at a time)', unit: '×', ...s, runs,
+      key: 'download_vs_curl_ratio',
+      what: 'artifact download throughput from a local HTTPS mirror: kk ÷ curl (same files, 4 at a time)',
+      unit: '×',
+      ...s,
+      runs,
       command: `downloadPlan(4 × ${size / MiB} MiB, concurrency 4) vs curl --parallel --parallel-max 4; bench/downloads.ts`,
       note: `kk median ${round(stats(kkRates).median)} MiB/s (fetch + sha256 of every byte + checksum files + cache commit + hard-link placement), curl median ${round(stats(curlRates).median)} MiB/s (fetch and write only); bare Node https.get piped to files ${round(stats(bareRates).median)} MiB/s: Node's TLS client, not verification, sets the ceiling on loopback; over a real link (1 Gbit/s = 119 MiB/s) both fill it. The server is a separate Node process on loopback; 2 shared cores`,
     };
@@ -106,7 +147,10 @@ export async function benchDownloadRatio(runs = 3): Promise<Figure> {
   }
 }
 
-interface BundleFigures { export: Figure; import: Figure }
+interface BundleFigures {
+  export: Figure;
+  import: Figure;
+}
 let bundleRun: Promise<BundleFigures> | null = null;
 
 /**
@@ -129,8 +173,17 @@ export function benchBundle(runs = 2): Promise<BundleFigures> {
         writeFileSync(staged, body);
         cache.commit(staged, sha256);
         resolved.push({
-          id: `fake-${i}/v1/amd64`, name: `fake-${i}`, kind: 'binary', arch: 'amd64', version: 'v1', base: 'binary_dir',
-          dest: `fake/v1/amd64/fake-${i}`, sha256, size: body.length, url: `https://example.invalid/fake-${i}`, verified: `sha256:${sha256}`,
+          id: `fake-${i}/v1/amd64`,
+          name: `fake-${i}`,
+          kind: 'binary',
+          arch: 'amd64',
+          version: 'v1',
+          base: 'binary_dir',
+          dest: `fake/v1/amd64/fake-${i}`,
+          sha256,
+          size: body.length,
+          url: `https://example.invalid/fake-${i}`,
+          verified: `sha256:${sha256}`,
         });
       }
       const bundle = path.join(dir, 'kk-artifact.tgz');
@@ -149,12 +202,18 @@ export function benchBundle(runs = 2): Promise<BundleFigures> {
       const common = { unit: 's', runs, goal: '' };
       return {
         export: {
-          key: 'bundle_export_1gb_s', what: 'artifact export of a 1 GiB plan (4 raw binaries + 12 tarballs, 64 MiB each) into one .tgz, every entry re-hashed', ...common, ...stats(exportTimes),
+          key: 'bundle_export_1gb_s',
+          what: 'artifact export of a 1 GiB plan (4 raw binaries + 12 tarballs, 64 MiB each) into one .tgz, every entry re-hashed',
+          ...common,
+          ...stats(exportTimes),
           command: 'exportBundle(16 × 64 MiB from the cache); bench/downloads.ts',
           note: 'raw binaries are deflated at level 1 (random bytes: the slowest case, ~45 MB/s on this CPU, as `gzip -1`); already-compressed entries (gzip/zip/xz/zstd magic) are stored, each run of entries at one level being its own gzip member',
         },
         import: {
-          key: 'bundle_import_1gb_s', what: 'artifact import of that bundle on a clean work dir: gunzip, sha256 of every entry, commit to the cache, place', ...common, ...stats(importTimes),
+          key: 'bundle_import_1gb_s',
+          what: 'artifact import of that bundle on a clean work dir: gunzip, sha256 of every entry, commit to the cache, place',
+          ...common,
+          ...stats(importTimes),
           command: 'importBundle(1 GiB bundle); bench/downloads.ts',
         },
       };

@@ -4,7 +4,11 @@ import { cpuSeconds, percentile, rssMb, stats } from './lib';
 import type { FleetCluster } from './fleet/cluster';
 
 export interface FanoutRound {
-  hosts: number; p50: number; p99: number; max: number; wallMs: number;
+  hosts: number;
+  p50: number;
+  p99: number;
+  max: number;
+  wallMs: number;
   /** CPU seconds used during the round by the coordinator, its nats-server and the simulated nodes (with the commands they ran). */
   cpu: { coordinator: number; nats: number; simulator: number };
 }
@@ -57,7 +61,8 @@ export async function precheckLiveRound(c: FleetCluster): Promise<number> {
   if (r.code !== 0 && r.code !== 1) throw new Error(`precheck failed (${r.code}): ${r.stderr.slice(-2000)}`);
   const report = JSON.parse(r.stdout) as { results: { id: string; status: string; host: string | null; message: string }[] };
   const agentFails = report.results.filter((x) => x.id === 'inventory.agent' && x.status !== 'pass');
-  if (agentFails.length) throw new Error(`precheck did not get fresh facts from ${agentFails.length} host(s), e.g. ${agentFails[0]?.host}: ${agentFails[0]?.message}`);
+  if (agentFails.length)
+    throw new Error(`precheck did not get fresh facts from ${agentFails.length} host(s), e.g. ${agentFails[0]?.host}: ${agentFails[0]?.message}`);
   return ms;
 }
 

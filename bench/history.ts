@@ -3,11 +3,22 @@
 import { execFileSync } from 'node:child_process';
 
 export const HISTORY_KEYS = [
-  'enroll_1000_s', 'fanout_1000_p99_ms', 'precheck_live_1000_ms', 'precheck_facts_5000_ms', 'coordinator_rss_1000_mb',
-  'agent_idle_rss_mb', 'agent_facts_ms_median', 'ansible_facts_ratio', 'ansible_command_ratio', 'run_true_3_p50_ms',
+  'enroll_1000_s',
+  'fanout_1000_p99_ms',
+  'precheck_live_1000_ms',
+  'precheck_facts_5000_ms',
+  'coordinator_rss_1000_mb',
+  'agent_idle_rss_mb',
+  'agent_facts_ms_median',
+  'ansible_facts_ratio',
+  'ansible_command_ratio',
+  'run_true_3_p50_ms',
 ] as const;
 
-interface Row { label: string; values: Record<string, number> }
+interface Row {
+  label: string;
+  values: Record<string, number>;
+}
 
 function git(repo: string, args: string[]): string | null {
   try {

@@ -12,8 +12,19 @@ import { joinedCluster } from '../test/e2e/lib/cluster';
 import { componentsManifest, machineConfig, OS_PACKAGES } from '../test/e2e/lib/components';
 import { timedRun, type Figure } from './lib';
 
-interface TaskRec { host: string; task: string; step?: string; durationMs?: number; startedAt?: string; finishedAt?: string }
-interface PhaseRec { name: string; durationMs?: number; tasks: TaskRec[] }
+interface TaskRec {
+  host: string;
+  task: string;
+  step?: string;
+  durationMs?: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+interface PhaseRec {
+  name: string;
+  durationMs?: number;
+  tasks: TaskRec[];
+}
 
 function inventory(names: { name: string; ip: string }[]): string {
   const [cp, ...workers] = names.map((n) => n.name);
@@ -87,8 +98,12 @@ async function createOnce(n: number): Promise<{ figures: Record<string, number>;
     const list = (xs: { step: string; wallMs: number }[]): string => xs.map((x) => `${x.step} ${(x.wallMs / 1000).toFixed(2)} s`).join(', ');
     return {
       figures: {
-        wall: wall / 1000, rerun: rerun / 1000, overhead: Math.max(0, (wall - nodeWork - init) / wall) * 100,
-        part1: sum(part1), part1Rerun: sum(part1Again), installRerun: installOnly.ms / 1000,
+        wall: wall / 1000,
+        rerun: rerun / 1000,
+        overhead: Math.max(0, (wall - nodeWork - init) / wall) * 100,
+        part1: sum(part1),
+        part1Rerun: sum(part1Again),
+        installRerun: installOnly.ms / 1000,
       },
       note: `${n} machines: phases ${phases}; install steps ${perStep}; nodes' time inside commands on each step's slowest host ${(nodeWork / 1000).toFixed(1)} s; re-run ${(rerun / 1000).toFixed(1)} s`,
       part1Note: `${n} machines, first run: ${list(part1)}; re-run of the install phase alone (${(installOnly.ms / 1000).toFixed(1)} s in all): ${list(part1Again)}`,
@@ -105,24 +120,60 @@ export async function benchInstall(withFive = true): Promise<Figure[]> {
   const three = await createOnce(3);
   const five = withFive ? await createOnce(5) : null;
   if (!three) return [];
-  const one = (key: string, what: string, unit: string, v: number, goal: string | undefined, note: string): Figure =>
-    ({ key, what, unit, median: v, min: v, max: v, runs: 1, ...(goal ? { goal } : {}), command: 'kk-coordinator create cluster -y --artifact <components bundle> -i inventory.yaml -c config.yaml (bench/install.ts)', note });
+  const one = (key: string, what: string, unit: string, v: number, goal: string | undefined, note: string): Figure => ({
+    key,
+    what,
+    unit,
+    median: v,
+    min: v,
+    max: v,
+    runs: 1,
+    ...(goal ? { goal } : {}),
+    command: 'kk-coordinator create cluster -y --artifact <components bundle> -i inventory.yaml -c config.yaml (bench/install.ts)',
+    note,
+  });
   const notes = [three.note, five?.note].filter(Boolean).join(' | ');
   const out = [
-    one('create_cluster_3_s', 'create cluster on 3 machines (1 control plane + etcd, 2 workers, registry, flannel), offline, command to Ready + CoreDNS', 's', three.figures.wall!, '< 300', notes),
+    one(
+      'create_cluster_3_s',
+      'create cluster on 3 machines (1 control plane + etcd, 2 workers, registry, flannel), offline, command to Ready + CoreDNS',
+      's',
+      three.figures.wall!,
+      '< 300',
+      notes,
+    ),
     one('create_cluster_rerun_3_s', 'the same create cluster again on the installed cluster (changes nothing)', 's', three.figures.rerun!, undefined, notes),
-    one('create_cluster_overhead_3_pct', 'kk\'s own share of that wall time: minus init\'s bundle import and the nodes\' time inside commands on each step\'s slowest host', '%', three.figures.overhead!, '< 10', notes),
+    one(
+      'create_cluster_overhead_3_pct',
+      "kk's own share of that wall time: minus init's bundle import and the nodes' time inside commands on each step's slowest host",
+      '%',
+      three.figures.overhead!,
+      '< 10',
+      notes,
+    ),
   ];
-  if (five) out.push(one('create_cluster_5_s', 'create cluster on 5 machines (1 control plane + etcd, 4 workers), offline', 's', five.figures.wall!, undefined, notes));
-  const part1 = (key: string, what: string, v: number, goal?: string): Figure => ({ ...one(key, what, 's', v, goal, three.part1Note), command: 'kk-coordinator create cluster --phases install on the cluster create cluster made (bench/install.ts); step times from runs show -o json' });
+  if (five)
+    out.push(one('create_cluster_5_s', 'create cluster on 5 machines (1 control plane + etcd, 4 workers), offline', 's', five.figures.wall!, undefined, notes));
+  const part1 = (key: string, what: string, v: number, goal?: string): Figure => ({
+    ...one(key, what, 's', v, goal, three.part1Note),
+    command: 'kk-coordinator create cluster --phases install on the cluster create cluster made (bench/install.ts); step times from runs show -o json',
+  });
   out.push(
-    part1('install_part1_3_s', 'install part 1 on 3 machines from the offline bundle: os, etcd, image-registry, image-push, cri (sum of the steps\' wall times in the first run)', three.figures.part1!),
-    part1('install_part1_rerun_3_s', 'the same steps when nothing changes (create cluster --phases install on the installed cluster)', three.figures.part1Rerun!, '< 3'),
+    part1(
+      'install_part1_3_s',
+      "install part 1 on 3 machines from the offline bundle: os, etcd, image-registry, image-push, cri (sum of the steps' wall times in the first run)",
+      three.figures.part1!,
+    ),
+    part1(
+      'install_part1_rerun_3_s',
+      'the same steps when nothing changes (create cluster --phases install on the installed cluster)',
+      three.figures.part1Rerun!,
+      '< 3',
+    ),
     part1('install_rerun_3_s', 'create cluster --phases install on the installed cluster, every step (command to exit)', three.figures.installRerun!),
   );
   return out;
 }
-
 
 /** `make components` as the builds and the layout measured themselves (build.json, manifest.json): the cold figures. */
 export function benchComponents(): Figure[] {
@@ -131,14 +182,37 @@ export function benchComponents(): Figure[] {
   const root = path.dirname(m.artifact);
   const du = (p: string): number => Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]) / 2 ** 30;
   const size = du(path.join(root, 'build')) + du(m.mirror) + du(m.image_layout) + du(m.artifact);
-  const perComponent = Object.entries(m.versions).map(([c, v]) => {
-    const j = JSON.parse(readFileSync(path.join(root, 'build', c, v, 'build.json'), 'utf8')) as { seconds: number };
-    return `${c} ${j.seconds} s`;
-  }).join(', ');
+  const perComponent = Object.entries(m.versions)
+    .map(([c, v]) => {
+      const j = JSON.parse(readFileSync(path.join(root, 'build', c, v, 'build.json'), 'utf8')) as { seconds: number };
+      return `${c} ${j.seconds} s`;
+    })
+    .join(', ');
   const note = `per component, as each build in this cache recorded itself (build.json; these builds ran while other work shared the 2 cores, some with Go's caches already warm; docs/components.md gives the time from empty caches): ${perComponent}; layout (mirror, images, bundle through kk's export) ${m.layout_seconds} s; bundle ${(du(m.artifact) * 1024).toFixed(0)} MiB. A warm run checks recipes and prints "cached": seconds.`;
   const cmd = 'make components (scripts/components/build.sh; layout.ts) — times from build.json and manifest.json';
   return [
-    { key: 'components_cold_s', what: 'make components: every component built from its Go modules (build.json of the builds in the cache), then the mirror, images and offline bundle', unit: 's', median: m.build_seconds + m.layout_seconds, min: m.build_seconds + m.layout_seconds, max: m.build_seconds + m.layout_seconds, runs: 1, goal: '< 2400', command: cmd, note },
-    { key: 'components_size_gb', what: 'what make components leaves in KK_COMPONENTS_DIR (builds, mirror, images, bundle; not the Go caches)', unit: 'GiB', median: size, min: size, max: size, runs: 1, command: cmd, note },
+    {
+      key: 'components_cold_s',
+      what: 'make components: every component built from its Go modules (build.json of the builds in the cache), then the mirror, images and offline bundle',
+      unit: 's',
+      median: m.build_seconds + m.layout_seconds,
+      min: m.build_seconds + m.layout_seconds,
+      max: m.build_seconds + m.layout_seconds,
+      runs: 1,
+      goal: '< 2400',
+      command: cmd,
+      note,
+    },
+    {
+      key: 'components_size_gb',
+      what: 'what make components leaves in KK_COMPONENTS_DIR (builds, mirror, images, bundle; not the Go caches)',
+      unit: 'GiB',
+      median: size,
+      min: size,
+      max: size,
+      runs: 1,
+      command: cmd,
+      note,
+    },
   ];
 }

@@ -44,10 +44,42 @@ export async function benchMachines(): Promise<Figure[]> {
     const r = stats(runs);
     const h = stats(hooks);
     return [
-      { key: 'precheck_live_3_ms', what: 'live precheck of the 3 test machines without fio, command to report (whole CLI process)', unit: 'ms', ...p, runs: precheck.length, goal: '< 3000', command: 'kk-coordinator precheck -i inventory.yaml -c config.yaml --skip etcd.disk_io -o json' },
-      { key: 'run_true_3_p50_ms', what: '`run -- true` on the 3 test machines, whole CLI process, median', unit: 'ms', ...r, runs: runs.length, command: 'kk-coordinator run -i inventory.yaml -- true', note: `p99 over the same ${runs.length} runs: ${Math.round(percentile(runs, 99))} ms` },
-      { key: 'run_true_3_p99_ms', what: '`run -- true` on the 3 test machines, whole CLI process, 99th percentile', unit: 'ms', median: percentile(runs, 99), min: r.min, max: r.max, runs: runs.length, command: 'kk-coordinator run -i inventory.yaml -- true' },
-      { key: 'create_cluster_pre_hook_3_ms', what: '`create cluster --phases pre_hook` on the 3 test machines with a global hook script (whole CLI process)', unit: 'ms', ...h, runs: hooks.length, command: 'kk-coordinator create cluster -y -i inventory.yaml -c config.yaml --phases pre_hook' },
+      {
+        key: 'precheck_live_3_ms',
+        what: 'live precheck of the 3 test machines without fio, command to report (whole CLI process)',
+        unit: 'ms',
+        ...p,
+        runs: precheck.length,
+        goal: '< 3000',
+        command: 'kk-coordinator precheck -i inventory.yaml -c config.yaml --skip etcd.disk_io -o json',
+      },
+      {
+        key: 'run_true_3_p50_ms',
+        what: '`run -- true` on the 3 test machines, whole CLI process, median',
+        unit: 'ms',
+        ...r,
+        runs: runs.length,
+        command: 'kk-coordinator run -i inventory.yaml -- true',
+        note: `p99 over the same ${runs.length} runs: ${Math.round(percentile(runs, 99))} ms`,
+      },
+      {
+        key: 'run_true_3_p99_ms',
+        what: '`run -- true` on the 3 test machines, whole CLI process, 99th percentile',
+        unit: 'ms',
+        median: percentile(runs, 99),
+        min: r.min,
+        max: r.max,
+        runs: runs.length,
+        command: 'kk-coordinator run -i inventory.yaml -- true',
+      },
+      {
+        key: 'create_cluster_pre_hook_3_ms',
+        what: '`create cluster --phases pre_hook` on the 3 test machines with a global hook script (whole CLI process)',
+        unit: 'ms',
+        ...h,
+        runs: hooks.length,
+        command: 'kk-coordinator create cluster -y -i inventory.yaml -c config.yaml --phases pre_hook',
+      },
     ];
   } finally {
     await c.coord.stop();

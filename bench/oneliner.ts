@@ -18,7 +18,11 @@ export async function benchOneLiner(rounds = 3): Promise<Figure | null> {
       const t = Date.now();
       const r = await execIn('node1', ['sh', '-c', line]);
       if (r.code !== 0) throw new Error(`one-liner failed: ${r.stderr}`);
-      await eventually(async () => (await coord.json<NodeInfo__Output[]>(['nodes'])).find((n) => n.name === 'node1' && n.connected && n.kernel), 'node1 visible', 60_000);
+      await eventually(
+        async () => (await coord.json<NodeInfo__Output[]>(['nodes'])).find((n) => n.name === 'node1' && n.connected && n.kernel),
+        'node1 visible',
+        60_000,
+      );
       times.push((Date.now() - t) / 1000);
     } finally {
       await coord.stop();
@@ -28,8 +32,13 @@ export async function benchOneLiner(rounds = 3): Promise<Figure | null> {
   await testbedDown();
   const s = stats(times);
   return {
-    key: 'oneliner_to_visible_s', what: 'one-liner pasted in a fresh test machine → node connected with facts in `nodes`', unit: 's', ...s, runs: rounds,
-    goal: '≤ 10', command: 'testbed machine: sh -c "<one-liner>"; poll kk-coordinator nodes -o json',
+    key: 'oneliner_to_visible_s',
+    what: 'one-liner pasted in a fresh test machine → node connected with facts in `nodes`',
+    unit: 's',
+    ...s,
+    runs: rounds,
+    goal: '≤ 10',
+    command: 'testbed machine: sh -c "<one-liner>"; poll kk-coordinator nodes -o json',
     note: 'includes downloading the agent bundle and the Node.js runtime (~100 MB) over the bridge',
   };
 }

@@ -55,7 +55,8 @@ for (const s of names) {
   for (const t of cp) if (s !== t) probes.push({ source: s, target: t, port: 6443, ok: true });
   for (const t of names) if (s !== t) probes.push({ source: s, target: t, port: 10250, ok: true });
 }
-for (const s of cp) for (const t of cp) if (s !== t) probes.push({ source: s, target: t, port: 2379, ok: true }, { source: s, target: t, port: 2380, ok: true });
+for (const s of cp)
+  for (const t of cp) if (s !== t) probes.push({ source: s, target: t, port: 2379, ok: true }, { source: s, target: t, port: 2380, ok: true });
 const live = context(small, uniqueFacts(small), { mode: 'live', probes });
 console.log(`500 nodes live, ${probes.length} probes: ${JSON.stringify(evaluate(live).summary)}`);
 time('all rules, 500 nodes, live with every probe', 5, () => evaluate(live));

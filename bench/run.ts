@@ -45,7 +45,15 @@ await step('components_cold_s', () => benchComponents().filter((f) => f.key === 
 await step('components_size_gb', () => benchComponents().filter((f) => f.key === 'components_size_gb'));
 // One pair of real installs (3 and 5 machines) serves the create_cluster and install keys.
 let installFigures: Promise<Figure[]> | undefined;
-for (const key of ['create_cluster_3_s', 'create_cluster_rerun_3_s', 'create_cluster_overhead_3_pct', 'create_cluster_5_s', 'install_part1_3_s', 'install_part1_rerun_3_s', 'install_rerun_3_s']) {
+for (const key of [
+  'create_cluster_3_s',
+  'create_cluster_rerun_3_s',
+  'create_cluster_overhead_3_pct',
+  'create_cluster_5_s',
+  'install_part1_3_s',
+  'install_part1_rerun_3_s',
+  'install_rerun_3_s',
+]) {
   await step(key, async () => (await (installFigures ??= benchInstall(want('create_cluster_5_s')))).filter((f) => f.key === key));
 }
 // One simulated fleet serves all the fleet keys: measured once, handed out per key.
@@ -53,9 +61,11 @@ let fleetFigures: Promise<Figure[]> | undefined;
 for (const key of FLEET_KEYS) await step(key, async () => (await (fleetFigures ??= benchFleet(want))).filter((f) => f.key === key));
 
 const resultsFile = path.join(repo, 'bench/results.json');
-const results: Record<string, number> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number> : {};
+const results: Record<string, number> = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number>) : {};
 const detailsFile = path.join(repo, 'bench/details.json');
-const details: Record<string, Figure & { date: string; machine: string }> = existsSync(detailsFile) ? JSON.parse(readFileSync(detailsFile, 'utf8')) as Record<string, Figure & { date: string; machine: string }> : {};
+const details: Record<string, Figure & { date: string; machine: string }> = existsSync(detailsFile)
+  ? (JSON.parse(readFileSync(detailsFile, 'utf8')) as Record<string, Figure & { date: string; machine: string }>)
+  : {};
 const date = new Date().toISOString().slice(0, 10);
 const machine = machineLine();
 for (const f of figures) {
@@ -65,8 +75,10 @@ for (const f of figures) {
 writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 writeFileSync(detailsFile, JSON.stringify(details, null, 2) + '\n');
 
-const rows = Object.values(details).map((d) =>
-  `| \`${d.key}\` | ${d.what} | **${round(d.median, 2)} ${d.unit}** | ${round(d.min, 2)} – ${round(d.max, 2)} (${d.runs} runs) | ${d.goal ?? ''} | \`${d.command}\` | ${d.date} |`);
+const rows = Object.values(details).map(
+  (d) =>
+    `| \`${d.key}\` | ${d.what} | **${round(d.median, 2)} ${d.unit}** | ${round(d.min, 2)} – ${round(d.max, 2)} (${d.runs} runs) | ${d.goal ?? ''} | \`${d.command}\` | ${d.date} |`,
+);
 const machines = [...new Set(Object.values(details).map((d) => d.machine))];
 const md = `# Benchmarks
 
@@ -82,7 +94,10 @@ Machine: ${machines.join('; ')}
 ${rows.join('\n')}
 
 Notes
-${Object.values(details).filter((d) => d.note).map((d) => `- \`${d.key}\`: ${d.note}`).join('\n')}
+${Object.values(details)
+  .filter((d) => d.note)
+  .map((d) => `- \`${d.key}\`: ${d.note}`)
+  .join('\n')}
 ${historyMarkdown(repo, results)}`;
 writeFileSync(path.join(repo, 'BENCHMARKS.md'), md);
 process.stderr.write(`bench: wrote bench/results.json and BENCHMARKS.md\n`);

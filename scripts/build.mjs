@@ -23,12 +23,22 @@ const common = {
 
 await Promise.all([
   // Minified: operator commands are short-lived processes, and parsing less code is most of their start-up.
-  build({ ...common, entryPoints: ['coordinator/cli/main.ts'], outfile: 'dist/kk-coordinator-main.cjs', minify: true,
-    define: { ...common.define, 'process.env.KK_CLI_BUNDLE': '"full"' } }),
+  build({
+    ...common,
+    entryPoints: ['coordinator/cli/main.ts'],
+    outfile: 'dist/kk-coordinator-main.cjs',
+    minify: true,
+    define: { ...common.define, 'process.env.KK_CLI_BUNDLE': '"full"' },
+  }),
   // The same command table without its FULL_ONLY entries: the operator commands that only call a
   // running coordinator, without the server's code (coordinator/cli/fast-start/boot.ts).
-  build({ ...common, entryPoints: ['coordinator/cli/main.ts'], outfile: 'dist/kk-coordinator-ops.cjs', minify: true,
-    define: { ...common.define, 'process.env.KK_CLI_BUNDLE': '"operator"' } }),
+  build({
+    ...common,
+    entryPoints: ['coordinator/cli/main.ts'],
+    outfile: 'dist/kk-coordinator-ops.cjs',
+    minify: true,
+    define: { ...common.define, 'process.env.KK_CLI_BUNDLE': '"operator"' },
+  }),
   // The coordinator's entry point: a small loader that runs the bundle above with a V8 code cache
   // kept next to it (coordinator/cli/fast-start/boot.ts); the caches are made by the first runs, not here.
   build({ ...common, entryPoints: ['coordinator/cli/fast-start/boot.ts'], outfile: 'dist/kk-coordinator.cjs', sourcemap: false }),

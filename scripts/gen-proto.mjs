@@ -9,7 +9,9 @@ import protobuf from 'protobufjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const protoDir = path.join(root, 'proto');
 const outDir = path.join(root, 'shared/proto/generated');
-const files = readdirSync(path.join(protoDir, 'kk/v1')).filter((f) => f.endsWith('.proto')).map((f) => `kk/v1/${f}`);
+const files = readdirSync(path.join(protoDir, 'kk/v1'))
+  .filter((f) => f.endsWith('.proto'))
+  .map((f) => `kk/v1/${f}`);
 
 mkdirSync(outDir, { recursive: true });
 const pbRoot = new protobuf.Root();
@@ -17,10 +19,11 @@ pbRoot.resolvePath = (_origin, target) => path.join(protoDir, target);
 pbRoot.loadSync(files, { keepCase: true });
 writeFileSync(path.join(outDir, 'descriptor.json'), JSON.stringify(pbRoot.toJSON(), null, 1) + '\n');
 
-execFileSync(path.join(root, 'node_modules/.bin/proto-loader-gen-types'), [
-  '--keepCase', '--longs=Number', '--enums=String', '--defaults', '--arrays', '--oneofs',
-  '--grpcLib=@grpc/grpc-js', '-I', protoDir, '-O', outDir, ...files,
-], { stdio: 'inherit' });
+execFileSync(
+  path.join(root, 'node_modules/.bin/proto-loader-gen-types'),
+  ['--keepCase', '--longs=Number', '--enums=String', '--defaults', '--arrays', '--oneofs', '--grpcLib=@grpc/grpc-js', '-I', protoDir, '-O', outDir, ...files],
+  { stdio: 'inherit' },
+);
 // Keep generated files identical across checkouts: drop the absolute path of the .proto source.
 for (const f of walk(outDir)) {
   if (f.endsWith('.ts')) writeFileSync(f, readFileSync(f, 'utf8').replace(/^\/\/ Original file: .*\/proto\//m, '// Original file: proto/'));

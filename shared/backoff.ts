@@ -3,7 +3,11 @@
 export class Backoff {
   private attempt = 0;
 
-  constructor(private readonly initialMs = 500, private readonly maxMs = 30_000, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly initialMs = 500,
+    private readonly maxMs = 30_000,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   next(): number {
     const cap = Math.min(this.maxMs, this.initialMs * 2 ** this.attempt);
@@ -16,7 +20,15 @@ export class Backoff {
   }
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });

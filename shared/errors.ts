@@ -1,6 +1,9 @@
 // An error meant for the person at the terminal: printed as its message alone, never a stack trace.
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: number = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -9,7 +9,10 @@ export interface TerminalOut {
 export class LiveBlock {
   private drawn = 0;
 
-  constructor(private readonly out: TerminalOut, private readonly defaultColumns = 120) {}
+  constructor(
+    private readonly out: TerminalOut,
+    private readonly defaultColumns = 120,
+  ) {}
 
   /** Erases the block and writes `permanent` lines, then the block's `lines` cut to the terminal's width. */
   render(permanent: readonly string[], lines: readonly string[]): void {

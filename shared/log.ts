@@ -9,13 +9,19 @@ export type Logger = pino.Logger;
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-export interface LevelSpec { level: string; components: Map<string, string> }
+export interface LevelSpec {
+  level: string;
+  components: Map<string, string>;
+}
 
 /** Parses `LEVEL[,COMPONENT=LEVEL…]`; unknown levels throw, naming the variable's text. */
 export function parseLevelSpec(spec: string): LevelSpec {
   const components = new Map<string, string>();
   let level = 'info';
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const lvl = eq < 0 ? part : part.slice(eq + 1);
     if (!LEVELS.has(lvl)) throw new UserError(`KK_LOG_LEVEL ${JSON.stringify(spec)}: "${lvl}" is not a level (${[...LEVELS].join(', ')})`);

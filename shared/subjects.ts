@@ -87,9 +87,7 @@ export function nodeFromToken(token: string): string {
 
 function assertToken(token: string, what: string): void {
   if (typeof token !== 'string' || !TOKEN_RE.test(token)) {
-    throw new UserError(
-      `invalid ${what} ${JSON.stringify(String(token).slice(0, 80))}: use 1–128 characters from A–Z a–z 0–9 '_' '-'`,
-    );
+    throw new UserError(`invalid ${what} ${JSON.stringify(String(token).slice(0, 80))}: use 1–128 characters from A–Z a–z 0–9 '_' '-'`);
   }
 }
 

@@ -17,7 +17,11 @@ function lookup(file: string, name: string): number | undefined {
 }
 
 /** uid/gid for a name or a number; undefined for "leave as is"; a string error when unknown. */
-export function resolveId(kind: 'owner' | 'group', value: string | undefined, files = { passwd: '/etc/passwd', group: '/etc/group' }): number | undefined | string {
+export function resolveId(
+  kind: 'owner' | 'group',
+  value: string | undefined,
+  files = { passwd: '/etc/passwd', group: '/etc/group' },
+): number | undefined | string {
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value);
   const id = lookup(kind === 'owner' ? files.passwd : files.group, value);

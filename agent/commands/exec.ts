@@ -36,7 +36,10 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
       // Without input, stdin is /dev/null: the same end-of-file at once as a closed pipe, without
       // a socket pair and a stream to set up and tear down for every command.
       child = spawn(file, args, {
-        cwd, env: commandEnvironment(spec.env ?? {}), detached: true, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        cwd,
+        env: commandEnvironment(spec.env ?? {}),
+        detached: true,
+        stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
     } catch (err) {
       resolve(failed(`cannot start ${file}: ${(err as Error).message}`));
@@ -54,7 +57,9 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
       if (stopReason || exited || child.pid === undefined) return;
       stopReason = reason;
       signalGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => { if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL'); }, KILL_GRACE_MS);
+      killTimer = setTimeout(() => {
+        if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      }, KILL_GRACE_MS);
     };
     const onAbort = () => stop('cancelled');
     if (ctx.signal.aborted) onAbort();
@@ -86,7 +91,8 @@ export function runExec(spec: ExecCommand, ctx: ExecutorContext): Promise<Execut
       const code = exited?.code ?? null;
       const signal = exited?.signal ?? null;
       const exitCode = code ?? (signal ? 128 + signalNumber(signal) : null);
-      if (stopReason === 'timeout') resolve({ status: 'timeout', exitCode, changed: true, error: `timed out after ${timeoutMs} ms; the process group was killed` });
+      if (stopReason === 'timeout')
+        resolve({ status: 'timeout', exitCode, changed: true, error: `timed out after ${timeoutMs} ms; the process group was killed` });
       else if (stopReason === 'cancelled') resolve({ status: 'cancelled', exitCode, changed: true, error: 'cancelled; the process group was killed' });
       else if (code === 0) resolve({ status: 'ok', exitCode: 0, changed: true });
       else if (unchangedExit > 0 && code === unchangedExit) resolve({ status: 'ok', exitCode: code, changed: false });

@@ -111,44 +111,48 @@ async function download(url: URL, sha: string, dest: string, ctx: ExecutorContex
 /** One GET, appended to `file` from `offset` (Range) or written from the start (200). */
 function getInto(url: URL, file: string, offset: number, ctx: ExecutorContext): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = https.get(url, {
-      ca: ctx.caPem,
-      // The coordinator's certificate always carries this name, whatever address nodes reach it by.
-      servername: COORDINATOR_TLS_NAME,
-      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(COORDINATOR_TLS_NAME, cert),
-      headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
-      timeout: IDLE_TIMEOUT_MS,
-      signal: ctx.signal,
-    }, (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      if (status === 416 && offset > 0) {
-        // The partial file is already as long as (or longer than) the artifact: start over.
-        res.resume();
-        rmSync(file, { force: true });
-        reject(new Error('range not satisfiable; restarting the download'));
-        return;
-      }
-      if (status !== 200 && status !== 206) {
-        res.resume();
-        reject(status >= 400 && status < 500 ? new PermanentError(`HTTP ${status}`) : new Error(`HTTP ${status}`));
-        return;
-      }
-      const append = status === 206;
-      if (append && !String(res.headers['content-range'] ?? '').startsWith(`bytes ${offset}-`)) {
-        res.resume();
-        reject(new Error(`unexpected Content-Range ${String(res.headers['content-range'])}`));
-        return;
-      }
-      const out = createWriteStream(file, { flags: append ? 'a' : 'w', mode: 0o600 });
-      res.pipe(out);
-      res.on('error', (err) => out.destroy(err));
-      res.on('aborted', () => out.destroy(new Error('the server closed the connection mid-download')));
-      out.on('error', reject);
-      out.on('finish', () => {
-        if (!res.complete) reject(new Error('the server closed the connection mid-download'));
-        else resolve();
-      });
-    });
+    const req = https.get(
+      url,
+      {
+        ca: ctx.caPem,
+        // The coordinator's certificate always carries this name, whatever address nodes reach it by.
+        servername: COORDINATOR_TLS_NAME,
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(COORDINATOR_TLS_NAME, cert),
+        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+        timeout: IDLE_TIMEOUT_MS,
+        signal: ctx.signal,
+      },
+      (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status === 416 && offset > 0) {
+          // The partial file is already as long as (or longer than) the artifact: start over.
+          res.resume();
+          rmSync(file, { force: true });
+          reject(new Error('range not satisfiable; restarting the download'));
+          return;
+        }
+        if (status !== 200 && status !== 206) {
+          res.resume();
+          reject(status >= 400 && status < 500 ? new PermanentError(`HTTP ${status}`) : new Error(`HTTP ${status}`));
+          return;
+        }
+        const append = status === 206;
+        if (append && !String(res.headers['content-range'] ?? '').startsWith(`bytes ${offset}-`)) {
+          res.resume();
+          reject(new Error(`unexpected Content-Range ${String(res.headers['content-range'])}`));
+          return;
+        }
+        const out = createWriteStream(file, { flags: append ? 'a' : 'w', mode: 0o600 });
+        res.pipe(out);
+        res.on('error', (err) => out.destroy(err));
+        res.on('aborted', () => out.destroy(new Error('the server closed the connection mid-download')));
+        out.on('error', reject);
+        out.on('finish', () => {
+          if (!res.complete) reject(new Error('the server closed the connection mid-download'));
+          else resolve();
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS} ms`)));
     req.on('error', reject);
   });

@@ -15,7 +15,12 @@ export interface InstallTarget {
   makeParents?: boolean;
 }
 
-export interface Resolved { file: string; mode: number; uid?: number; gid?: number }
+export interface Resolved {
+  file: string;
+  mode: number;
+  uid?: number;
+  gid?: number;
+}
 
 /** Validates the target; returns an error message or the resolved target. */
 export function resolveTarget(t: InstallTarget): Resolved | string {

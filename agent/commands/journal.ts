@@ -41,7 +41,10 @@ export interface FinalResult {
   data: Record<string, string>;
 }
 
-interface StoredResult extends Omit<FinalResult, 'stdoutTail' | 'stderrTail'> { stdoutTail: string; stderrTail: string }
+interface StoredResult extends Omit<FinalResult, 'stdoutTail' | 'stderrTail'> {
+  stdoutTail: string;
+  stderrTail: string;
+}
 
 export interface JournalEntry {
   id: string;
@@ -162,8 +165,15 @@ export class CommandJournal {
 
   private markInterrupted(e: JournalEntry): FinalResult {
     const result: FinalResult = {
-      status: 'failed', exitCode: null, durationMs: Math.max(0, this.now() - e.startedAtMs), changed: false,
-      error: INTERRUPTED_REASON, stdoutTail: Buffer.alloc(0), stderrTail: Buffer.alloc(0), stdoutBytes: 0, stderrBytes: 0,
+      status: 'failed',
+      exitCode: null,
+      durationMs: Math.max(0, this.now() - e.startedAtMs),
+      changed: false,
+      error: INTERRUPTED_REASON,
+      stdoutTail: Buffer.alloc(0),
+      stderrTail: Buffer.alloc(0),
+      stdoutBytes: 0,
+      stderrBytes: 0,
       data: { interrupted: 'true' },
     };
     this.write({ ...e, state: 'finished', updatedAtMs: this.now(), result: toStored(result) });
@@ -171,7 +181,10 @@ export class CommandJournal {
   }
 
   private ids(): string[] {
-    return readdirSync(this.dir).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter(isValidCommandId);
+    return readdirSync(this.dir)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -5))
+      .filter(isValidCommandId);
   }
 
   private file(id: string): string {

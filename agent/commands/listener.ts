@@ -6,8 +6,15 @@
 // delivery — a refusal carries the reason and nothing was executed.
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  decodeCommand, decodeSignedCommand, encodeAccepted, encodeOutputChunk, encodeResult, isValidCommandId,
-  MAX_COMMAND_BYTES, MAX_RESULT_DATA_BYTES, type Command__Output,
+  decodeCommand,
+  decodeSignedCommand,
+  encodeAccepted,
+  encodeOutputChunk,
+  encodeResult,
+  isValidCommandId,
+  MAX_COMMAND_BYTES,
+  MAX_RESULT_DATA_BYTES,
+  type Command__Output,
 } from '../../shared/commands/codec';
 import { payloadHash } from '../../shared/commands/payload-hash';
 import { verifyCommand } from '../../shared/commands/signing';
@@ -84,11 +91,23 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     }
   };
   const publishResult = (id: string, r: FinalResult, fromJournal: boolean) => {
-    publish(commandResultSubject(node, id), encodeResult({
-      id, status: r.status, exitCode: r.exitCode ?? -1, durationMs: r.durationMs, changed: r.changed, error: r.error,
-      stdoutTail: r.stdoutTail, stderrTail: r.stderrTail, stdoutBytes: r.stdoutBytes, stderrBytes: r.stderrBytes,
-      fromJournal, data: r.data,
-    }));
+    publish(
+      commandResultSubject(node, id),
+      encodeResult({
+        id,
+        status: r.status,
+        exitCode: r.exitCode ?? -1,
+        durationMs: r.durationMs,
+        changed: r.changed,
+        error: r.error,
+        stdoutTail: r.stdoutTail,
+        stderrTail: r.stderrTail,
+        stdoutBytes: r.stdoutBytes,
+        stderrBytes: r.stderrBytes,
+        fromJournal,
+        data: r.data,
+      }),
+    );
   };
   const refuse = (id: string | undefined, reason: string) => {
     log.warn({ id, reason }, 'command refused');
@@ -112,7 +131,8 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     }
     const claimedId = cmd && isValidCommandId(cmd.id) ? cmd.id : undefined;
     if (env.signature.length === 0) return refuse(claimedId, 'unsigned command');
-    if (!verifyCommand(env.command, env.signature, opts.signingPublicKeyPem)) return refuse(claimedId, 'bad signature: not signed by this coordinator\'s command-signing key');
+    if (!verifyCommand(env.command, env.signature, opts.signingPublicKeyPem))
+      return refuse(claimedId, "bad signature: not signed by this coordinator's command-signing key");
     if (!cmd) return refuse(undefined, 'malformed command (signed, but not a kk.v1.Command)');
     if (!claimedId) return refuse(undefined, `invalid command id ${JSON.stringify(cmd.id.slice(0, 80))}`);
     const id = claimedId;
@@ -178,12 +198,19 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     publish(resultSubject(node, id, 'accepted'), encodeAccepted({ id, startedAtMs, alreadyRunning: false }));
     log.info({ id, kind: cmd.kind }, 'command started');
     const streamer = new OutputStreamer({
-      publish: (c) => publish(commandOutputSubject(node, id), encodeOutputChunk({ id, seq: c.seq, stream: c.stream, data: c.data, droppedBytes: c.droppedBytes })),
-      bytesPerSecond: opts.outputBytesPerSecond, burstBytes: opts.outputBurstBytes,
+      publish: (c) =>
+        publish(commandOutputSubject(node, id), encodeOutputChunk({ id, seq: c.seq, stream: c.stream, data: c.data, droppedBytes: c.droppedBytes })),
+      bytesPerSecond: opts.outputBytesPerSecond,
+      burstBytes: opts.outputBurstBytes,
     });
     let commandLog: Logger | undefined;
     const ctx: ExecutorContext = {
-      id, signal: abort.signal, output: streamer, dataDir: opts.dataDir, caPem: opts.caPem, serverUrl: opts.serverUrl,
+      id,
+      signal: abort.signal,
+      output: streamer,
+      dataDir: opts.dataDir,
+      caPem: opts.caPem,
+      serverUrl: opts.serverUrl,
       // Made when an executor first logs: most commands never do.
       get log() {
         commandLog ??= log.child({ command: id });
@@ -200,8 +227,13 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
     entry.done = execute(cmd, ctx).then(async (outcome) => {
       const tails = streamer.close();
       const result: FinalResult = {
-        status: outcome.status, exitCode: outcome.exitCode, durationMs: Math.max(0, now() - startedAtMs), changed: outcome.changed,
-        error: outcome.error ?? '', ...tails, data: boundData(outcome.data ?? {}),
+        status: outcome.status,
+        exitCode: outcome.exitCode,
+        durationMs: Math.max(0, now() - startedAtMs),
+        changed: outcome.changed,
+        error: outcome.error ?? '',
+        ...tails,
+        data: boundData(outcome.data ?? {}),
       };
       // The coordinator is waiting for the result: it leaves first (NATS sends it from a microtask)
       // and the journal's fsyncs follow. Were the agent to die in between, the entry still reads
@@ -252,13 +284,20 @@ export function startCommandListener(nc: NatsConnection, opts: CommandListenerOp
 async function execute(cmd: Command__Output, ctx: ExecutorContext): Promise<ExecutorOutcome> {
   try {
     switch (cmd.kind) {
-      case 'exec': return await runExec(cmd.exec ?? {}, ctx);
-      case 'writeFile': return runWriteFile(cmd.writeFile ?? {});
-      case 'fetch': return await runFetch(cmd.fetch ?? {}, ctx);
-      case 'service': return await runService(cmd.service ?? {}, ctx);
-      case 'probe': return await runProbe(cmd.probe ?? {}, ctx);
-      case 'refreshFacts': return await runRefreshFacts(cmd.refreshFacts ?? {});
-      default: return failed(`unsupported command kind ${String(cmd.kind)}`);
+      case 'exec':
+        return await runExec(cmd.exec ?? {}, ctx);
+      case 'writeFile':
+        return runWriteFile(cmd.writeFile ?? {});
+      case 'fetch':
+        return await runFetch(cmd.fetch ?? {}, ctx);
+      case 'service':
+        return await runService(cmd.service ?? {}, ctx);
+      case 'probe':
+        return await runProbe(cmd.probe ?? {}, ctx);
+      case 'refreshFacts':
+        return await runRefreshFacts(cmd.refreshFacts ?? {});
+      default:
+        return failed(`unsupported command kind ${String(cmd.kind)}`);
     }
   } catch (err) {
     return failed(`${cmd.kind} failed: ${(err as Error).message}`);
@@ -266,7 +305,18 @@ async function execute(cmd: Command__Output, ctx: ExecutorContext): Promise<Exec
 }
 
 function emptyResult(status: FinalResult['status']): FinalResult {
-  return { status, exitCode: null, durationMs: 0, changed: false, error: '', stdoutTail: Buffer.alloc(0), stderrTail: Buffer.alloc(0), stdoutBytes: 0, stderrBytes: 0, data: {} };
+  return {
+    status,
+    exitCode: null,
+    durationMs: 0,
+    changed: false,
+    error: '',
+    stdoutTail: Buffer.alloc(0),
+    stderrTail: Buffer.alloc(0),
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    data: {},
+  };
 }
 
 /** Keeps a result within one NATS message whatever an executor put in its data. */

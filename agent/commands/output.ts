@@ -6,7 +6,12 @@
 import { MAX_CHUNK_BYTES, MAX_TAIL_BYTES } from '../../shared/commands/codec';
 import type { OutputSink, OutputStream } from './types';
 
-export interface StreamedChunk { seq: number; stream: OutputStream; data: Buffer; droppedBytes: number }
+export interface StreamedChunk {
+  seq: number;
+  stream: OutputStream;
+  data: Buffer;
+  droppedBytes: number;
+}
 
 export interface OutputStreamerOptions {
   publish(chunk: StreamedChunk): void;
@@ -52,7 +57,12 @@ export class Tail {
   }
 }
 
-interface StreamState { pending: Buffer[]; pendingBytes: number; dropped: number; tail: Tail }
+interface StreamState {
+  pending: Buffer[];
+  pendingBytes: number;
+  dropped: number;
+  tail: Tail;
+}
 
 export class OutputStreamer implements OutputSink {
   private readonly streams: Record<OutputStream, StreamState> = {
@@ -116,8 +126,10 @@ export class OutputStreamer implements OutputSink {
       clearInterval(this.timer);
     }
     return {
-      stdoutTail: this.streams.stdout.tail.value(), stderrTail: this.streams.stderr.tail.value(),
-      stdoutBytes: this.streams.stdout.tail.total, stderrBytes: this.streams.stderr.tail.total,
+      stdoutTail: this.streams.stdout.tail.value(),
+      stderrTail: this.streams.stderr.tail.value(),
+      stdoutBytes: this.streams.stdout.tail.total,
+      stderrBytes: this.streams.stderr.tail.total,
     };
   }
 

@@ -36,10 +36,14 @@ function listen(host: string, port: number, holdMs: number, signal: AbortSignal)
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        srv.close(() => resolve({
-          status: signal.aborted ? 'cancelled' : 'ok', exitCode: null, changed: false,
-          data: { free: 'true', host, port: String(port), heldMs: String(holdMs), accepted: String(accepted) },
-        }));
+        srv.close(() =>
+          resolve({
+            status: signal.aborted ? 'cancelled' : 'ok',
+            exitCode: null,
+            changed: false,
+            data: { free: 'true', host, port: String(port), heldMs: String(holdMs), accepted: String(accepted) },
+          }),
+        );
       };
       const timer = setTimeout(done, holdMs);
       signal.addEventListener('abort', done, { once: true });

@@ -9,7 +9,11 @@ import { failed, type ExecutorContext, type ExecutorOutcome } from './types';
 export const SERVICE_ACTIONS = ['daemon-reload', 'enable', 'disable', 'start', 'restart', 'stop', 'status'] as const;
 export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
-export interface RunResult { code: number | null; stdout: string; stderr: string }
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 export type Runner = (argv: string[], timeoutMs: number) => Promise<RunResult>;
 
 const UNIT_RE = /^[A-Za-z0-9@:_.\\-]{1,255}$/;
@@ -33,8 +37,7 @@ export function validateService(spec: ServiceCommand): { action: ServiceAction; 
 export const showArgv = (unit: string): string[] => ['systemctl', 'show', '--no-pager', ...SHOW_PROPS.map((p) => `--property=${p}`), '--', unit];
 export const actionArgv = (action: ServiceAction, unit: string): string[] =>
   action === 'daemon-reload' ? ['systemctl', 'daemon-reload'] : ['systemctl', action, '--', unit];
-export const journalArgv = (unit: string, lines: number): string[] =>
-  ['journalctl', '--no-pager', '--output=short-iso', `--lines=${lines}`, `--unit=${unit}`];
+export const journalArgv = (unit: string, lines: number): string[] => ['journalctl', '--no-pager', '--output=short-iso', `--lines=${lines}`, `--unit=${unit}`];
 
 /** `systemctl show` output (Key=Value lines) as a map. */
 export function parseShow(text: string): Record<string, string> {
@@ -56,14 +59,19 @@ export function settledState(show: Record<string, string>): 'active' | 'failed' 
   return 'pending';
 }
 
-export const systemRunner: Runner = (argv, timeoutMs) => new Promise((resolve) => {
-  const [file, ...args] = argv as [string, ...string[]];
-  execFile(file, args, { env: commandEnvironment({ SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' }), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL' },
-    (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === null ? err.message : '') });
-    });
-});
+export const systemRunner: Runner = (argv, timeoutMs) =>
+  new Promise((resolve) => {
+    const [file, ...args] = argv as [string, ...string[]];
+    execFile(
+      file,
+      args,
+      { env: commandEnvironment({ SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' }), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === null ? err.message : '') });
+      },
+    );
+  });
 
 export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run: Runner = systemRunner): Promise<ExecutorOutcome> {
   const v = validateService(spec);
@@ -79,7 +87,9 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
   if (action === 'daemon-reload') {
     const r = await run(actionArgv(action, unit), waitMs);
     echo(r);
-    return r.code === 0 ? { status: 'ok', exitCode: 0, changed: true } : { status: 'failed', exitCode: r.code, changed: false, error: `systemctl daemon-reload failed: ${r.stderr.trim()}` };
+    return r.code === 0
+      ? { status: 'ok', exitCode: 0, changed: true }
+      : { status: 'failed', exitCode: r.code, changed: false, error: `systemctl daemon-reload failed: ${r.stderr.trim()}` };
   }
 
   const before = await show();
@@ -92,7 +102,8 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
   echo(r);
   if (action === 'enable' || action === 'disable' || action === 'stop') {
     const after = await show();
-    if (r.code !== 0) return { status: 'failed', exitCode: r.code, changed: false, error: `systemctl ${action} ${unit} failed: ${r.stderr.trim()}`, data: stateData(after) };
+    if (r.code !== 0)
+      return { status: 'failed', exitCode: r.code, changed: false, error: `systemctl ${action} ${unit} failed: ${r.stderr.trim()}`, data: stateData(after) };
     const changed = action === 'stop' ? before.ActiveState !== after.ActiveState : before.UnitFileState !== after.UnitFileState;
     return { status: 'ok', exitCode: 0, changed, data: stateData(after) };
   }
@@ -115,9 +126,10 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
   if (state === 'active' && r.code === 0) return { status: 'ok', exitCode: 0, changed, data: stateData(now) };
   const journal = (await run(journalArgv(unit, spec.journalLines || DEFAULT_JOURNAL_LINES), 15_000)).stdout.slice(-MAX_JOURNAL_BYTES);
   if (journal) ctx.output.write('stderr', Buffer.from(journal));
-  const why = state === 'pending'
-    ? `${unit} did not become active within ${waitMs} ms (ActiveState=${now.ActiveState}, SubState=${now.SubState})`
-    : `${unit} failed to ${action} (ActiveState=${now.ActiveState}, Result=${now.Result})${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`;
+  const why =
+    state === 'pending'
+      ? `${unit} did not become active within ${waitMs} ms (ActiveState=${now.ActiveState}, SubState=${now.SubState})`
+      : `${unit} failed to ${action} (ActiveState=${now.ActiveState}, Result=${now.Result})${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`;
   return { status: 'failed', exitCode: r.code, changed, error: why, data: { ...stateData(now), journal } };
 }
 

@@ -9,9 +9,10 @@ import { failed, type ExecutorOutcome } from './types';
 export function runWriteFile(spec: WriteFileCommand): ExecutorOutcome {
   const target = resolveTarget({ path: spec.path ?? '', mode: spec.mode, owner: spec.owner, group: spec.group });
   if (typeof target === 'string') return failed(`write_file: ${target}`);
-  const content = spec.text !== undefined && spec.text !== null && spec.content !== 'data'
-    ? Buffer.from(spec.text, 'utf8')
-    : Buffer.from((spec.data ?? Buffer.alloc(0)) as Uint8Array);
+  const content =
+    spec.text !== undefined && spec.text !== null && spec.content !== 'data'
+      ? Buffer.from(spec.text, 'utf8')
+      : Buffer.from((spec.data ?? Buffer.alloc(0)) as Uint8Array);
   try {
     const st = currentStat(target.file);
     if (st?.isFile() && metadataMatches(st, target) && st.size === content.length && readFileSync(target.file).equals(content)) {

@@ -28,13 +28,15 @@ export async function findBinary(ctx: ProbeContext, name: string): Promise<strin
 }
 
 export async function readBinaries(ctx: ProbeContext, errors: ProbeErrors, names: readonly string[] = BINARIES): Promise<Record<string, string | null>> {
-  const found = await Promise.all(names.map(async (name) => {
-    try {
-      return await findBinary(ctx, name);
-    } catch (err) {
-      errors[`binaries.${name}`] = err instanceof Error ? err.message : String(err);
-      return null;
-    }
-  }));
+  const found = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return await findBinary(ctx, name);
+      } catch (err) {
+        errors[`binaries.${name}`] = err instanceof Error ? err.message : String(err);
+        return null;
+      }
+    }),
+  );
   return Object.fromEntries(names.map((n, i) => [n, found[i] ?? null]));
 }

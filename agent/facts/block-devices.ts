@@ -18,7 +18,9 @@ export function parseLsblkJson(text: string): BlockDeviceFacts[] {
       // A device stacked on two parents (a RAID member pair) appears under both: list it once.
       if (!out.some((o) => o.name === d.name)) {
         out.push({
-          name: d.name, sizeBytes, type: d.type,
+          name: d.name,
+          sizeBytes,
+          type: d.type,
           mountpoint: typeof d.mountpoint === 'string' && d.mountpoint !== '' ? d.mountpoint : null,
           fstype: typeof d.fstype === 'string' && d.fstype !== '' ? d.fstype : null,
         });

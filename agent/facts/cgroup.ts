@@ -8,7 +8,10 @@ import { ProbeFailure, readHostFile, readOptionalHostFile, type ProbeContext } f
 
 /** /sys/fs/cgroup/cgroup.controllers: space-separated controller names. */
 export function parseCgroupControllers(text: string): string[] {
-  const names = text.trim().split(/\s+/).filter((n) => n !== '');
+  const names = text
+    .trim()
+    .split(/\s+/)
+    .filter((n) => n !== '');
   for (const n of names) if (!/^[a-z0-9_]+$/.test(n)) throw new ProbeFailure(`cgroup.controllers: unexpected ${JSON.stringify(n)}`);
   return names.sort();
 }

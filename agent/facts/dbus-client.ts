@@ -41,13 +41,18 @@ export async function getProperties(ctx: ProbeContext, queries: readonly Propert
   const calls: MethodCall[] = [
     { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' },
     ...queries.map((q) => ({
-      destination: q.destination, path: q.path, interface: 'org.freedesktop.DBus.Properties', member: 'Get', args: [q.interface, q.property],
+      destination: q.destination,
+      path: q.path,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      args: [q.interface, q.property],
     })),
   ];
   const replies = await exchange(socketPath, calls, timeoutMs);
   return replies.slice(1).map((m): PropertyResult => {
     if (m.type === MESSAGE_TYPE.error) return { error: `${m.errorName ?? 'error'}${typeof m.body[0] === 'string' ? `: ${m.body[0]}` : ''}` };
-    if (m.signature !== 'v' || m.body.length !== 1) throw new ProbeFailure(`D-Bus: Properties.Get answered with signature ${JSON.stringify(m.signature)}, not a variant`);
+    if (m.signature !== 'v' || m.body.length !== 1)
+      throw new ProbeFailure(`D-Bus: Properties.Get answered with signature ${JSON.stringify(m.signature)}, not a variant`);
     return { value: m.body[0]! };
   });
 }
@@ -68,16 +73,26 @@ function exchange(socketPath: string, calls: readonly MethodCall[], timeoutMs: n
       if (err) reject(err);
       else resolve(calls.map((_, i) => replies.get(i + 1)!));
     };
-    const timer = setTimeout(() => finish(authenticated
-      ? new ProbeFailure(`D-Bus: no answer from the system bus within ${timeoutMs} ms`)
-      : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: no authentication answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          authenticated
+            ? new ProbeFailure(`D-Bus: no answer from the system bus within ${timeoutMs} ms`)
+            : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: no authentication answer within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
 
-    sock.on('error', (err: NodeJS.ErrnoException) => finish(authenticated
-      ? new ProbeFailure(`D-Bus: ${err.message}`)
-      : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: ${err.code ?? err.message}`)));
-    sock.on('close', () => finish(authenticated
-      ? new ProbeFailure('D-Bus: the system bus closed the connection before answering')
-      : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: closed during authentication`)));
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      finish(authenticated ? new ProbeFailure(`D-Bus: ${err.message}`) : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: ${err.code ?? err.message}`)),
+    );
+    sock.on('close', () =>
+      finish(
+        authenticated
+          ? new ProbeFailure('D-Bus: the system bus closed the connection before answering')
+          : new BusUnavailable(`${SYSTEM_BUS_SOCKET}: closed during authentication`),
+      ),
+    );
     sock.on('connect', () => {
       const uid = process.getuid?.() ?? 0;
       sock.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid), 'ascii').toString('hex')}\r\n`);
@@ -88,7 +103,8 @@ function exchange(socketPath: string, calls: readonly MethodCall[], timeoutMs: n
         if (!authenticated) {
           const eol = pending.indexOf('\r\n');
           // An answer line is a few dozen bytes; a peer streaming something else is not waited out.
-          if (eol < 0 && pending.length > MAX_AUTH_LINE) return finish(new BusUnavailable(`${SYSTEM_BUS_SOCKET}: no D-Bus authentication answer (${pending.length} bytes without a line end)`));
+          if (eol < 0 && pending.length > MAX_AUTH_LINE)
+            return finish(new BusUnavailable(`${SYSTEM_BUS_SOCKET}: no D-Bus authentication answer (${pending.length} bytes without a line end)`));
           if (eol < 0) return;
           const line = pending.toString('ascii', 0, eol);
           pending = pending.subarray(eol + 2);
@@ -102,8 +118,12 @@ function exchange(socketPath: string, calls: readonly MethodCall[], timeoutMs: n
           const msg = decodeMessage(pending.subarray(0, len));
           pending = pending.subarray(len);
           // Signals (NameAcquired after Hello) and anything not a reply to us are skipped.
-          if ((msg.type === MESSAGE_TYPE.methodReturn || msg.type === MESSAGE_TYPE.error) && msg.replySerial !== undefined
-            && msg.replySerial >= 1 && msg.replySerial <= calls.length) {
+          if (
+            (msg.type === MESSAGE_TYPE.methodReturn || msg.type === MESSAGE_TYPE.error) &&
+            msg.replySerial !== undefined &&
+            msg.replySerial >= 1 &&
+            msg.replySerial <= calls.length
+          ) {
             if (msg.replySerial === 1 && msg.type === MESSAGE_TYPE.error) {
               return finish(new BusUnavailable(`${SYSTEM_BUS_SOCKET}: Hello refused (${msg.errorName ?? 'error'})`));
             }

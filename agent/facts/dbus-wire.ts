@@ -32,14 +32,35 @@ const FIELD = { path: 1, interface: 2, member: 3, errorName: 4, replySerial: 5, 
 
 class Writer {
   private bytes: number[] = [];
-  get length(): number { return this.bytes.length; }
-  pad(n: number): void { while (this.bytes.length % n !== 0) this.bytes.push(0); }
-  byte(b: number): void { this.bytes.push(b & 0xff); }
-  uint32(v: number): void { this.pad(4); this.bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff); }
-  setUint32(at: number, v: number): void { this.bytes.splice(at, 4, v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff); }
-  string(s: string): void { const b = Buffer.from(s, 'utf8'); this.uint32(b.length); this.bytes.push(...b, 0); }
-  signature(s: string): void { const b = Buffer.from(s, 'ascii'); this.byte(b.length); this.bytes.push(...b, 0); }
-  toBuffer(): Buffer { return Buffer.from(this.bytes); }
+  get length(): number {
+    return this.bytes.length;
+  }
+  pad(n: number): void {
+    while (this.bytes.length % n !== 0) this.bytes.push(0);
+  }
+  byte(b: number): void {
+    this.bytes.push(b & 0xff);
+  }
+  uint32(v: number): void {
+    this.pad(4);
+    this.bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  }
+  setUint32(at: number, v: number): void {
+    this.bytes.splice(at, 4, v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  }
+  string(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.uint32(b.length);
+    this.bytes.push(...b, 0);
+  }
+  signature(s: string): void {
+    const b = Buffer.from(s, 'ascii');
+    this.byte(b.length);
+    this.bytes.push(...b, 0);
+  }
+  toBuffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
 }
 
 /** One method call message, ready to send. */
@@ -96,7 +117,11 @@ function align(n: number, to: number): number {
 }
 
 class Reader {
-  constructor(private readonly buf: Buffer, public pos: number, private readonly end: number) {}
+  constructor(
+    private readonly buf: Buffer,
+    public pos: number,
+    private readonly end: number,
+  ) {}
 
   private need(n: number): void {
     if (this.pos + n > this.end) throw new ProbeFailure('D-Bus: message is shorter than its contents say');
@@ -107,7 +132,13 @@ class Reader {
     if (this.pos > this.end) throw new ProbeFailure('D-Bus: message is shorter than its contents say');
   }
 
-  uint32(): number { this.align(4); this.need(4); const v = this.buf.readUInt32LE(this.pos); this.pos += 4; return v; }
+  uint32(): number {
+    this.align(4);
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
 
   string(lengthBytes: 1 | 4): string {
     const len = lengthBytes === 4 ? this.uint32() : this.byte();
@@ -117,30 +148,51 @@ class Reader {
     return s;
   }
 
-  byte(): number { this.need(1); return this.buf[this.pos++]!; }
+  byte(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
 
   /** One complete type starting at sig[i]: its value and where the next type starts. */
   value(sig: string, i: number): [DBusValue, number] {
     const c = sig[i];
     switch (c) {
-      case 'y': return [this.byte(), i + 1];
-      case 'b': return [this.uint32() !== 0, i + 1];
-      case 'n': case 'q': {
-        this.align(2); this.need(2);
+      case 'y':
+        return [this.byte(), i + 1];
+      case 'b':
+        return [this.uint32() !== 0, i + 1];
+      case 'n':
+      case 'q': {
+        this.align(2);
+        this.need(2);
         const v = c === 'n' ? this.buf.readInt16LE(this.pos) : this.buf.readUInt16LE(this.pos);
         this.pos += 2;
         return [v, i + 1];
       }
-      case 'i': { this.align(4); this.need(4); const v = this.buf.readInt32LE(this.pos); this.pos += 4; return [v, i + 1]; }
-      case 'u': case 'h': return [this.uint32(), i + 1];
-      case 'x': case 't': case 'd': {
-        this.align(8); this.need(8);
+      case 'i': {
+        this.align(4);
+        this.need(4);
+        const v = this.buf.readInt32LE(this.pos);
+        this.pos += 4;
+        return [v, i + 1];
+      }
+      case 'u':
+      case 'h':
+        return [this.uint32(), i + 1];
+      case 'x':
+      case 't':
+      case 'd': {
+        this.align(8);
+        this.need(8);
         const v = c === 'x' ? this.buf.readBigInt64LE(this.pos) : c === 't' ? this.buf.readBigUInt64LE(this.pos) : this.buf.readDoubleLE(this.pos);
         this.pos += 8;
         return [v, i + 1];
       }
-      case 's': case 'o': return [this.string(4), i + 1];
-      case 'g': return [this.string(1), i + 1];
+      case 's':
+      case 'o':
+        return [this.string(4), i + 1];
+      case 'g':
+        return [this.string(1), i + 1];
       case 'v': {
         const inner = this.string(1);
         const [v, next] = this.value(inner, 0);
@@ -158,7 +210,8 @@ class Reader {
         if (this.pos !== stop) throw new ProbeFailure('D-Bus: array contents do not match its length');
         return [items, elemEnd];
       }
-      case '(': case '{': {
+      case '(':
+      case '{': {
         this.align(8);
         const close = c === '(' ? ')' : '}';
         const fields: DBusValue[] = [];
@@ -179,10 +232,21 @@ class Reader {
 
 function alignmentOf(c: string): number {
   switch (c) {
-    case 'y': case 'g': case 'v': return 1;
-    case 'n': case 'q': return 2;
-    case 'x': case 't': case 'd': case '(': case '{': return 8;
-    default: return 4;
+    case 'y':
+    case 'g':
+    case 'v':
+      return 1;
+    case 'n':
+    case 'q':
+      return 2;
+    case 'x':
+    case 't':
+    case 'd':
+    case '(':
+    case '{':
+      return 8;
+    default:
+      return 4;
   }
 }
 

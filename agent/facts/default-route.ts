@@ -52,8 +52,16 @@ export function parseProcNetRoute(text: string, order: 'LE' | 'BE' = endianness(
   const candidates: Array<DefaultRoute & { metric: number }> = [];
   for (const line of lines.slice(1)) {
     const [iface, dest, gateway, flagsHex, , , metric, mask] = line.trim().split(/\s+/);
-    if (!iface || !isHexWord(dest) || !isHexWord(gateway) || !flagsHex || !/^[0-9A-Fa-f]{1,8}$/.test(flagsHex)
-      || !metric || !/^\d+$/.test(metric) || !isHexWord(mask)) {
+    if (
+      !iface ||
+      !isHexWord(dest) ||
+      !isHexWord(gateway) ||
+      !flagsHex ||
+      !/^[0-9A-Fa-f]{1,8}$/.test(flagsHex) ||
+      !metric ||
+      !/^\d+$/.test(metric) ||
+      !isHexWord(mask)
+    ) {
       throw new ProbeFailure(`/proc/net/route: cannot read line ${JSON.stringify(line.trim())}`);
     }
     if (parseInt(dest, 16) !== 0 || parseInt(mask, 16) !== 0) continue;

@@ -36,7 +36,7 @@ const RHEL_LIKE = ['centos', 'rocky', 'rhel', 'almalinux', 'fedora', 'kylin', 'o
 export function fioInstallHint(osId: string | null): string {
   if (osId === 'debian' || osId === 'ubuntu') return 'install it with `apt-get install -y fio`';
   if (osId && RHEL_LIKE.includes(osId)) return 'install it with `dnf install -y fio` (or `yum install -y fio`)';
-  return 'install the fio package with the distribution\'s package manager';
+  return "install the fio package with the distribution's package manager";
 }
 
 export const FIO_TIMEOUT_MS = 300_000;
@@ -57,10 +57,20 @@ export async function runFio(ctx: ProbeContext, directory: string, osId: string 
       throw new ProbeFailure(`cannot make a scratch directory in ${dir}: ${fsReason(dir, err)}`);
     }
     const ranAtMs = now();
-    const out = await ctx.run(fio, [
-      '--rw=write', '--ioengine=sync', '--fdatasync=1', `--directory=${work.replace(/:/g, '\\:')}`,
-      '--size=22m', '--bs=2300', '--name=kk-etcd-probe', '--output-format=json',
-    ], { timeoutMs: FIO_TIMEOUT_MS, cwd: work });
+    const out = await ctx.run(
+      fio,
+      [
+        '--rw=write',
+        '--ioengine=sync',
+        '--fdatasync=1',
+        `--directory=${work.replace(/:/g, '\\:')}`,
+        '--size=22m',
+        '--bs=2300',
+        '--name=kk-etcd-probe',
+        '--output-format=json',
+      ],
+      { timeoutMs: FIO_TIMEOUT_MS, cwd: work },
+    );
     return { directory: dir, syncLatencyNs: parseFioJson(out), ranAtMs };
   } finally {
     if (work) await rm(work, { recursive: true, force: true });

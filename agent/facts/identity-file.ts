@@ -8,4 +8,3 @@ export function parseIdentityFile(text: string, file: string): string {
   if (value === '' || value.includes('\n')) throw new ProbeFailure(`${file} is ${value === '' ? 'empty' : 'not a single line'}`);
   return value;
 }
-

@@ -34,8 +34,23 @@ export async function collectFacts(opts: CollectOptions = {}, ctx: ProbeContext 
   const collectedAtMs = Date.now();
   const ntp = readNtpSynchronized(ctx, errors);
   const [
-    hostname, machineId, productUuid, os, cpu, memory, interfaces, defaultRoute, listeningPorts,
-    sysctl, kernelModules, cgroup, binaries, services, paths, disks, blockDevices,
+    hostname,
+    machineId,
+    productUuid,
+    os,
+    cpu,
+    memory,
+    interfaces,
+    defaultRoute,
+    listeningPorts,
+    sysctl,
+    kernelModules,
+    cgroup,
+    binaries,
+    services,
+    paths,
+    disks,
+    blockDevices,
   ] = await Promise.all([
     guard('hostname', errors, () => readHostname(ctx)),
     guard('machineId', errors, () => readMachineId(ctx)),
@@ -55,8 +70,7 @@ export async function collectFacts(opts: CollectOptions = {}, ctx: ProbeContext 
     guard('disks', errors, () => readDisks(ctx, errors)),
     guard('blockDevices', errors, () => readBlockDevices(ctx)),
   ]);
-  const fio = opts.fioDirectory === undefined ? null
-    : await guard('fio', errors, () => runFio(ctx, opts.fioDirectory!, os?.id ?? null));
+  const fio = opts.fioDirectory === undefined ? null : await guard('fio', errors, () => runFio(ctx, opts.fioDirectory!, os?.id ?? null));
   const time = await guard('time', errors, () => readTime(ctx, errors, Date.now, ntp));
   return {
     schemaVersion: FACTS_SCHEMA_VERSION,

@@ -24,8 +24,16 @@ export function parseProcModules(text: string): string[] {
 
 /** Module names in modules.builtin ("kernel/net/bridge/br_netfilter.ko" → br_netfilter). */
 export function parseModulesBuiltin(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '')
-    .map((l) => l.slice(l.lastIndexOf('/') + 1).replace(/\.ko(\.[a-z0-9]+)?$/, '').replace(/-/g, '_'));
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) =>
+      l
+        .slice(l.lastIndexOf('/') + 1)
+        .replace(/\.ko(\.[a-z0-9]+)?$/, '')
+        .replace(/-/g, '_'),
+    );
 }
 
 export async function readKernelModules(ctx: ProbeContext): Promise<string[]> {

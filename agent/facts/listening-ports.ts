@@ -20,7 +20,10 @@ const UDP_UNCONNECTED = '07'; // TCP_CLOSE: a bound, unconnected datagram socket
 
 /** Parses one /proc/net/{tcp,udp}[6] table, keeping the sockets that wait for peers. */
 export function parseProcNetSockets(
-  text: string, protocol: 'tcp' | 'udp', source = `/proc/net/${protocol}`, order: 'LE' | 'BE' = endianness(),
+  text: string,
+  protocol: 'tcp' | 'udp',
+  source = `/proc/net/${protocol}`,
+  order: 'LE' | 'BE' = endianness(),
 ): ProcNetSocket[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0 || !/^\s*sl\s+local_address/.test(lines[0]!)) {
@@ -117,7 +120,10 @@ export async function findSocketOwners(ctx: ProbeContext, inodes: ReadonlySet<nu
 }
 
 const TABLES = [
-  ['tcp', '/proc/net/tcp'], ['tcp', '/proc/net/tcp6'], ['udp', '/proc/net/udp'], ['udp', '/proc/net/udp6'],
+  ['tcp', '/proc/net/tcp'],
+  ['tcp', '/proc/net/tcp6'],
+  ['udp', '/proc/net/udp'],
+  ['udp', '/proc/net/udp6'],
 ] as const;
 
 /**
@@ -140,7 +146,10 @@ export function parseSsListening(text: string): ProcNetSocket[] {
       throw new ProbeFailure(`\`ss -l\`: cannot read line ${JSON.stringify(line.trim().slice(0, 160))}`);
     }
     if (netid === 'tcp' ? state !== 'LISTEN' : state !== 'UNCONN') continue;
-    const host = local.slice(0, sep).replace(/^\[(.*)\]$/, '$1').replace(/%[^%]*$/, '');
+    const host = local
+      .slice(0, sep)
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/%[^%]*$/, '');
     let address: string;
     if (host === '*') address = '::';
     else if (ipaddr.IPv4.isValidFourPartDecimal(host)) address = host;
@@ -164,11 +173,13 @@ export async function readListeningPorts(ctx: ProbeContext): Promise<ListeningPo
 }
 
 async function readProcNetTables(ctx: ProbeContext): Promise<ProcNetSocket[]> {
-  const tables = await Promise.all(TABLES.map(async ([protocol, file]) => {
-    // The *6 tables are absent when IPv6 is disabled: no IPv6 sockets, not a failure.
-    const text = await readOptionalHostFile(ctx, file);
-    if (text === null && !file.endsWith('6')) throw new ProbeFailure(`${file}: no such file or directory`);
-    return text === null ? [] : parseProcNetSockets(text, protocol, file);
-  }));
+  const tables = await Promise.all(
+    TABLES.map(async ([protocol, file]) => {
+      // The *6 tables are absent when IPv6 is disabled: no IPv6 sockets, not a failure.
+      const text = await readOptionalHostFile(ctx, file);
+      if (text === null && !file.endsWith('6')) throw new ProbeFailure(`${file}: no such file or directory`);
+      return text === null ? [] : parseProcNetSockets(text, protocol, file);
+    }),
+  );
   return tables.flat();
 }

@@ -29,12 +29,14 @@ export async function inspectPath(ctx: ProbeContext, p: string): Promise<PathFac
 
 export async function readPaths(ctx: ProbeContext, errors: ProbeErrors, paths: readonly string[] = PATHS): Promise<Record<string, PathFacts>> {
   const out: Record<string, PathFacts> = {};
-  await Promise.all(paths.map(async (p) => {
-    try {
-      out[p] = await inspectPath(ctx, p);
-    } catch (err) {
-      errors[`paths.${p}`] = err instanceof Error ? err.message : String(err);
-    }
-  }));
+  await Promise.all(
+    paths.map(async (p) => {
+      try {
+        out[p] = await inspectPath(ctx, p);
+      } catch (err) {
+        errors[`paths.${p}`] = err instanceof Error ? err.message : String(err);
+      }
+    }),
+  );
   return Object.fromEntries(paths.filter((p) => out[p]).map((p) => [p, out[p]!]));
 }

@@ -39,27 +39,43 @@ const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 // Never the agent's own environment: a probe must see the same tools whoever started the agent.
 const COMMAND_ENV = { PATH: CLEAN_PATH, LC_ALL: 'C' };
 
-export const runCommand: Runner = (file, args, opts = {}) => new Promise((resolve, reject) => {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const shown = [file, ...args].join(' ');
-  execFile(file, args, {
-    env: COMMAND_ENV, cwd: opts.cwd, timeout: timeoutMs, killSignal: 'SIGKILL',
-    maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8', windowsHide: true,
-  }, (err, stdout, stderr) => {
-    if (!err) return resolve(stdout);
-    const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number | null; signal?: string | null };
-    if (e.code === 'ENOENT') return reject(new ProbeFailure(`${file} not found on ${CLEAN_PATH}`));
-    if (e.code === 'EACCES') return reject(new ProbeFailure(`${file} is not executable`));
-    if (e.killed && e.signal === 'SIGKILL') return reject(new ProbeFailure(`\`${shown}\` timed out after ${timeoutMs} ms`));
-    if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new ProbeFailure(`\`${shown}\` printed more than ${MAX_OUTPUT_BYTES} bytes`));
-    const detail = firstLine(stderr) || firstLine(stdout);
-    const how = typeof e.code === 'number' ? `exited with ${e.code}` : e.signal ? `was killed by ${e.signal}` : e.message;
-    reject(new ProbeFailure(`\`${shown}\` ${how}${detail ? `: ${detail}` : ''}`));
+export const runCommand: Runner = (file, args, opts = {}) =>
+  new Promise((resolve, reject) => {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const shown = [file, ...args].join(' ');
+    execFile(
+      file,
+      args,
+      {
+        env: COMMAND_ENV,
+        cwd: opts.cwd,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number | null; signal?: string | null };
+        if (e.code === 'ENOENT') return reject(new ProbeFailure(`${file} not found on ${CLEAN_PATH}`));
+        if (e.code === 'EACCES') return reject(new ProbeFailure(`${file} is not executable`));
+        if (e.killed && e.signal === 'SIGKILL') return reject(new ProbeFailure(`\`${shown}\` timed out after ${timeoutMs} ms`));
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new ProbeFailure(`\`${shown}\` printed more than ${MAX_OUTPUT_BYTES} bytes`));
+        const detail = firstLine(stderr) || firstLine(stdout);
+        const how = typeof e.code === 'number' ? `exited with ${e.code}` : e.signal ? `was killed by ${e.signal}` : e.message;
+        reject(new ProbeFailure(`\`${shown}\` ${how}${detail ? `: ${detail}` : ''}`));
+      },
+    );
   });
-});
 
 function firstLine(s: string | undefined): string {
-  return (s ?? '').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    (s ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }
 
 export const hostContext: ProbeContext = { root: '/', run: runCommand };

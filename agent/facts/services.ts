@@ -62,21 +62,27 @@ export async function readServices(ctx: ProbeContext, errors: ProbeErrors, names
     if (!(err instanceof BusUnavailable)) throw err;
     states = await unitStatesFromSystemctl(ctx, units);
   }
-  const entries = await Promise.all(names.map(async (name, i): Promise<[string, ServiceFacts]> => {
-    const { loadState, activeState, execStart } = states[i]!;
-    let version: string | null = null;
-    try {
-      version = await componentVersion(ctx, name, loadState === 'loaded' ? execStart : null);
-    } catch (err) {
-      errors[`services.${name}.version`] = reasonOf(err);
-    }
-    return [name, { loadState, activeState, version }];
-  }));
+  const entries = await Promise.all(
+    names.map(async (name, i): Promise<[string, ServiceFacts]> => {
+      const { loadState, activeState, execStart } = states[i]!;
+      let version: string | null = null;
+      try {
+        version = await componentVersion(ctx, name, loadState === 'loaded' ? execStart : null);
+      } catch (err) {
+        errors[`services.${name}.version`] = reasonOf(err);
+      }
+      return [name, { loadState, activeState, version }];
+    }),
+  );
   return Object.fromEntries(entries);
 }
 
 /** What the facts need of one unit; execStart is the path of its first ExecStart command. */
-export interface UnitState { loadState: string; activeState: string; execStart: string | null }
+export interface UnitState {
+  loadState: string;
+  activeState: string;
+  execStart: string | null;
+}
 
 export async function unitStatesFromSystemctl(ctx: ProbeContext, units: readonly string[]): Promise<UnitState[]> {
   const blocks = parseSystemctlShow(await ctx.run('systemctl', ['show', '--no-pager', '-p', UNIT_PROPERTIES, ...units]));
@@ -103,9 +109,14 @@ const UNIT_PROPERTY_QUERIES = [
  * does for systemctl.
  */
 export async function unitStatesOverBus(ctx: ProbeContext, units: readonly string[]): Promise<UnitState[]> {
-  const queries: PropertyQuery[] = units.flatMap((unit) => UNIT_PROPERTY_QUERIES.map(([iface, property]) => ({
-    destination: SYSTEMD, path: unitObjectPath(unit), interface: iface, property,
-  })));
+  const queries: PropertyQuery[] = units.flatMap((unit) =>
+    UNIT_PROPERTY_QUERIES.map(([iface, property]) => ({
+      destination: SYSTEMD,
+      path: unitObjectPath(unit),
+      interface: iface,
+      property,
+    })),
+  );
   const results = await getProperties(ctx, queries);
   return units.map((unit, u): UnitState => {
     const [load, active, exec] = results.slice(u * 3, u * 3 + 3);
@@ -114,7 +125,11 @@ export async function unitStatesOverBus(ctx: ProbeContext, units: readonly strin
       throw new ProbeFailure(`systemd gave no ${what} for ${unit}${r && 'error' in r ? ` (${r.error})` : ''}`);
     };
     // A unit that is not a loaded service has no ExecStart to speak of: none, as systemctl prints.
-    return { loadState: text(load, 'LoadState'), activeState: text(active, 'ActiveState'), execStart: exec && 'value' in exec ? firstExecPath(exec.value) : null };
+    return {
+      loadState: text(load, 'LoadState'),
+      activeState: text(active, 'ActiveState'),
+      execStart: exec && 'value' in exec ? firstExecPath(exec.value) : null,
+    };
   });
 }
 

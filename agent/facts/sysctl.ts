@@ -15,14 +15,16 @@ export function parseSysctlValue(text: string): string {
 }
 
 export async function readSysctl(ctx: ProbeContext, errors: ProbeErrors, keys: readonly string[] = SYSCTL_KEYS): Promise<Record<string, string | null>> {
-  const values = await Promise.all(keys.map(async (key): Promise<string | null> => {
-    const file = sysctlPath(key);
-    try {
-      return parseSysctlValue(readFileSync(hostPath(ctx, file), 'utf8')) // sync: see probe.ts;
-    } catch (err) {
-      if (errnoCode(err) !== 'ENOENT') errors[`sysctl.${key}`] = fsReason(file, err);
-      return null;
-    }
-  }));
+  const values = await Promise.all(
+    keys.map(async (key): Promise<string | null> => {
+      const file = sysctlPath(key);
+      try {
+        return parseSysctlValue(readFileSync(hostPath(ctx, file), 'utf8')); // sync: see probe.ts;
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') errors[`sysctl.${key}`] = fsReason(file, err);
+        return null;
+      }
+    }),
+  );
   return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null]));
 }

@@ -35,9 +35,14 @@ export async function readNtpSynchronized(ctx: ProbeContext, errors: ProbeErrors
 
 /** timedated's NTPSynchronized (the bus starts timedated when it is not running, as for timedatectl). */
 export async function ntpSynchronizedOverBus(ctx: ProbeContext): Promise<boolean> {
-  const [r] = await getProperties(ctx, [{
-    destination: 'org.freedesktop.timedate1', path: '/org/freedesktop/timedate1', interface: 'org.freedesktop.timedate1', property: 'NTPSynchronized',
-  }]);
+  const [r] = await getProperties(ctx, [
+    {
+      destination: 'org.freedesktop.timedate1',
+      path: '/org/freedesktop/timedate1',
+      interface: 'org.freedesktop.timedate1',
+      property: 'NTPSynchronized',
+    },
+  ]);
   if (r && 'value' in r && typeof r.value === 'boolean') return r.value;
   throw new ProbeFailure(`timedated gave no NTPSynchronized${r && 'error' in r ? `: ${r.error}` : ''}`);
 }

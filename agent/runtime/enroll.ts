@@ -89,24 +89,42 @@ export async function enroll(input: EnrollInput): Promise<AgentState> {
   let res: EnrollResponse__Output;
   try {
     res = await new Promise<EnrollResponse__Output>((resolve, reject) => {
-      client.Enroll({
-        token, name, machineId, csrPem, natsPublicKey: nkey.publicKey, force: input.force, agentVersion: KK_VERSION,
-      }, { deadline: Date.now() + 30_000 }, (err, r) => {
-        if (err) {
-          const permanent = [grpc.status.UNAUTHENTICATED, grpc.status.ALREADY_EXISTS, grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED].includes(err.code);
-          reject(permanent ? new PermanentRefusal(err.details) : new Error(`enrolment failed: ${err.details || err.message}`));
-        } else if (!r) reject(new Error('empty enrolment answer'));
-        else resolve(r);
-      });
+      client.Enroll(
+        {
+          token,
+          name,
+          machineId,
+          csrPem,
+          natsPublicKey: nkey.publicKey,
+          force: input.force,
+          agentVersion: KK_VERSION,
+        },
+        { deadline: Date.now() + 30_000 },
+        (err, r) => {
+          if (err) {
+            const permanent = [grpc.status.UNAUTHENTICATED, grpc.status.ALREADY_EXISTS, grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED].includes(
+              err.code,
+            );
+            reject(permanent ? new PermanentRefusal(err.details) : new Error(`enrolment failed: ${err.details || err.message}`));
+          } else if (!r) reject(new Error('empty enrolment answer'));
+          else resolve(r);
+        },
+      );
     });
   } finally {
     client.close();
   }
   return {
     identity: {
-      nodeName: res.nodeName, server, grpcAddress: info.grpc, natsUrls: res.natsUrls, commandSubject: res.commandSubject,
-      resultSubjectPrefix: res.resultSubjectPrefix, commandSigningPublicKeyPem: res.commandSigningPublicKeyPem,
-      factsIntervalSeconds: res.factsIntervalSeconds || 30, enrolledAtMs: Date.now(),
+      nodeName: res.nodeName,
+      server,
+      grpcAddress: info.grpc,
+      natsUrls: res.natsUrls,
+      commandSubject: res.commandSubject,
+      resultSubjectPrefix: res.resultSubjectPrefix,
+      commandSigningPublicKeyPem: res.commandSigningPublicKeyPem,
+      factsIntervalSeconds: res.factsIntervalSeconds || 30,
+      enrolledAtMs: Date.now(),
     },
     keyPem: privateKeyPem,
     certPem: res.certificatePem,

@@ -7,7 +7,10 @@ import type { AgentServiceClient } from '../../shared/proto/generated/kk/v1/Agen
 import { KK_VERSION } from '../../shared/version';
 
 export class NatsCredentialsError extends Error {
-  constructor(message: string, readonly grpcError?: grpc.ServiceError) {
+  constructor(
+    message: string,
+    readonly grpcError?: grpc.ServiceError,
+  ) {
     super(message);
   }
 }

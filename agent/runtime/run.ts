@@ -19,7 +19,13 @@ import { fetchNatsJwt, isNatsAuthError, NatsCredentialsError } from './nats-cred
 import { UserError } from '../../shared/errors';
 import { KK_VERSION } from '../../shared/version';
 
-export interface AgentOptions { server?: string; token?: string; name?: string; dataDir: string; force: boolean }
+export interface AgentOptions {
+  server?: string;
+  token?: string;
+  name?: string;
+  dataDir: string;
+  force: boolean;
+}
 
 export const EXIT_PERMANENT = 78;
 
@@ -61,7 +67,14 @@ export async function runAgent(opts: AgentOptions): Promise<void> {
   }
 }
 
-async function enrolWithRetry(opts: AgentOptions, name: string | undefined, force: boolean, store: AgentStateStore, log: Logger, signal: AbortSignal): Promise<AgentState | null> {
+async function enrolWithRetry(
+  opts: AgentOptions,
+  name: string | undefined,
+  force: boolean,
+  store: AgentStateStore,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<AgentState | null> {
   const server = opts.server ?? process.env.KK_SERVER;
   const joinToken = opts.token ?? process.env.KK_TOKEN;
   if (!server || !joinToken) throw new UserError('not enrolled yet: pass --server and --token (or set KK_SERVER and KK_TOKEN)', EXIT_PERMANENT);
@@ -92,7 +105,12 @@ class Agent {
   private removed = false;
   private stopCommands?: () => Promise<void>;
 
-  constructor(private readonly state: AgentState, private readonly store: AgentStateStore, private readonly log: Logger, private readonly signal: AbortSignal) {
+  constructor(
+    private readonly state: AgentState,
+    private readonly store: AgentStateStore,
+    private readonly log: Logger,
+    private readonly signal: AbortSignal,
+  ) {
     this.client = agentChannel(state);
   }
 
@@ -102,7 +120,9 @@ class Agent {
     // connectNats retries until it connects or the agent stops; it handles its own failures.
     void this.connectNats();
     // A failed periodic report is simply tried again at the next tick.
-    const poll = setInterval(() => { void this.report('periodic').catch(() => {}); }, this.state.identity.factsIntervalSeconds * 1000);
+    const poll = setInterval(() => {
+      void this.report('periodic').catch(() => {});
+    }, this.state.identity.factsIntervalSeconds * 1000);
     const backoff = new Backoff(1000, 30_000);
     try {
       while (!this.signal.aborted && !this.removed) {
@@ -158,7 +178,7 @@ class Agent {
 
   private checkRemoved(err: grpc.ServiceError): void {
     if (err.code === grpc.status.PERMISSION_DENIED) {
-      this.log.error({ err: err.details }, 'the coordinator refuses this node\'s certificate');
+      this.log.error({ err: err.details }, "the coordinator refuses this node's certificate");
       this.removed = true;
     }
   }
@@ -171,13 +191,16 @@ class Agent {
     if (facts.time) facts.time.epochMs = Date.now();
     const sentAt = Date.now();
     await new Promise<void>((resolve, reject) => {
-      this.client.ReportFacts({ facts: factSetToWire(facts), lastRoundTripMs: this.lastRttMs, reason: reason === 'periodic' ? 'changed' : reason, requestId: requestId ?? '' },
-        { deadline: Date.now() + 30_000 }, (err) => {
+      this.client.ReportFacts(
+        { facts: factSetToWire(facts), lastRoundTripMs: this.lastRttMs, reason: reason === 'periodic' ? 'changed' : reason, requestId: requestId ?? '' },
+        { deadline: Date.now() + 30_000 },
+        (err) => {
           if (err) {
             this.checkRemoved(err);
             reject(new Error(`fact report failed: ${err.details || err.message}`));
           } else resolve();
-        });
+        },
+      );
     });
     this.lastRttMs = Date.now() - sentAt;
     this.lastKey = key;
@@ -214,8 +237,13 @@ class Agent {
         this.nats = await connect(agentNatsOptions(this.state));
         this.log.info({ nats: id.natsUrls }, 'NATS connected');
         this.stopCommands = startCommandListener(this.nats, {
-          nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: this.state.caPem,
-          serverUrl: id.server, dataDir: this.store.dir, log: this.log.child({ component: 'commands' }), subject: id.commandSubject,
+          nodeName: id.nodeName,
+          signingPublicKeyPem: id.commandSigningPublicKeyPem,
+          caPem: this.state.caPem,
+          serverUrl: id.server,
+          dataDir: this.store.dir,
+          log: this.log.child({ component: 'commands' }),
+          subject: id.commandSubject,
         });
         const nc = this.nats;
         // Logs the connection's status for as long as it lives; the iterator ends when it closes.

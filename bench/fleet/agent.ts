@@ -48,7 +48,10 @@ export class SimAgent {
   natsAttempts = 0;
   private natsRefused = false;
 
-  constructor(private readonly spec: SimAgentSpec, private readonly log: Logger) {
+  constructor(
+    private readonly spec: SimAgentSpec,
+    private readonly log: Logger,
+  ) {
     this.facts = simulatedFacts(spec.index, spec.name);
   }
 
@@ -63,7 +66,13 @@ export class SimAgent {
     while (!this.abort.signal.aborted) {
       attempts++;
       try {
-        this.state = await enroll({ server: this.spec.server, joinToken: this.spec.joinToken, name: this.spec.name, force: false, machineId: simulatedMachineId(this.spec.name) });
+        this.state = await enroll({
+          server: this.spec.server,
+          joinToken: this.spec.joinToken,
+          name: this.spec.name,
+          force: false,
+          machineId: simulatedMachineId(this.spec.name),
+        });
         break;
       } catch (err) {
         if (err instanceof PermanentRefusal) return events.failed(`enrolment refused: ${err.message}`);
@@ -137,7 +146,9 @@ export class SimAgent {
     this.session = call;
     call.on('data', (ev: SessionEvent__Output) => {
       if (ev.refreshFacts) {
-        this.report('requested', ev.refreshFacts.requestId).catch((err: unknown) => this.log.warn({ node: this.spec.name, err: (err as Error).message }, 'requested fact report failed'));
+        this.report('requested', ev.refreshFacts.requestId).catch((err: unknown) =>
+          this.log.warn({ node: this.spec.name, err: (err as Error).message }, 'requested fact report failed'),
+        );
       }
     });
     const reopen = () => {
@@ -172,8 +183,13 @@ export class SimAgent {
     }
     this.nats = nc;
     this.stopCommands = startCommandListener(nc, {
-      nodeName: id.nodeName, signingPublicKeyPem: id.commandSigningPublicKeyPem, caPem: s.caPem, serverUrl: id.server,
-      dataDir: this.spec.dataDir, log: this.log.child({ node: id.nodeName }), subject: id.commandSubject,
+      nodeName: id.nodeName,
+      signingPublicKeyPem: id.commandSigningPublicKeyPem,
+      caPem: s.caPem,
+      serverUrl: id.server,
+      dataDir: this.spec.dataDir,
+      log: this.log.child({ node: id.nodeName }),
+      subject: id.commandSubject,
     });
     // Ready means the subscription is on the server, so the first command is not a republish.
     await nc.flush();

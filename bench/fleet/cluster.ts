@@ -25,7 +25,10 @@ export class FleetCluster {
   /** From starting the fleet to `nodes` listing every node connected with facts. */
   enrolMs = 0;
 
-  private constructor(readonly coord: TestCoordinator, readonly fleet: Fleet) {
+  private constructor(
+    readonly coord: TestCoordinator,
+    readonly fleet: Fleet,
+  ) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'kk-fleet-files-'));
     this.inventory = path.join(this.dir, 'inventory.yaml');
     this.config = path.join(this.dir, 'config.yaml');

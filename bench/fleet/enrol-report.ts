@@ -6,7 +6,15 @@ import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { FleetCluster } from './cluster';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '300' }, workers: { type: 'string', default: '4' }, runs: { type: 'string', default: '1' }, log: { type: 'string' }, 'fleet-log-level': { type: 'string', default: 'warn' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '300' },
+    workers: { type: 'string', default: '4' },
+    runs: { type: 'string', default: '1' },
+    log: { type: 'string' },
+    'fleet-log-level': { type: 'string', default: 'warn' },
+  },
+});
 const count = Number(values.count);
 const workers = Number(values.workers);
 const runs = Number(values.runs);
@@ -46,7 +54,10 @@ for (let r = 0; r < runs; r++) {
       enrolMaxS: percentile([...c.fleet.enrolledMs.values()], 1),
       readyP50S: percentile([...c.fleet.readyMs.values()], 0.5),
       readyMaxS: percentile([...c.fleet.readyMs.values()], 1),
-      slowest: [...c.fleet.readyMs].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, ms]) => `${n}:${ms}ms/${c.fleet.natsAttempts.get(n)}`),
+      slowest: [...c.fleet.readyMs]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([n, ms]) => `${n}:${ms}ms/${c.fleet.natsAttempts.get(n)}`),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

@@ -37,7 +37,11 @@ export interface FleetOptions {
   workerNodeArgs?: string[];
 }
 
-export interface FleetProgress { enrolled: number; ready: number; failed: Map<string, string> }
+export interface FleetProgress {
+  enrolled: number;
+  ready: number;
+  failed: Map<string, string>;
+}
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -71,11 +75,18 @@ export class Fleet {
     this.bundle ??= await bundleWorker();
     for (let w = 0; w < n; w++) {
       const share = this.hosts.map((h, index) => ({ index, name: h.name })).filter((_, i) => i % n === w);
-      const child = fork(this.bundle.file, [], { cwd: REPO, execArgv: this.o.workerNodeArgs ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
-      loaded.push(new Promise<void>((resolve, reject) => {
-        child.once('message', (m: FromWorker) => (m.type === 'loaded' ? resolve() : reject(new Error(`fleet worker said ${m.type} before loaded`))));
-        child.once('exit', (code) => reject(new Error(`fleet worker exited (${code}) while loading`)));
-      }));
+      const child = fork(this.bundle.file, [], {
+        cwd: REPO,
+        execArgv: this.o.workerNodeArgs ?? [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'json',
+      });
+      loaded.push(
+        new Promise<void>((resolve, reject) => {
+          child.once('message', (m: FromWorker) => (m.type === 'loaded' ? resolve() : reject(new Error(`fleet worker said ${m.type} before loaded`))));
+          child.once('exit', (code) => reject(new Error(`fleet worker exited (${code}) while loading`)));
+        }),
+      );
       child.on('message', (m: FromWorker) => this.onMessage(m));
       child.on('exit', (code, signal) => {
         if (code !== 0 && !this.stopping) {
@@ -85,8 +96,13 @@ export class Fleet {
       });
       this.workers.push(child);
       const msg: ToWorker = {
-        type: 'start', server: this.o.server, joinToken: this.o.joinToken, dataRoot: this.dataRoot, agents: share,
-        concurrency: this.o.concurrency ?? 0, logLevel: this.o.logLevel ?? 'warn',
+        type: 'start',
+        server: this.o.server,
+        joinToken: this.o.joinToken,
+        dataRoot: this.dataRoot,
+        agents: share,
+        concurrency: this.o.concurrency ?? 0,
+        logLevel: this.o.logLevel ?? 'warn',
       };
       starts.push(() => child.send(msg));
     }
@@ -103,12 +119,22 @@ export class Fleet {
   async ready(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.readyMs.size < this.hosts.length) {
-      if (this.failed.size) throw new Error(`${this.failed.size} simulated node(s) failed, e.g. ${[...this.failed].slice(0, 3).map(([n, e]) => `${n}: ${e}`).join('; ')}`);
+      if (this.failed.size)
+        throw new Error(
+          `${this.failed.size} simulated node(s) failed, e.g. ${[...this.failed]
+            .slice(0, 3)
+            .map(([n, e]) => `${n}: ${e}`)
+            .join('; ')}`,
+        );
       const left = until - Date.now();
-      if (left <= 0) throw new Error(`only ${this.readyMs.size}/${this.hosts.length} simulated nodes ready after ${timeoutMs} ms (${this.enrolledMs.size} enrolled)`);
+      if (left <= 0)
+        throw new Error(`only ${this.readyMs.size}/${this.hosts.length} simulated nodes ready after ${timeoutMs} ms (${this.enrolledMs.size} enrolled)`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, Math.min(left, 1000));
-        function done() { clearTimeout(t); resolve(); }
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
         this.waiters.add(done);
       });
     }
@@ -121,11 +147,20 @@ export class Fleet {
   }
 
   async stats(): Promise<{ rssBytes: number; heapUsedBytes: number; reports: number }> {
-    const answers = await Promise.all(this.workers.map((w) => new Promise<Extract<FromWorker, { type: 'stats' }>>((resolve) => {
-      this.statsWaiters.push(resolve);
-      w.send({ type: 'stats' } satisfies ToWorker);
-    })));
-    return answers.reduce((a, s) => ({ rssBytes: a.rssBytes + s.rssBytes, heapUsedBytes: a.heapUsedBytes + s.heapUsedBytes, reports: a.reports + s.reports }), { rssBytes: 0, heapUsedBytes: 0, reports: 0 });
+    const answers = await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<Extract<FromWorker, { type: 'stats' }>>((resolve) => {
+            this.statsWaiters.push(resolve);
+            w.send({ type: 'stats' } satisfies ToWorker);
+          }),
+      ),
+    );
+    return answers.reduce((a, s) => ({ rssBytes: a.rssBytes + s.rssBytes, heapUsedBytes: a.heapUsedBytes + s.heapUsedBytes, reports: a.reports + s.reports }), {
+      rssBytes: 0,
+      heapUsedBytes: 0,
+      reports: 0,
+    });
   }
 
   private stopping = false;
@@ -133,16 +168,24 @@ export class Fleet {
   /** Closes every node's connections, ends the workers and removes the nodes' data dirs. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
-      if (w.exitCode !== null || w.signalCode !== null) return resolve();
-      const t = setTimeout(() => w.kill('SIGKILL'), 15_000);
-      w.once('exit', () => { clearTimeout(t); resolve(); });
-      try {
-        w.send({ type: 'stop' } satisfies ToWorker);
-      } catch {
-        w.kill('SIGKILL');
-      }
-    })));
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.exitCode !== null || w.signalCode !== null) return resolve();
+            const t = setTimeout(() => w.kill('SIGKILL'), 15_000);
+            w.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            try {
+              w.send({ type: 'stop' } satisfies ToWorker);
+            } catch {
+              w.kill('SIGKILL');
+            }
+          }),
+      ),
+    );
     if (this.ownDataRoot) rmSync(this.dataRoot, { recursive: true, force: true });
     this.bundle?.remove();
   }
@@ -154,8 +197,7 @@ export class Fleet {
     } else if (m.type === 'ready') {
       this.readyMs.set(m.name, m.ms);
       this.natsAttempts.set(m.name, m.natsAttempts);
-    }
-    else if (m.type === 'failed') this.failed.set(m.name, m.error);
+    } else if (m.type === 'failed') this.failed.set(m.name, m.error);
     else if (m.type === 'stats') this.statsWaiters.shift()?.(m);
     this.wake();
   }

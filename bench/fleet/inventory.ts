@@ -3,7 +3,10 @@
 // sized so that network.pod_address_space holds a per-node block for thousands of hosts.
 import { simulatedIp, simulatedName } from './facts';
 
-export interface FleetHost { name: string; ip: string }
+export interface FleetHost {
+  name: string;
+  ip: string;
+}
 
 export function fleetHosts(count: number, prefix = 'sim'): FleetHost[] {
   return Array.from({ length: count }, (_, i) => ({ name: simulatedName(i, prefix), ip: simulatedIp(i) }));

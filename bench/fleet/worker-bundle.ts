@@ -22,8 +22,16 @@ export async function bundleWorker(): Promise<WorkerBundle> {
   const file = path.join(dir, 'worker.cjs');
   try {
     await build({
-      entryPoints: [path.join(REPO, 'bench/fleet/worker.ts')], outfile: file, absWorkingDir: REPO,
-      bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning',
+      entryPoints: [path.join(REPO, 'bench/fleet/worker.ts')],
+      outfile: file,
+      absWorkingDir: REPO,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: 'linked',
+      legalComments: 'none',
+      logLevel: 'warning',
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

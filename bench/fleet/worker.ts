@@ -21,11 +21,14 @@ async function start(m: StartMessage): Promise<void> {
   const lane = async () => {
     while (next < agents.length) {
       const agent = agents[next++]!;
-      await agent.start({
-        enrolled: (ms, attempts) => send({ type: 'enrolled', name: agent.name, ms, attempts }),
-        ready: (ms, natsAttempts) => send({ type: 'ready', name: agent.name, ms, natsAttempts }),
-        failed: (error) => send({ type: 'failed', name: agent.name, error }),
-      }, startedAt);
+      await agent.start(
+        {
+          enrolled: (ms, attempts) => send({ type: 'enrolled', name: agent.name, ms, attempts }),
+          ready: (ms, natsAttempts) => send({ type: 'ready', name: agent.name, ms, natsAttempts }),
+          failed: (error) => send({ type: 'failed', name: agent.name, error }),
+        },
+        startedAt,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, agents.length) }, lane));

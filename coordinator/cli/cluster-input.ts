@@ -5,9 +5,20 @@ import path from 'node:path';
 import { loadCluster } from '../inventory/index';
 
 /** `--hosts a,b --hosts c` → [a, b, c]. */
-export const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+export const collect = (v: string, prev: string[]): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+];
 
-export interface ClusterFiles { inventoryName: string; inventoryYaml: string; configName: string; configYaml: string }
+export interface ClusterFiles {
+  inventoryName: string;
+  inventoryYaml: string;
+  configName: string;
+  configYaml: string;
+}
 
 export const NO_CLUSTER_FILES: ClusterFiles = { inventoryName: '', inventoryYaml: '', configName: '', configYaml: '' };
 
@@ -15,7 +26,9 @@ export function clusterFiles(inventory: string, config?: string): ClusterFiles {
   const model = loadCluster(inventory, config ?? null);
   for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
   return {
-    inventoryName: path.resolve(inventory), inventoryYaml: readFileSync(inventory, 'utf8'),
-    configName: config ? path.resolve(config) : '', configYaml: config ? readFileSync(config, 'utf8') : '',
+    inventoryName: path.resolve(inventory),
+    inventoryYaml: readFileSync(inventory, 'utf8'),
+    configName: config ? path.resolve(config) : '',
+    configYaml: config ? readFileSync(config, 'utf8') : '',
   };
 }

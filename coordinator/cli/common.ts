@@ -1,4 +1,4 @@
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ConnectionOptions } from './client/admin-client';
 
@@ -23,7 +23,7 @@ export type Conn = { dataDir: string; coordinator?: string; credentials?: string
 export function withConnection(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'local coordinator data dir holding the admin credential', DEFAULT_DATA_DIR)
-    .option('--coordinator <host:port>', 'a remote coordinator\'s gRPC address')
+    .option('--coordinator <host:port>', "a remote coordinator's gRPC address")
     .option('--credentials <file>', 'admin credential file for --coordinator (admin-credentials.json from its data dir)');
 }
 

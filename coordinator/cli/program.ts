@@ -15,12 +15,15 @@ async function main(commands: CommandTable): Promise<void> {
     .showHelpAfterError()
     // `nodes` is both a command and a group (`nodes remove`): options belong to the word they follow.
     .enablePositionalOptions()
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Getting started:
   kk-coordinator serve                     # on the control machine (as root)
   kk-coordinator token create              # prints a one-liner; run it as root on each node
   kk-coordinator nodes                     # nodes appear within seconds
-  kk-coordinator facts node1               # what a node reported`);
+  kk-coordinator facts node1               # what a node reported`,
+    );
 
   const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
   const chosen = word ? commands[word] : undefined;

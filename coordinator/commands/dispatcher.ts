@@ -15,9 +15,20 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  decodeAccepted, decodeOutputChunk, decodeResult, encodeCommand, encodeSignedCommand, isValidCommandId,
-  type Command, type CommandStatus, type ExecCommand, type FetchCommand, type ProbeCommand, type RefreshFactsCommand,
-  type ServiceCommand, type WriteFileCommand,
+  decodeAccepted,
+  decodeOutputChunk,
+  decodeResult,
+  encodeCommand,
+  encodeSignedCommand,
+  isValidCommandId,
+  type Command,
+  type CommandStatus,
+  type ExecCommand,
+  type FetchCommand,
+  type ProbeCommand,
+  type RefreshFactsCommand,
+  type ServiceCommand,
+  type WriteFileCommand,
 } from '../../shared/commands/codec';
 import { signCommand } from '../../shared/commands/signing';
 import { UserError } from '../../shared/errors';
@@ -52,7 +63,14 @@ export interface CommandOutcome {
   data?: Record<string, string>;
 }
 
-export interface OutputEvent { node: string; id: string; seq: number; stream: 'stdout' | 'stderr'; data: Buffer; droppedBytes: number }
+export interface OutputEvent {
+  node: string;
+  id: string;
+  seq: number;
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+  droppedBytes: number;
+}
 
 export interface SendOptions {
   /** Stable across retries and resumes (run id + task id + host): [A-Za-z0-9_-]{1,128}. */
@@ -110,17 +128,27 @@ export class CommandDispatcher {
   private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => number };
   private connected = true;
 
-  constructor(private readonly nc: NatsConnection, private readonly signingKeyPem: string, private readonly log: Logger, opts: DispatcherOptions = {}) {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly signingKeyPem: string,
+    private readonly log: Logger,
+    opts: DispatcherOptions = {},
+  ) {
     this.o = {
-      republishMs: opts.republishMs ?? 2000, acceptTimeoutMs: opts.acceptTimeoutMs ?? 30_000, livenessMs: opts.livenessMs ?? 10_000,
-      cancelWaitMs: opts.cancelWaitMs ?? 10_000, now: opts.now ?? Date.now,
+      republishMs: opts.republishMs ?? 2000,
+      acceptTimeoutMs: opts.acceptTimeoutMs ?? 30_000,
+      livenessMs: opts.livenessMs ?? 10_000,
+      cancelWaitMs: opts.cancelWaitMs ?? 10_000,
+      now: opts.now ?? Date.now,
     };
     // Fail early on a key that cannot sign, not on the first command.
     signCommand(new Uint8Array(0), signingKeyPem);
-    this.sub = nc.subscribe(ALL_RESULTS_WILDCARD, { callback: (err, msg) => {
-      if (err) this.log.warn({ err: err.message }, 'result subscription error');
-      else this.onMessage(msg.subject, msg.data);
-    } });
+    this.sub = nc.subscribe(ALL_RESULTS_WILDCARD, {
+      callback: (err, msg) => {
+        if (err) this.log.warn({ err: err.message }, 'result subscription error');
+        else this.onMessage(msg.subject, msg.data);
+      },
+    });
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
     // Watches the connection's status for as long as it lives; the iterator ends when it closes.
@@ -143,14 +171,22 @@ export class CommandDispatcher {
     const key = `${node}\0${opts.id}`;
     if (this.pending.has(key)) throw new UserError(`command ${opts.id} for ${node} is already in flight`);
     const timeoutMs = opts.timeoutMs ?? defaultTimeout(spec);
-    if (!(timeoutMs > 0) || timeoutMs > MAX_COMMAND_VALIDITY_MS) throw new UserError(`command timeout must be between 1 ms and ${MAX_COMMAND_VALIDITY_MS / 3600_000} h, got ${timeoutMs} ms`);
+    if (!(timeoutMs > 0) || timeoutMs > MAX_COMMAND_VALIDITY_MS)
+      throw new UserError(`command timeout must be between 1 ms and ${MAX_COMMAND_VALIDITY_MS / 3600_000} h, got ${timeoutMs} ms`);
     const now = this.o.now();
     const bytes = this.sign({ id: opts.id, node, issuedAtMs: now, expiresAtMs: now + timeoutMs, ...spec });
 
     return new Promise<CommandOutcome>((resolve) => {
       const onAbort = () => this.cancel(p);
       const p: Pending = {
-        node, id: opts.id, bytes, sentAtMs: now, deadline: now + timeoutMs, accepted: false, lastLifeMs: now, lastPublishMs: now,
+        node,
+        id: opts.id,
+        bytes,
+        sentAtMs: now,
+        deadline: now + timeoutMs,
+        accepted: false,
+        lastLifeMs: now,
+        lastPublishMs: now,
         onOutput: opts.onOutput,
         finish: (o) => {
           this.pending.delete(key);
@@ -231,9 +267,19 @@ export class CommandDispatcher {
         }
         if (r.id !== id) return;
         p.finish({
-          id, node: p.node, status: asStatus(r.status), exitCode: r.exitCode < 0 ? null : r.exitCode, durationMs: r.durationMs,
-          changed: r.changed, stdoutTail: r.stdoutTail, stderrTail: r.stderrTail, stdoutBytes: r.stdoutBytes, stderrBytes: r.stderrBytes,
-          error: r.error || undefined, fromJournal: r.fromJournal, data: Object.keys(r.data).length ? r.data : undefined,
+          id,
+          node: p.node,
+          status: asStatus(r.status),
+          exitCode: r.exitCode < 0 ? null : r.exitCode,
+          durationMs: r.durationMs,
+          changed: r.changed,
+          stdoutTail: r.stdoutTail,
+          stderrTail: r.stderrTail,
+          stdoutBytes: r.stdoutBytes,
+          stderrBytes: r.stderrBytes,
+          error: r.error || undefined,
+          fromJournal: r.fromJournal,
+          data: Object.keys(r.data).length ? r.data : undefined,
         });
       } else if (!p) {
         return;
@@ -270,15 +316,19 @@ export class CommandDispatcher {
         continue;
       }
       if (now >= p.deadline) {
-        p.finish(p.accepted
-          ? this.outcome(p, 'timeout', `no result within ${p.deadline - p.sentAtMs} ms`)
-          : this.outcome(p, 'unreachable', `no agent took the command within ${p.deadline - p.sentAtMs} ms; it did not run`));
+        p.finish(
+          p.accepted
+            ? this.outcome(p, 'timeout', `no result within ${p.deadline - p.sentAtMs} ms`)
+            : this.outcome(p, 'unreachable', `no agent took the command within ${p.deadline - p.sentAtMs} ms; it did not run`),
+        );
         continue;
       }
       if (now - p.lastLifeMs >= this.o.acceptTimeoutMs) {
-        p.finish(p.accepted
-          ? this.outcome(p, 'unreachable', `the agent stopped answering for ${this.o.acceptTimeoutMs} ms while the command ran; it may have partly run`)
-          : this.outcome(p, 'unreachable', `no agent took the command within ${this.o.acceptTimeoutMs} ms; it did not run`));
+        p.finish(
+          p.accepted
+            ? this.outcome(p, 'unreachable', `the agent stopped answering for ${this.o.acceptTimeoutMs} ms while the command ran; it may have partly run`)
+            : this.outcome(p, 'unreachable', `no agent took the command within ${this.o.acceptTimeoutMs} ms; it did not run`),
+        );
         continue;
       }
       const every = p.accepted ? this.o.livenessMs : this.o.republishMs;
@@ -291,8 +341,18 @@ export class CommandDispatcher {
 
   private outcome(p: Pending, status: OutcomeStatus, error: string): CommandOutcome {
     return {
-      id: p.id, node: p.node, status, exitCode: null, durationMs: Math.max(0, this.o.now() - p.sentAtMs), changed: false,
-      stdoutTail: Buffer.alloc(0), stderrTail: Buffer.alloc(0), stdoutBytes: 0, stderrBytes: 0, error, fromJournal: false,
+      id: p.id,
+      node: p.node,
+      status,
+      exitCode: null,
+      durationMs: Math.max(0, this.o.now() - p.sentAtMs),
+      changed: false,
+      stdoutTail: Buffer.alloc(0),
+      stderrTail: Buffer.alloc(0),
+      stdoutBytes: 0,
+      stderrBytes: 0,
+      error,
+      fromJournal: false,
     };
   }
 }

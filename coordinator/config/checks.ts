@@ -5,15 +5,15 @@ import { describe, expected, leaf } from './schema';
 import type { CheckResult, Schema } from './schema';
 import { ipFamily, parseCidrList, parseKernelVersion, parseMinor, parseVersion } from './formats';
 
-const numberHint = (v: Value): string =>
-  typeof v === 'number' ? ' (YAML read it as a number; quote it)' : '';
+const numberHint = (v: Value): string => (typeof v === 'number' ? ' (YAML read it as a number; quote it)' : '');
 
 export const str: Schema = leaf((v) => (typeof v === 'string' ? { ok: true } : expected(`a string${numberHint(v)}`, v)));
 
 export const bool: Schema = leaf((v) => (typeof v === 'boolean' ? { ok: true } : expected('true or false', v)));
 
 export const scalar: Schema = leaf((v) =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { ok: true } : expected('a string, number or boolean', v));
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { ok: true } : expected('a string, number or boolean', v),
+);
 
 export function int(min = 0, max?: number): Schema {
   const what = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;

@@ -104,7 +104,18 @@ function computeNthAddress(cidrValue: string, n: number): string | null {
  * on this; test/unit/inventory/host-vars.test.ts checks the list against what applyDerived touches).
  */
 export const DERIVED_TOP_KEYS: ReadonlySet<string> = new Set([
-  'work_dir', 'binary_dir', 'scripts_dir', 'artifact_dir', 'image_registry', 'zone', 'kubernetes', 'etcd', 'dns', 'cni', 'cri', 'storage_class',
+  'work_dir',
+  'binary_dir',
+  'scripts_dir',
+  'artifact_dir',
+  'image_registry',
+  'zone',
+  'kubernetes',
+  'etcd',
+  'dns',
+  'cni',
+  'cri',
+  'storage_class',
 ]);
 
 /** Fills KubeKey's computed defaults into `vars` (modified in place and returned). */

@@ -96,7 +96,9 @@ export function validate(value: Value, schema: Schema, path: PathSeg[], issues: 
         const near = closestKey(k, Object.keys(schema.keys));
         if (near) {
           issues.push({
-            level: 'warning', path: [...path, k], at: 'key',
+            level: 'warning',
+            path: [...path, k],
+            at: 'key',
             message: `unknown key "${k}" — did you mean "${near}"? (kept as written)`,
           });
         }

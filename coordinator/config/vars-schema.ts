@@ -3,9 +3,7 @@
 // untouched; a key one or two edits away from a listed one is warned about.
 import { any, dict, list, map } from './schema';
 import type { Schema } from './schema';
-import {
-  bool, cidrList, int, ip, kernelVersion, minorKey, minorOrVersionKey, minorVersion, oneOf, port, scalar, str, version,
-} from './checks';
+import { bool, cidrList, int, ip, kernelVersion, minorKey, minorOrVersionKey, minorVersion, oneOf, port, scalar, str, version } from './checks';
 
 const image: Schema = map({ registry: str, repository: str, tag: str });
 const extraArgs: Schema = dict(scalar);
@@ -78,16 +76,18 @@ const kubernetes = map({
   skip_phases: strList,
   custom_labels: any,
   custom_taints: any,
-  storage_disks: list(map({
-    device: str,
-    mountpoint: str,
-    filesystem: oneOf(['ext4', 'xfs', 'btrfs']),
-    partition: any,
-    overwrite: bool,
-    mount_option: str,
-    vg_name: str,
-    lv_name: str,
-  })),
+  storage_disks: list(
+    map({
+      device: str,
+      mountpoint: str,
+      filesystem: oneOf(['ext4', 'xfs', 'btrfs']),
+      partition: any,
+      overwrite: bool,
+      mount_option: str,
+      vg_name: str,
+      lv_name: str,
+    }),
+  ),
   multipath: map({ enabled: bool, path: str, backup: str, reload: any, devnodes: strList }),
 });
 
@@ -125,10 +125,18 @@ const cri = map({
   registry: map({
     mirrors: strList,
     insecure_registries: strList,
-    auths: list(map({
-      registry: str, username: str, password: str, skip_tls_verify: bool,
-      ca_file: str, cert_file: str, key_file: str, plain_http: bool,
-    })),
+    auths: list(
+      map({
+        registry: str,
+        username: str,
+        password: str,
+        skip_tls_verify: bool,
+        ca_file: str,
+        cert_file: str,
+        key_file: str,
+        plain_http: bool,
+      }),
+    ),
   }),
   docker: map({ daemon_policy: oneOf(['', 'merge', 'override']), daemon: any, data_root: str }),
   containerd: map({ config_policy: oneOf(['', 'merge', 'override']), config: any, data_root: str }),
@@ -174,8 +182,14 @@ const imageRegistry = map({
   type: oneOf(['', 'harbor', 'docker-registry']),
   ha_vip: ip(),
   auth: map({
-    registry: str, username: str, password: str, plain_http: bool, skip_tls_verify: bool,
-    ca_file: str, cert_file: str, key_file: str,
+    registry: str,
+    username: str,
+    password: str,
+    plain_http: bool,
+    skip_tls_verify: bool,
+    ca_file: str,
+    cert_file: str,
+    key_file: str,
   }),
   http_port: port,
   https_port: port,
@@ -247,7 +261,11 @@ export const VARS_SCHEMA: Schema = map({
   delete_nodes: strList,
   cluster_require: clusterRequire,
   certs: map({
-    ca: certPolicy, kubernetes_ca: certPolicy, front_proxy_ca: certPolicy, etcd: certPolicy, image_registry: certPolicy,
+    ca: certPolicy,
+    kubernetes_ca: certPolicy,
+    front_proxy_ca: certPolicy,
+    etcd: certPolicy,
+    image_registry: certPolicy,
   }),
   image_registry: imageRegistry,
   native: map({

@@ -64,7 +64,16 @@ export async function runInitDownloads(ctx: InitContext, steps: InitSteps = {}):
   const dirs = initDirs(ctx);
   const plan = planArtifacts(ctx.model, { cwd: ctx.cwd });
   if (!steps.download) {
-    return { plan, downloads: { ok: true, summary: `${plan.artifacts.length} file(s) planned; no downloader configured, nothing fetched`, fetched: [], cached: [], failed: [] } };
+    return {
+      plan,
+      downloads: {
+        ok: true,
+        summary: `${plan.artifacts.length} file(s) planned; no downloader configured, nothing fetched`,
+        fetched: [],
+        cached: [],
+        failed: [],
+      },
+    };
   }
   return { plan, downloads: await steps.download(plan, { ...ctx, dirs }) };
 }

@@ -20,9 +20,7 @@ export interface InitDirs {
 export function resolveInitDirs(vars: Vars, cwd: string, workDirOverride?: string): InitDirs {
   const configured = getString(vars, 'work_dir') ?? '';
   const operatorSet = configuredWorkDir(vars);
-  const workDir = workDirOverride
-    ? path.resolve(cwd, workDirOverride)
-    : operatorSet !== undefined ? path.resolve(cwd, operatorSet) : path.resolve(cwd);
+  const workDir = workDirOverride ? path.resolve(cwd, workDirOverride) : operatorSet !== undefined ? path.resolve(cwd, operatorSet) : path.resolve(cwd);
   // binary_dir/artifact_dir were derived from the configured work_dir; rebase them when they still
   // hold that derivation, keep them when the operator set them.
   const derived = (key: string, sub: string): string => {

@@ -12,7 +12,10 @@ export class HostVarsDeriver {
   /** Group-layer prefix (by identity) → its derived merge with the Config spec, and its derived keys. */
   private readonly byPrefix = new Map<Vars, { derived: Vars; keys: string[] }>();
 
-  constructor(private readonly configSpec: Vars, private readonly ctx: DeriveContext) {}
+  constructor(
+    private readonly configSpec: Vars,
+    private readonly ctx: DeriveContext,
+  ) {}
 
   /**
    * What `applyDerived(merged, ctx)` makes of `merged` — the caller's own

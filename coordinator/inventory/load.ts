@@ -161,7 +161,8 @@ function parseInventory(spec: Vars | null, f: Findings): ParsedInventory {
   }
 
   const groups = spec.groups;
-  if (groups !== undefined && groups !== null && !isMap(groups)) f.error(['spec', 'groups'], `expected a map of group name → {hosts, groups, vars}, found ${describe(groups)}`);
+  if (groups !== undefined && groups !== null && !isMap(groups))
+    f.error(['spec', 'groups'], `expected a map of group name → {hosts, groups, vars}, found ${describe(groups)}`);
   else if (isMap(groups)) {
     for (const [name, def] of Object.entries(groups)) {
       const path: PathSeg[] = ['spec', 'groups', name];
@@ -193,8 +194,10 @@ function parseInventory(spec: Vars | null, f: Findings): ParsedInventory {
     parsed.hostOrder.push('localhost');
     parsed.hostVars.set('localhost', {});
     const at = parsed.groups.find((g) => g.hosts.includes('localhost'))!;
-    f.warn(['spec', 'groups', at.name, 'hosts', at.hosts.indexOf('localhost')],
-      'host "localhost" is not in spec.hosts; taken to be the coordinator\'s own machine (as KubeKey does)');
+    f.warn(
+      ['spec', 'groups', at.name, 'hosts', at.hosts.indexOf('localhost')],
+      'host "localhost" is not in spec.hosts; taken to be the coordinator\'s own machine (as KubeKey does)',
+    );
   }
   return parsed;
 }
@@ -253,7 +256,9 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
     else {
       const first = SUPPORTED_KUBE_MINORS[0];
       const last = SUPPORTED_KUBE_MINORS[SUPPORTED_KUBE_MINORS.length - 1];
-      warnings.push(`kubernetes.kube_version ${kubeVersion}: kk has no pinned component versions for it (it has ${first}–${last}); set etcd, CRI and CNI versions in the Config`);
+      warnings.push(
+        `kubernetes.kube_version ${kubeVersion}: kk has no pinned component versions for it (it has ${first}–${last}); set etcd, CRI and CNI versions in the Config`,
+      );
     }
   }
 
@@ -263,7 +268,7 @@ function modelFrom(invSrc: YamlSource, cfgSrc: YamlSource | null): ClusterModel 
   const memberSets = new Map(groupNames.map((g) => [g, new Set(resolved.members[g] ?? [])]));
   const hostGroups = (host: string): string[] => {
     const mine = groupNames.filter((g) => memberSets.get(g)?.has(host));
-    const rank = (g: string): number => (g === 'all' ? -1 : order.get(g) ?? Number.MAX_SAFE_INTEGER);
+    const rank = (g: string): number => (g === 'all' ? -1 : (order.get(g) ?? Number.MAX_SAFE_INTEGER));
     return mine.sort((a, b) => rank(a) - rank(b));
   };
   const hostPrefix = new Map<string, Vars>();

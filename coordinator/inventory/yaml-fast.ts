@@ -59,7 +59,7 @@ function checkKey(key: string): string {
 }
 
 // First characters a plain scalar may not start with here (YAML indicators; `-` handled apart).
-const BAD_FIRST = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`']);
+const BAD_FIRST = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
 
 /** Block-context plain scalar: the rest of the line up to a ` #` comment. */
 function blockPlain(text: string): Value {
@@ -88,11 +88,11 @@ function quoted(text: string, pos: number): [string, number] {
   let out = '';
   let i = pos + 1;
   for (;;) {
-    const end = text.indexOf('\'', i);
+    const end = text.indexOf("'", i);
     if (end < 0) bail();
     out += text.slice(i, end);
-    if (text[end + 1] === '\'') {
-      out += '\'';
+    if (text[end + 1] === "'") {
+      out += "'";
       i = end + 2;
       continue;
     }
@@ -122,7 +122,7 @@ function flowValue(text: string, pos: number): [Value, number] {
   const c = text[pos];
   if (c === '[') return flowSeq(text, pos);
   if (c === '{') return flowMap(text, pos);
-  if (c === '"' || c === '\'') return quoted(text, pos);
+  if (c === '"' || c === "'") return quoted(text, pos);
   let end = pos;
   for (; end < text.length; end++) {
     const ch = text[end]!;
@@ -184,7 +184,7 @@ function inlineValue(text: string): Value {
     if (!restIsEmpty(text, end)) bail();
     return v;
   }
-  if (c === '"' || c === '\'') {
+  if (c === '"' || c === "'") {
     const [v, end] = quoted(text, 0);
     if (!restIsEmpty(text, end)) bail();
     return v;

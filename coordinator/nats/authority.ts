@@ -70,10 +70,16 @@ export class NatsAuthority {
     this.systemSigner = nativeSigner(this.systemAccount.keyPair);
     const op = this.operator.publicKey;
     const sys = this.systemAccount.publicKey;
-    this.operatorJwt = keptJwt(f('operator.jwt'), (c) => c.iss === op && c.sub === op && c.nats.type === 'operator' && c.nats.system_account === sys,
-      () => encodeJwt(this.operatorSigner, op, OPERATOR_NAME, operatorClaim(sys)));
-    this.systemAccountJwt = keptJwt(f('system-account.jwt'), (c) => c.iss === op && c.sub === sys && c.nats.type === 'account',
-      () => encodeJwt(this.operatorSigner, sys, SYSTEM_ACCOUNT, accountClaim({ jetstream: false })));
+    this.operatorJwt = keptJwt(
+      f('operator.jwt'),
+      (c) => c.iss === op && c.sub === op && c.nats.type === 'operator' && c.nats.system_account === sys,
+      () => encodeJwt(this.operatorSigner, op, OPERATOR_NAME, operatorClaim(sys)),
+    );
+    this.systemAccountJwt = keptJwt(
+      f('system-account.jwt'),
+      (c) => c.iss === op && c.sub === sys && c.nats.type === 'account',
+      () => encodeJwt(this.operatorSigner, sys, SYSTEM_ACCOUNT, accountClaim({ jetstream: false })),
+    );
   }
 
   /** Loads the keys in `natsDir` (<dataDir>/nats), creating those that do not exist yet. */
@@ -131,7 +137,8 @@ export class NatsAuthority {
    * The server enforces them only once it has the re-signed account JWT (trust()).
    */
   revoke(keys: readonly string[]): string[] {
-    if (keys.includes(this.coordinator.publicKey) || keys.includes(this.systemUser.publicKey)) throw new UserError("refusing to revoke the coordinator's own NATS key");
+    if (keys.includes(this.coordinator.publicKey) || keys.includes(this.systemUser.publicKey))
+      throw new UserError("refusing to revoke the coordinator's own NATS key");
     return this.revocations.add(keys);
   }
 
@@ -162,10 +169,12 @@ function keptJwt(file: string, fits: (c: JwtClaims<AnyClaim> & { nats: { system_
 
 /** The .creds layout the NATS tools and clients read: the JWT, then the seed. */
 export function credsFile(jwt: string, seed: Uint8Array): string {
-  return `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n` +
+  return (
+    `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n` +
     '************************* IMPORTANT *************************\n' +
     'NKEY Seed printed below can be used to sign and prove identity.\n' +
     'NKEYs are sensitive and should be treated as secrets.\n\n' +
     `-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(seed)}\n------END USER NKEY SEED------\n\n` +
-    '*************************************************************\n';
+    '*************************************************************\n'
+  );
 }

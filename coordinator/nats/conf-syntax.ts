@@ -49,6 +49,11 @@ function renderEntries(block: ConfBlock, indent: string): string {
 
 /** A whole config file (top-level entries, no enclosing braces). */
 export function renderConf(block: ConfBlock, header?: string): string {
-  const head = header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '';
+  const head = header
+    ? header
+        .split('\n')
+        .map((l) => `# ${l}`)
+        .join('\n') + '\n'
+    : '';
   return head + renderEntries(block, '');
 }

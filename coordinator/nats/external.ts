@@ -41,7 +41,10 @@ export class ExternalNats implements NatsService {
 
   start(): Promise<void> {
     const authConfig = this.trust.writeFiles();
-    this.o.log.warn({ nats: this.o.url, authConfig }, 'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config; it puts the server in operator mode) and reload it once; after that kk pushes revocations to it itself');
+    this.o.log.warn(
+      { nats: this.o.url, authConfig },
+      'using an external nats-server: include the generated auth.conf in its config (by a path relative to that config; it puts the server in operator mode) and reload it once; after that kk pushes revocations to it itself',
+    );
     return Promise.resolve();
   }
 
@@ -60,7 +63,10 @@ export class ExternalNats implements NatsService {
       this.o.log.info({ revoked: keys }, 'external nats-server took the revocation');
     };
     return this.trust.revokeAndDeliver(keys, deliver).catch((err: unknown) => {
-      this.o.log.error({ authConfig: this.trust.authFile, revoked: keys, err: errorMessage(err) }, 'NATS keys revoked in auth.conf but the external nats-server did not take the update: reload it now (nats-server --signal reload), or removed nodes stay connected');
+      this.o.log.error(
+        { authConfig: this.trust.authFile, revoked: keys, err: errorMessage(err) },
+        'NATS keys revoked in auth.conf but the external nats-server did not take the update: reload it now (nats-server --signal reload), or removed nodes stay connected',
+      );
     });
   }
 

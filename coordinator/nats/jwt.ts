@@ -36,9 +36,18 @@ export interface UserClaim {
 
 export interface AccountClaim {
   limits: {
-    subs: number; data: number; payload: number;
-    imports: number; exports: number; wildcards: boolean; conn: number; leaf: number;
-    mem_storage?: number; disk_storage?: number; streams?: number; consumer?: number;
+    subs: number;
+    data: number;
+    payload: number;
+    imports: number;
+    exports: number;
+    wildcards: boolean;
+    conn: number;
+    leaf: number;
+    mem_storage?: number;
+    disk_storage?: number;
+    streams?: number;
+    consumer?: number;
   };
   /** User public key → unix seconds: that user's JWTs issued at or before then are refused. */
   revocations?: Record<string, number>;
@@ -128,8 +137,11 @@ export function nodeUserClaim(p: NodePermissions): UserClaim {
     pub: { allow: [...p.publish.allow], deny: [...(p.publish.deny ?? [])] },
     sub: { allow: [...p.subscribe.allow], deny: [...(p.subscribe.deny ?? [])] },
     resp: { max: p.allowResponses.max, ttl: p.allowResponses.expiresMs * 1_000_000 },
-    subs: NO_LIMIT, data: NO_LIMIT, payload: NO_LIMIT,
-    type: 'user', version: 2,
+    subs: NO_LIMIT,
+    data: NO_LIMIT,
+    payload: NO_LIMIT,
+    type: 'user',
+    version: 2,
   };
 }
 
@@ -145,7 +157,8 @@ export function accountClaim(o: { jetstream: boolean; revocations?: Record<strin
     limits: { subs: NO_LIMIT, data: NO_LIMIT, payload: NO_LIMIT, imports: NO_LIMIT, exports: NO_LIMIT, wildcards: true, conn: NO_LIMIT, leaf: NO_LIMIT, ...js },
     ...(revocations ? { revocations } : {}),
     default_permissions: { pub: {}, sub: {} },
-    type: 'account', version: 2,
+    type: 'account',
+    version: 2,
   };
 }
 

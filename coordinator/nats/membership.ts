@@ -7,7 +7,10 @@ export class NatsMembership {
   private known: Set<string>;
 
   /** `initial`: the nodes enrolled when the coordinator starts; `revoke` cuts keys off. */
-  constructor(initial: readonly NatsNodeIdentity[], private readonly revoke: (keys: string[]) => Promise<void>) {
+  constructor(
+    initial: readonly NatsNodeIdentity[],
+    private readonly revoke: (keys: string[]) => Promise<void>,
+  ) {
     this.known = new Set(initial.map((n) => n.nkeyPublic));
   }
 

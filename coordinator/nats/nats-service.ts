@@ -40,7 +40,10 @@ export function openNats(o: OpenNatsOptions): NatsService {
   const caFile = path.join(o.pkiDir, 'ca.crt');
   if (o.externalUrl) return new ExternalNats({ dataDir: o.dataDir, url: o.externalUrl, caFile, log: o.log });
   return new NatsSupervisor({
-    dataDir: o.dataDir, host: o.listenAddress, port: o.port, advertiseUrls: [o.advertiseUrl],
+    dataDir: o.dataDir,
+    host: o.listenAddress,
+    port: o.port,
+    advertiseUrls: [o.advertiseUrl],
     tls: { certFile: path.join(o.pkiDir, 'server.crt'), keyFile: path.join(o.pkiDir, 'server.key'), caFile },
     log: o.log.child({ component: 'nats' }),
   });

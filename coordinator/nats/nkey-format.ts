@@ -17,8 +17,6 @@ export function isUserNkeyPublic(key: string): boolean {
 
 export function assertUserNkeyPublic(key: string, owner: string): void {
   if (!isUserNkeyPublic(key)) {
-    throw new UserError(
-      `${owner}: ${JSON.stringify(String(key).slice(0, 80))} is not an nkey user public key (56 characters starting with 'U')`,
-    );
+    throw new UserError(`${owner}: ${JSON.stringify(String(key).slice(0, 80))} is not an nkey user public key (56 characters starting with 'U')`);
   }
 }

@@ -51,11 +51,17 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> implement
     this.local = { servers: [clientAddress(opts.host, opts.port)], caFile: opts.tls.caFile };
     this.urls = opts.advertiseUrls ?? [`tls://${clientAddress(opts.host, opts.port)}`];
     this.process = new NatsProcess({
-      natsDir: path.resolve(opts.dataDir, 'nats'), host: opts.host, port: opts.port,
+      natsDir: path.resolve(opts.dataDir, 'nats'),
+      host: opts.host,
+      port: opts.port,
       tls: { certFile: opts.tls.certFile, keyFile: opts.tls.keyFile },
       authInclude: 'auth.conf',
       readyProbe: () => this.coordinatorConnectionOptions(),
-      log: opts.log, binary: opts.binary, readyTimeoutMs: opts.readyTimeoutMs, stopGraceMs: opts.stopGraceMs, restartBackoff: opts.restartBackoff,
+      log: opts.log,
+      binary: opts.binary,
+      readyTimeoutMs: opts.readyTimeoutMs,
+      stopGraceMs: opts.stopGraceMs,
+      restartBackoff: opts.restartBackoff,
     });
     this.process.on('restarted', (info) => this.emit('restarted', info));
     this.process.on('exited', (info) => this.emit('exited', info));
@@ -133,7 +139,12 @@ export class NatsSupervisor extends EventEmitter<NatsSupervisorEvents> implement
     if (state !== 'running') await this.process.whenRunning();
     const authority = this.trust.authority;
     try {
-      await pushAccountJwt(this.trust.systemConnectionOptions(this.local), authority.kkAccount.publicKey, authority.kkAccountJwt(), this.process.readyTimeoutMs);
+      await pushAccountJwt(
+        this.trust.systemConnectionOptions(this.local),
+        authority.kkAccount.publicKey,
+        authority.kkAccountJwt(),
+        this.process.readyTimeoutMs,
+      );
     } catch (err) {
       // A server that died meanwhile comes back reading the new auth.conf.
       const now = this.process.state;

@@ -43,7 +43,10 @@ export class NatsTrust {
   /** The server may lack revocations on disk (the last delivery failed): the next call delivers again. */
   private deliveryOwed = false;
 
-  constructor(dataDir: string, private readonly log?: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly log?: Logger,
+  ) {
     this.natsDir = natsDirOf(dataDir);
     mkdirSync(this.natsDir, { recursive: true, mode: 0o700 });
     this.authority = NatsAuthority.open(this.natsDir);
@@ -99,8 +102,13 @@ export class NatsTrust {
         // From here on, new calls queue for the delivery after this one.
         this.queuedDelivery = undefined;
         return deliver().then(
-          () => { this.deliveryOwed = false; },
-          (err: unknown) => { this.deliveryOwed = true; throw err; },
+          () => {
+            this.deliveryOwed = false;
+          },
+          (err: unknown) => {
+            this.deliveryOwed = true;
+            throw err;
+          },
         );
       });
       this.queuedDelivery = next;

@@ -26,9 +26,11 @@ export function hookPhaseModule(opts: HookPhaseOptions): Phase {
       const backup = opts.backup?.(ctx) ?? null;
       const tasks = planHooks({ kind: opts.kind, model: ctx.model, groups, scripts, backup });
       const found = (scripts.global ? 1 : 0) + scripts.groups.size + scripts.hosts.size;
-      const notes = [found === 0
-        ? `no ${opts.kind}_install scripts in ${scriptsDir}`
-        : `${found} ${opts.kind}_install script(s) from ${scriptsDir}${groups.length ? ` (groups in order: ${groups.join(', ')})` : ''}`];
+      const notes = [
+        found === 0
+          ? `no ${opts.kind}_install scripts in ${scriptsDir}`
+          : `${found} ${opts.kind}_install script(s) from ${scriptsDir}${groups.length ? ` (groups in order: ${groups.join(', ')})` : ''}`,
+      ];
       return { phase: name, title: opts.title, tasks, notes };
     },
     async run(ctx, plan) {

@@ -103,7 +103,9 @@ export function planHooks(input: HookPlanInput): PlannedTask[] {
     if (input.backup && controlPlane.has(host.name)) {
       const spec: CommandSpec = { exec: { script: kubeadmBackupScript(input.backup.dir, input.backup.stamp) } };
       tasks.push({
-        task: BACKUP_TASK, host: host.name, spec,
+        task: BACKUP_TASK,
+        host: host.name,
+        spec,
         description: `back up ${KUBEADM_CONFIG} (if present) to ${input.backup.dir}/kubeadm-config-${input.backup.stamp}.yaml (dir 0700, file 0600)`,
       });
     }
@@ -117,7 +119,9 @@ export function planHooks(input: HookPlanInput): PlannedTask[] {
     for (const u of uses) {
       const path = `${REMOTE_SCRIPTS_DIR}/${u.name}`;
       const spec: CommandSpec = { exec: { argv: ['/bin/bash', path], cwd: REMOTE_SCRIPTS_DIR, env } };
-      const envText = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+      const envText = Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       tasks.push({ task: u.name, host: host.name, spec, waitMs: HOOK_WAIT_MS, description: `run /bin/bash ${path} in ${REMOTE_SCRIPTS_DIR} with ${envText}` });
     }
   }

@@ -29,7 +29,13 @@ async function coordinatorTask(ctx: PhaseContext, task: string, work: () => Prom
     summary = `${task}: ${errorMessage(err)}`;
   }
   const durationMs = ctx.now().getTime() - started.getTime();
-  run.store.updateTask(run.id, key, { status: ok ? 'ok' : 'failed', finishedAt: ctx.now().toISOString(), durationMs, outputTail: summary, error: ok ? undefined : summary });
+  run.store.updateTask(run.id, key, {
+    status: ok ? 'ok' : 'failed',
+    finishedAt: ctx.now().toISOString(),
+    durationMs,
+    outputTail: summary,
+    error: ok ? undefined : summary,
+  });
   ctx.progress.task(COORDINATOR_HOST, 'init', task, ok ? 'ok' : 'failed', { durationMs, detail: summary });
   return { ok, message: summary };
 }

@@ -4,7 +4,10 @@
 export class LineSplitter {
   private partial = '';
 
-  constructor(private readonly emit: (line: string) => void, private readonly maxLine = 4096) {}
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLine = 4096,
+  ) {}
 
   push(chunk: string): void {
     let text = this.partial + chunk;

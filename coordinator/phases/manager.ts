@@ -91,7 +91,16 @@ export function deleteClusterPipeline(deps: PipelineDeps, opts: { all: boolean; 
 
 /** The pipeline for `create cluster`. */
 export function createClusterPipeline(deps: PipelineDeps): Pipeline {
-  return { deps, phases: [preHookPhase, precheckPhase, makeInitPhase(deps.init), makeInstallPhase({ artifactStore: deps.init?.artifactStore, maxParallel: deps.maxParallel, ...(deps.installSteps ? { steps: deps.installSteps } : {}) }), postHookPhase] };
+  return {
+    deps,
+    phases: [
+      preHookPhase,
+      precheckPhase,
+      makeInitPhase(deps.init),
+      makeInstallPhase({ artifactStore: deps.init?.artifactStore, maxParallel: deps.maxParallel, ...(deps.installSteps ? { steps: deps.installSteps } : {}) }),
+      postHookPhase,
+    ],
+  };
 }
 
 function checkNames(names: string[], flag: string, known: readonly string[]): void {

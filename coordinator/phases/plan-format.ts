@@ -31,15 +31,21 @@ function specLine(spec: CommandSpec | null): string | null {
   const s = specSummary(spec);
   if (!s) return null;
   switch (s.kind) {
-    case 'writeFile': return `write ${String(s.path)} (${String(s.mode)}, ${String(s.bytes)} bytes, sha256 ${String(s.sha256).slice(0, 12)}…)`;
-    case 'fetch': return `fetch sha256 ${String(s.sha256).slice(0, 12)}… → ${String(s.dest) || '(cache)'} (${String(s.mode)})`;
-    case 'service': return `systemctl ${String(s.action)} ${String(s.unit)}`.trimEnd();
+    case 'writeFile':
+      return `write ${String(s.path)} (${String(s.mode)}, ${String(s.bytes)} bytes, sha256 ${String(s.sha256).slice(0, 12)}…)`;
+    case 'fetch':
+      return `fetch sha256 ${String(s.sha256).slice(0, 12)}… → ${String(s.dest) || '(cache)'} (${String(s.mode)})`;
+    case 'service':
+      return `systemctl ${String(s.action)} ${String(s.unit)}`.trimEnd();
     case 'exec': {
       if (Array.isArray(s.argv)) return `run ${(s.argv as string[]).join(' ')}`;
-      const lines = String(s.script).split('\n').filter((l) => l.trim() !== '' && !/^set -euo pipefail$|^UNCHANGED=\d+$/.test(l));
+      const lines = String(s.script)
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/^set -euo pipefail$|^UNCHANGED=\d+$/.test(l));
       return `bash: ${lines[0] ?? ''}${lines.length > 1 ? ` … (${lines.length} lines; -o json shows all)` : ''}${s.stdinSha256 ? ` (stdin sha256 ${String(s.stdinSha256).slice(0, 12)}…)` : ''}`;
     }
-    default: return String(s.kind);
+    default:
+      return String(s.kind);
   }
 }
 
@@ -54,7 +60,8 @@ export function formatPlan(plans: PhasePlan[], skipped: Array<{ phase: string; r
       for (const t of p.tasks.filter((x) => x.host === h)) {
         out.push(`    ${t.task}: ${t.description}`);
         const line = specLine(t.spec);
-        if (line) out.push(`      ${t.delegateTo ? `on ${t.delegateTo}: ` : ''}${line}${t.onlyIfChanged ? ` [only if ${t.onlyIfChanged.join(', ')} changed]` : ''}`);
+        if (line)
+          out.push(`      ${t.delegateTo ? `on ${t.delegateTo}: ` : ''}${line}${t.onlyIfChanged ? ` [only if ${t.onlyIfChanged.join(', ')} changed]` : ''}`);
       }
     }
     out.push('');
@@ -65,15 +72,27 @@ export function formatPlan(plans: PhasePlan[], skipped: Array<{ phase: string; r
 
 /** The plan as data (`create cluster --dry-run -o json`). */
 export function planJson(plans: PhasePlan[], skipped: Array<{ phase: string; reason: string }> = []): string {
-  return JSON.stringify({
-    phases: plans.map((p) => ({
-      phase: p.phase, title: p.title, notes: p.notes,
-      tasks: p.tasks.map((t) => ({
-        host: t.host, task: t.task, ...(t.step ? { step: t.step } : {}), description: t.description,
-        ...(t.delegateTo ? { runsOn: t.delegateTo } : {}), ...(t.onlyIfChanged ? { onlyIfChanged: t.onlyIfChanged } : {}),
-        command: specSummary(t.spec),
-      })),
-    })),
-    skipped,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        phases: plans.map((p) => ({
+          phase: p.phase,
+          title: p.title,
+          notes: p.notes,
+          tasks: p.tasks.map((t) => ({
+            host: t.host,
+            task: t.task,
+            ...(t.step ? { step: t.step } : {}),
+            description: t.description,
+            ...(t.delegateTo ? { runsOn: t.delegateTo } : {}),
+            ...(t.onlyIfChanged ? { onlyIfChanged: t.onlyIfChanged } : {}),
+            command: specSummary(t.spec),
+          })),
+        })),
+        skipped,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

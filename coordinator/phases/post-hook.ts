@@ -6,7 +6,7 @@ import { kubeadmBackupDir } from './hook-plan';
 
 export const postHookPhase = hookPhaseModule({
   kind: 'post',
-  title: 'back up kubeadm-config on the control plane, then run the operator\'s post_install scripts',
+  title: "back up kubeadm-config on the control plane, then run the operator's post_install scripts",
   backup: (ctx) => {
     const dir = kubeadmBackupDir(ctx.model);
     return dir ? { dir, stamp: ctx.param('post_hook.kubeadm_backup_stamp', () => compactTimestamp(ctx.now())) } : null;

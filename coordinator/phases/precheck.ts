@@ -9,12 +9,19 @@ const TASK = 'evaluate rules';
 
 export const precheckPhase: Phase = {
   name: 'precheck',
-  title: 'evaluate the precheck rules against every host\'s facts',
+  title: "evaluate the precheck rules against every host's facts",
   shouldRun: () => true,
   plan: (ctx) => ({
     phase: 'precheck',
     title: precheckPhase.title,
-    tasks: [{ task: TASK, host: COORDINATOR_HOST, spec: null, description: `evaluate the precheck rules for ${ctx.model.hosts.length} host(s) on the coordinator (no commands sent)` }],
+    tasks: [
+      {
+        task: TASK,
+        host: COORDINATOR_HOST,
+        spec: null,
+        description: `evaluate the precheck rules for ${ctx.model.hosts.length} host(s) on the coordinator (no commands sent)`,
+      },
+    ],
     notes: [ctx.ignorePrecheckFailures ? 'failed checks are reported but do not stop the run' : 'any failed check stops the run here'],
   }),
   async run(ctx) {
@@ -37,7 +44,13 @@ export const precheckPhase: Phase = {
     const durationMs = ctx.now().getTime() - started.getTime();
     const stop = failed > 0 && !ctx.ignorePrecheckFailures;
     const summary = failed === 0 ? 'all checks passed' : `${failed} check(s) failed${stop ? '' : ' (ignored)'}`;
-    run.store.updateTask(run.id, key, { status: stop ? 'failed' : 'ok', finishedAt: ctx.now().toISOString(), durationMs, outputTail: summary, error: stop ? summary : undefined });
+    run.store.updateTask(run.id, key, {
+      status: stop ? 'failed' : 'ok',
+      finishedAt: ctx.now().toISOString(),
+      durationMs,
+      outputTail: summary,
+      error: stop ? summary : undefined,
+    });
     ctx.progress.task(COORDINATOR_HOST, 'precheck', TASK, stop ? 'failed' : 'ok', { durationMs, detail: summary });
     return stop ? { ok: false, message: `precheck: ${summary}` } : { ok: true, message: summary };
   },

@@ -6,8 +6,12 @@ import type { ProgressEvent } from '../../shared/proto/generated/kk/v1/ProgressE
 import type { ProgressEvent__Output } from '../../shared/proto/generated/kk/v1/ProgressEvent';
 
 const TO_STATE: Record<TaskStatus, string> = {
-  pending: 'TASK_STATE_PENDING', running: 'TASK_STATE_RUNNING', ok: 'TASK_STATE_OK',
-  failed: 'TASK_STATE_FAILED', skipped: 'TASK_STATE_SKIPPED', cancelled: 'TASK_STATE_CANCELLED',
+  pending: 'TASK_STATE_PENDING',
+  running: 'TASK_STATE_RUNNING',
+  ok: 'TASK_STATE_OK',
+  failed: 'TASK_STATE_FAILED',
+  skipped: 'TASK_STATE_SKIPPED',
+  cancelled: 'TASK_STATE_CANCELLED',
 };
 const FROM_STATE: Record<string, TaskStatus> = Object.fromEntries(Object.entries(TO_STATE).map(([k, v]) => [v, k as TaskStatus]));
 
@@ -18,8 +22,14 @@ export class EventProgress implements Progress {
   }
   task(host: string, phase: PhaseName, task: string, status: TaskStatus, info: TaskInfo = {}): void {
     this.emit({
-      kind: 'PROGRESS_KIND_TASK', host, phase, task, state: TO_STATE[status] as ProgressEvent['state'],
-      step: info.step ?? '', durationMs: info.durationMs ?? 0, detail: info.detail ?? '',
+      kind: 'PROGRESS_KIND_TASK',
+      host,
+      phase,
+      task,
+      state: TO_STATE[status] as ProgressEvent['state'],
+      step: info.step ?? '',
+      durationMs: info.durationMs ?? 0,
+      detail: info.detail ?? '',
     });
   }
   output(host: string, line: string, stream: 'stdout' | 'stderr'): void {
@@ -39,14 +49,26 @@ export function replayEvent(ev: ProgressEvent__Output, into: Progress): void {
   const phase = ev.phase as PhaseName;
   const state = FROM_STATE[ev.state] ?? 'pending';
   switch (ev.kind) {
-    case 'PROGRESS_KIND_PHASE_START': into.phaseStart(phase, ev.title, ev.hosts); break;
-    case 'PROGRESS_KIND_TASK': into.task(ev.host, phase, ev.task, state, {
-      ...(ev.durationMs || state === 'ok' || state === 'failed' ? { durationMs: Number(ev.durationMs) } : {}),
-      ...(ev.detail ? { detail: ev.detail } : {}), ...(ev.step ? { step: ev.step } : {}),
-    }); break;
-    case 'PROGRESS_KIND_OUTPUT': into.output(ev.host, ev.text, ev.stream === 'stderr' ? 'stderr' : 'stdout'); break;
-    case 'PROGRESS_KIND_PHASE_END': into.phaseEnd(phase, state, ev.text, ev.durationMs ? Number(ev.durationMs) : undefined); break;
-    case 'PROGRESS_KIND_NOTE': into.note(ev.text); break;
-    default: break;
+    case 'PROGRESS_KIND_PHASE_START':
+      into.phaseStart(phase, ev.title, ev.hosts);
+      break;
+    case 'PROGRESS_KIND_TASK':
+      into.task(ev.host, phase, ev.task, state, {
+        ...(ev.durationMs || state === 'ok' || state === 'failed' ? { durationMs: Number(ev.durationMs) } : {}),
+        ...(ev.detail ? { detail: ev.detail } : {}),
+        ...(ev.step ? { step: ev.step } : {}),
+      });
+      break;
+    case 'PROGRESS_KIND_OUTPUT':
+      into.output(ev.host, ev.text, ev.stream === 'stderr' ? 'stderr' : 'stdout');
+      break;
+    case 'PROGRESS_KIND_PHASE_END':
+      into.phaseEnd(phase, state, ev.text, ev.durationMs ? Number(ev.durationMs) : undefined);
+      break;
+    case 'PROGRESS_KIND_NOTE':
+      into.note(ev.text);
+      break;
+    default:
+      break;
   }
 }

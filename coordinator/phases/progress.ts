@@ -78,7 +78,12 @@ interface HostRow {
 }
 
 const STATUS_MARK: Record<TaskStatus, string> = {
-  pending: '·', running: '…', ok: '✓', failed: '✗', skipped: '-', cancelled: '⊘',
+  pending: '·',
+  running: '…',
+  ok: '✓',
+  failed: '✗',
+  skipped: '-',
+  cancelled: '⊘',
 };
 
 export class TtyProgress implements Progress {
@@ -86,7 +91,10 @@ export class TtyProgress implements Progress {
   private readonly block: LiveBlock;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly out: ProgressOutput, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly out: ProgressOutput,
+    private readonly now: () => number = Date.now,
+  ) {
     this.block = new LiveBlock(out);
   }
 

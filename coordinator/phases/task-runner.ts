@@ -34,12 +34,18 @@ export interface TaskRunSummary {
 
 export function describeOutcome(o: CommandOutcome): string {
   switch (o.status) {
-    case 'ok': return 'ok';
-    case 'failed': return o.exitCode !== null ? `exited with code ${o.exitCode}` : `failed${o.error ? `: ${o.error}` : ''}`;
-    case 'timeout': return `timed out${o.error ? `: ${o.error}` : ''}`;
-    case 'refused': return `refused by the agent${o.error ? `: ${o.error}` : ''}`;
-    case 'unreachable': return `node unreachable${o.error ? `: ${o.error}` : ''}`;
-    case 'cancelled': return 'cancelled';
+    case 'ok':
+      return 'ok';
+    case 'failed':
+      return o.exitCode !== null ? `exited with code ${o.exitCode}` : `failed${o.error ? `: ${o.error}` : ''}`;
+    case 'timeout':
+      return `timed out${o.error ? `: ${o.error}` : ''}`;
+    case 'refused':
+      return `refused by the agent${o.error ? `: ${o.error}` : ''}`;
+    case 'unreachable':
+      return `node unreachable${o.error ? `: ${o.error}` : ''}`;
+    case 'cancelled':
+      return 'cancelled';
   }
 }
 
@@ -115,7 +121,13 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan, opts: Run
         continue;
       }
       if (t.onlyIfChanged && !t.onlyIfChanged.some((dep) => store.task(runId, { phase, task: dep, host })?.changed === true)) {
-        store.updateTask(runId, key, { status: 'ok', step: t.step, changed: false, outputTail: 'nothing it depends on changed: not sent', finishedAt: ctx.now().toISOString() });
+        store.updateTask(runId, key, {
+          status: 'ok',
+          step: t.step,
+          changed: false,
+          outputTail: 'nothing it depends on changed: not sent',
+          finishedAt: ctx.now().toISOString(),
+        });
         ctx.progress.task(host, phase, t.task, 'ok', { detail: 'unchanged, not needed' });
         continue;
       }
@@ -124,17 +136,29 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan, opts: Run
       const id = commandId(runId, phase, t.task, host, attempt);
       const startedAt = ctx.now();
       store.updateTask(runId, key, {
-        status: 'running', step: t.step, attempt, commandId: id, digest, startedAt: startedAt.toISOString(),
-        finishedAt: undefined, durationMs: undefined, outcome: undefined, exitCode: undefined, error: undefined, outputTail: undefined,
+        status: 'running',
+        step: t.step,
+        attempt,
+        commandId: id,
+        digest,
+        startedAt: startedAt.toISOString(),
+        finishedAt: undefined,
+        durationMs: undefined,
+        outcome: undefined,
+        exitCode: undefined,
+        error: undefined,
+        outputTail: undefined,
       });
       ctx.progress.task(host, phase, t.task, 'running');
 
       let streamed = false;
-      const logLine = (stream: 'stdout' | 'stderr') => (line: string): void => {
-        streamed = true;
-        store.appendOutput(runId, host, `${ctx.now().toISOString()} [${phase} ${t.task}${stream === 'stderr' ? ' stderr' : ''}] ${line}\n`);
-        ctx.progress.output(host, line, stream);
-      };
+      const logLine =
+        (stream: 'stdout' | 'stderr') =>
+        (line: string): void => {
+          streamed = true;
+          store.appendOutput(runId, host, `${ctx.now().toISOString()} [${phase} ${t.task}${stream === 'stderr' ? ' stderr' : ''}] ${line}\n`);
+          ctx.progress.output(host, line, stream);
+        };
       const splitters = { stdout: new LineSplitter(logLine('stdout')), stderr: new LineSplitter(logLine('stderr')) };
       // Chunks may end inside a UTF-8 sequence; a decoder per stream carries the rest over.
       const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
@@ -163,17 +187,28 @@ export async function runHostTasks(ctx: PhaseContext, plan: PhasePlan, opts: Run
       const outputTail = combinedTail(outcome);
       if (!streamed && outputTail !== '') {
         // Nothing streamed (the agent answered from its journal): keep what it returned.
-        store.appendOutput(runId, host, `${ctx.now().toISOString()} [${phase} ${t.task}] (output tail${outcome.fromJournal ? ' from the agent\'s journal' : ''})\n${outputTail}${outputTail.endsWith('\n') ? '' : '\n'}`);
+        store.appendOutput(
+          runId,
+          host,
+          `${ctx.now().toISOString()} [${phase} ${t.task}] (output tail${outcome.fromJournal ? " from the agent's journal" : ''})\n${outputTail}${outputTail.endsWith('\n') ? '' : '\n'}`,
+        );
       }
       const ok = outcome.status === 'ok';
       const status = ok ? 'ok' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
       const reason = describeOutcome(outcome);
       const durationMs = outcome.durationMs;
       store.updateTask(runId, key, {
-        status, outcome: outcome.status, exitCode: outcome.exitCode, changed: outcome.changed, fromJournal: outcome.fromJournal,
-        finishedAt: ctx.now().toISOString(), durationMs, outputTail, error: ok ? undefined : (outcome.error ?? reason),
+        status,
+        outcome: outcome.status,
+        exitCode: outcome.exitCode,
+        changed: outcome.changed,
+        fromJournal: outcome.fromJournal,
+        finishedAt: ctx.now().toISOString(),
+        durationMs,
+        outputTail,
+        error: ok ? undefined : (outcome.error ?? reason),
       });
-      ctx.progress.task(host, phase, t.task, status, { durationMs, detail: ok ? (outcome.fromJournal ? 'from the agent\'s journal' : undefined) : reason });
+      ctx.progress.task(host, phase, t.task, status, { durationMs, detail: ok ? (outcome.fromJournal ? "from the agent's journal" : undefined) : reason });
       if (status === 'cancelled') {
         summary.cancelled = true;
         if (ctx.signal.aborted) continue; // the rest of this host's tasks are marked cancelled above

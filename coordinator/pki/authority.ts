@@ -13,7 +13,10 @@ import { issueNodeCertificate, type NodeCertInput } from './node-cert';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export interface IssuedCert { certificatePem: string; serial: string }
+export interface IssuedCert {
+  certificatePem: string;
+  serial: string;
+}
 
 export class CertificateAuthority {
   /** The same for every certificate this CA signs: computed once (a hash of the CA key). */
@@ -79,8 +82,12 @@ export class CertificateAuthority {
     const serialNumber = serial();
     // The name comes from the coordinator's decision, never from the CSR's subject.
     const certificatePem = issueNodeCertificate({
-      ...parts, spki, nodeName, serial: Buffer.from(serialNumber, 'hex'),
-      notBefore: new Date(now - 5 * 60_000), notAfter: new Date(now + 365 * DAY_MS),
+      ...parts,
+      spki,
+      nodeName,
+      serial: Buffer.from(serialNumber, 'hex'),
+      notBefore: new Date(now - 5 * 60_000),
+      notAfter: new Date(now + 365 * DAY_MS),
     });
     return { certificatePem, serial: serialNumber };
   }
@@ -100,7 +107,10 @@ export class CertificateAuthority {
   }
 
   private async issue(p: {
-    subject: string; publicKey: CryptoKey; days: number; usage: string[];
+    subject: string;
+    publicKey: CryptoKey;
+    days: number;
+    usage: string[];
     sans: { type: 'dns' | 'ip' | 'url'; value: string }[];
   }): Promise<IssuedCert> {
     const now = Date.now();

@@ -41,7 +41,10 @@ export function issueNodeCertificate(p: NodeCertInput): string {
     ECDSA_SHA256,
     p.issuer,
     seq(time(p.notBefore), time(p.notAfter)),
-    name([[OID.commonName, p.nodeName], [OID.organization, 'kk-nodes']]),
+    name([
+      [OID.commonName, p.nodeName],
+      [OID.organization, 'kk-nodes'],
+    ]),
     p.spki,
     explicit(3, extensions),
   );

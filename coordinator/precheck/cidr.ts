@@ -96,9 +96,7 @@ export function subnetText(address: string, prefixLength: number): string | null
 const subnetOfText = memoize((text: string): Cidr | null => {
   const c = parseCidr(text);
   if (!c) return null;
-  const net = c.family === 'IPv4'
-    ? ipaddr.IPv4.networkAddressFromCIDR(c.text)
-    : ipaddr.IPv6.networkAddressFromCIDR(c.text);
+  const net = c.family === 'IPv4' ? ipaddr.IPv4.networkAddressFromCIDR(c.text) : ipaddr.IPv6.networkAddressFromCIDR(c.text);
   const shown = c.family === 'IPv4' ? net.toString() : (net as ipaddr.IPv6).toRFC5952String();
   return { ...c, text: `${shown}/${c.prefix}`, addr: net };
 });

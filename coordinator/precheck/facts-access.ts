@@ -16,9 +16,7 @@ export class UnknownFactError extends Error {
 export function missingReason(ctx: RuleContext, host: string): string {
   const given = ctx.factErrors?.get(host);
   if (given) return given;
-  return ctx.mode === 'facts'
-    ? 'the fact file has no entry for this host'
-    : 'no agent reported facts for this host in this run';
+  return ctx.mode === 'facts' ? 'the fact file has no entry for this host' : 'no agent reported facts for this host in this run';
 }
 
 /** The host's fact set, or throws UnknownFactError. */

@@ -9,7 +9,24 @@ export type { StatusChange } from './diff';
 export { resolveSelectors, splitSelectors } from './selectors';
 export type { Report, Result, Summary } from './report';
 export type {
-  Rule, HostRule, ClusterRule, RuleContext, Outcome, Status, Severity, Mode,
-  ReachabilityProbe, ArtifactInfo, RegistryProbe, RegistryStep,
+  Rule,
+  HostRule,
+  ClusterRule,
+  RuleContext,
+  Outcome,
+  Status,
+  Severity,
+  Mode,
+  ReachabilityProbe,
+  ArtifactInfo,
+  RegistryProbe,
+  RegistryStep,
 } from './rule';
-export { CLUSTER_REQUIRE_DEFAULTS, PRECHECK_DEFAULTS, ETCD_MIN_VERSIONS, CALICO_ALLOWED_VERSIONS, CILIUM_ALLOWED_VERSIONS, KUBEOVN_ALLOWED_VERSIONS } from './defaults';
+export {
+  CLUSTER_REQUIRE_DEFAULTS,
+  PRECHECK_DEFAULTS,
+  ETCD_MIN_VERSIONS,
+  CALICO_ALLOWED_VERSIONS,
+  CILIUM_ALLOWED_VERSIONS,
+  KUBEOVN_ALLOWED_VERSIONS,
+} from './defaults';

@@ -28,7 +28,11 @@ export function reachabilityRequirements(model: ClusterModel): Requirement[] {
   ];
 }
 
-export interface ProbePair { source: string; target: string; port: number }
+export interface ProbePair {
+  source: string;
+  target: string;
+  port: number;
+}
 
 /** Every distinct source → target:port connection to try (no self-connections). */
 export function reachabilityPairs(model: ClusterModel): ProbePair[] {

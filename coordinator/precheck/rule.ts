@@ -58,10 +58,7 @@ export interface RuleContext {
  * What a check found. `fail` means the condition does not hold; the engine turns it into `warn`
  * when the rule (or this outcome) is of warning severity, or when the user ignores the error.
  */
-export type Outcome =
-  | { status: 'pass'; message: string }
-  | { status: 'fail'; message: string; severity?: Severity }
-  | { status: 'skip'; message: string };
+export type Outcome = { status: 'pass'; message: string } | { status: 'fail'; message: string; severity?: Severity } | { status: 'skip'; message: string };
 
 /** `true` when the rule applies, otherwise the reason it does not (reported as `skip`). */
 export type Applies = true | string;
@@ -106,6 +103,5 @@ export function clusterRule(def: Def<ClusterRule>): ClusterRule {
 }
 
 export const pass = (message: string): Outcome => ({ status: 'pass', message });
-export const fail = (message: string, severity?: Severity): Outcome =>
-  severity ? { status: 'fail', message, severity } : { status: 'fail', message };
+export const fail = (message: string, severity?: Severity): Outcome => (severity ? { status: 'fail', message, severity } : { status: 'fail', message });
 export const skip = (message: string): Outcome => ({ status: 'skip', message });

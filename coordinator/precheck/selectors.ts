@@ -5,7 +5,10 @@ import type { Rule } from './rule';
 
 /** Splits, trims and lower-cases `a,b` / repeated values; empty entries are dropped. */
 export function splitSelectors(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => v !== '');
 }
 
 /** The rule ids the selectors name; throws UserError (exit 2) naming an unknown id or tag. */
@@ -23,7 +26,10 @@ export function resolveSelectors(values: readonly string[], ruleList: readonly R
       for (const id of tags.get(s)!) ids.add(id);
     } else {
       const all = allowAll ? ', or all' : '';
-      throw new UserError(`${flag}: unknown rule id or tag "${s}" (tags: ${[...tags.keys()].join(', ')}${all}; rule ids are <tag>.<name>, listed in docs/precheck-rules.md)`, 2);
+      throw new UserError(
+        `${flag}: unknown rule id or tag "${s}" (tags: ${[...tags.keys()].join(', ')}${all}; rule ids are <tag>.<name>, listed in docs/precheck-rules.md)`,
+        2,
+      );
     }
   }
   return ids;

@@ -15,4 +15,4 @@ export const gib = (n: number): GiB => n as GiB;
 /** Whole MiB, rounded down (as kubeadm does for its memory check). */
 export const toMiB = (b: Bytes): MiB => Math.floor(b / 2 ** 20) as MiB;
 /** GiB with one decimal, rounded down so a check never passes on rounding. */
-export const toGiB = (b: Bytes): GiB => Math.floor((b / 2 ** 30) * 10) / 10 as GiB;
+export const toGiB = (b: Bytes): GiB => (Math.floor((b / 2 ** 30) * 10) / 10) as GiB;

@@ -6,7 +6,11 @@ import { memoize } from './memo';
 import { getVar } from '../model/vars';
 
 export class ConfigValueError extends Error {
-  constructor(readonly path: string, expected: string, found: Value) {
+  constructor(
+    readonly path: string,
+    expected: string,
+    found: Value,
+  ) {
     super(`spec.${path}: expected ${expected}, found ${JSON.stringify(found)}`);
     this.name = 'ConfigValueError';
   }

@@ -17,7 +17,11 @@ export interface NodeRecord {
   tokenId: string;
 }
 
-export interface StoredFacts { facts: FactSet; receivedAtMs: number; clockOffsetMs: number }
+export interface StoredFacts {
+  facts: FactSet;
+  receivedAtMs: number;
+  clockOffsetMs: number;
+}
 
 export class IdentityConflict extends Error {}
 
@@ -37,11 +41,15 @@ export class NodeRegistry {
   private factsWrites: Promise<void> = Promise.resolve();
 
   constructor(stateDir: string) {
-    this.store = new JsonStore(path.join(stateDir, 'nodes.json'), () => ({ nodes: [] }), (raw) => {
-      const v = raw as { nodes?: unknown };
-      if (!v || !Array.isArray(v.nodes)) throw new Error('nodes.json: expected {"nodes": [...]}');
-      return { nodes: v.nodes as NodeRecord[] };
-    });
+    this.store = new JsonStore(
+      path.join(stateDir, 'nodes.json'),
+      () => ({ nodes: [] }),
+      (raw) => {
+        const v = raw as { nodes?: unknown };
+        if (!v || !Array.isArray(v.nodes)) throw new Error('nodes.json: expected {"nodes": [...]}');
+        return { nodes: v.nodes as NodeRecord[] };
+      },
+    );
     this.factsDir = path.join(stateDir, 'facts');
     mkdirSync(this.factsDir, { recursive: true, mode: 0o700 });
     for (const n of this.store.get().nodes) {
@@ -124,7 +132,8 @@ export class NodeRegistry {
     if (existing && existing.machineId !== machineId && !force) {
       throw new IdentityConflict(
         `node name "${name}" is already enrolled by another machine (machine-id ${existing.machineId.slice(0, 8)}…); ` +
-          're-run the one-liner with --force to replace it, or choose another --name');
+          're-run the one-liner with --force to replace it, or choose another --name',
+      );
     }
   }
 
@@ -142,7 +151,9 @@ export class NodeRegistry {
     const old = this.get(name);
     if (!old) return undefined;
     this.byFingerprint.delete(old.certFingerprint);
-    this.store.update((s) => { s.nodes = s.nodes.filter((n) => n.name !== name); });
+    this.store.update((s) => {
+      s.nodes = s.nodes.filter((n) => n.name !== name);
+    });
     this.facts.delete(name);
     this.connected.delete(name);
     this.dirtyFacts.delete(name);
@@ -157,7 +168,10 @@ export class NodeRegistry {
     // without fsync, so a fleet refreshing at once does not block the event loop on 1,000 writes.
     this.dirtyFacts.add(name);
     if (!this.factsTimer) {
-      this.factsTimer = setTimeout(() => { this.factsTimer = undefined; this.writeDirtyFacts(); }, FACTS_WRITE_DELAY_MS);
+      this.factsTimer = setTimeout(() => {
+        this.factsTimer = undefined;
+        this.writeDirtyFacts();
+      }, FACTS_WRITE_DELAY_MS);
       this.factsTimer.unref();
     }
     for (const l of this.listeners) l(name, stored);

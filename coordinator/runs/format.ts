@@ -16,9 +16,10 @@ function took(from: string | undefined, to: string | undefined): string {
 export function listRuns(store: RunStore): string {
   const runs = store.list();
   if (runs.length === 0) return `no runs yet (they are kept in ${store.dir})\n`;
-  return table(['ID', 'STATUS', 'STARTED', 'TOOK', 'STOPPED IN', 'COMMAND'], runs.map((r) => [
-    r.id, r.status, when(r.createdAt), took(r.createdAt, r.finishedAt), r.stoppedAt ?? '-', r.command.join(' '),
-  ]));
+  return table(
+    ['ID', 'STATUS', 'STARTED', 'TOOK', 'STOPPED IN', 'COMMAND'],
+    runs.map((r) => [r.id, r.status, when(r.createdAt), took(r.createdAt, r.finishedAt), r.stoppedAt ?? '-', r.command.join(' ')]),
+  );
 }
 
 function taskRow(t: TaskRecord): string[] {
@@ -40,11 +41,21 @@ export function showRun(store: RunStore, id: string): string {
     '',
   ];
   for (const p of run.phaseRecords) {
-    out.push(`${p.name}: ${p.status}${p.durationMs !== undefined ? ` (${seconds(p.durationMs)})` : ''}${p.message && p.status === 'ok' ? ` — ${p.message}` : ''}`);
+    out.push(
+      `${p.name}: ${p.status}${p.durationMs !== undefined ? ` (${seconds(p.durationMs)})` : ''}${p.message && p.status === 'ok' ? ` — ${p.message}` : ''}`,
+    );
     if (p.tasks.length > 0) out.push(table(['HOST', 'TASK', 'STATUS', 'TOOK', 'EXIT', 'COMMAND ID'], p.tasks.map(taskRow)).trimEnd().replace(/^/gm, '  '));
     for (const t of p.tasks.filter((x) => x.status === 'failed')) {
       out.push(`  [${t.host}] ${t.task}: ${t.error ?? 'failed'}`);
-      if (t.outputTail) out.push(t.outputTail.trimEnd().split('\n').slice(-20).map((l) => `    ${l}`).join('\n'));
+      if (t.outputTail)
+        out.push(
+          t.outputTail
+            .trimEnd()
+            .split('\n')
+            .slice(-20)
+            .map((l) => `    ${l}`)
+            .join('\n'),
+        );
     }
   }
   if (run.error && run.status !== 'ok') out.push('', run.error);
@@ -62,7 +73,9 @@ export function runLogs(store: RunStore, id: string, host?: string): string {
   const hosts = store.logHosts(id);
   if (host !== undefined) {
     if (!hosts.includes(host)) {
-      throw new UserError(`run ${id} has no output from ${JSON.stringify(host)}${hosts.length ? `; hosts with output: ${hosts.join(', ')}` : ' (no host produced output)'}`);
+      throw new UserError(
+        `run ${id} has no output from ${JSON.stringify(host)}${hosts.length ? `; hosts with output: ${hosts.join(', ')}` : ' (no host produced output)'}`,
+      );
     }
     return store.readLog(id, host);
   }

@@ -24,7 +24,8 @@ export function isRunId(id: string): boolean {
 }
 
 export function assertRunId(id: string): void {
-  if (!isRunId(id)) throw new UserError(`invalid run id ${JSON.stringify(id.slice(0, 80))}: expected the form 20250131-142233-9f3a1c (see \`kk-coordinator runs\`)`);
+  if (!isRunId(id))
+    throw new UserError(`invalid run id ${JSON.stringify(id.slice(0, 80))}: expected the form 20250131-142233-9f3a1c (see \`kk-coordinator runs\`)`);
 }
 
 const slug = (s: string): string => s.replace(/[^A-Za-z0-9-]+/g, '_').replace(/^_+|_+$/g, '');

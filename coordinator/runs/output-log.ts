@@ -15,7 +15,10 @@ interface OpenLog {
 export class OutputLog {
   private readonly open = new Map<string, OpenLog>();
 
-  constructor(private readonly dir: string, private readonly limitBytes = DEFAULT_LOG_LIMIT_BYTES) {}
+  constructor(
+    private readonly dir: string,
+    private readonly limitBytes = DEFAULT_LOG_LIMIT_BYTES,
+  ) {}
 
   static fileFor(dir: string, host: string): string {
     // Host names are DNS-like or COORDINATOR_HOST; neither can climb out of the directory.

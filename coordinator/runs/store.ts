@@ -64,8 +64,16 @@ export function summarize(run: RunRecord): RunSummary {
 
 function validateRecord(raw: unknown, file: string): RunRecord {
   const r = raw as Partial<RunRecord> | null;
-  if (!r || typeof r !== 'object' || r.version !== 1 || typeof r.id !== 'string' || !Array.isArray(r.phaseRecords) ||
-      !r.owner || !Array.isArray(r.command) || !r.phaseRecords.every((p) => PHASE_NAMES.includes(p.name) && Array.isArray(p.tasks))) {
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    r.version !== 1 ||
+    typeof r.id !== 'string' ||
+    !Array.isArray(r.phaseRecords) ||
+    !r.owner ||
+    !Array.isArray(r.command) ||
+    !r.phaseRecords.every((p) => PHASE_NAMES.includes(p.name) && Array.isArray(p.tasks))
+  ) {
     throw new UserError(`run file ${file} is not a kk run record (version 1); it may be damaged or from another kk version`);
   }
   return r as RunRecord;
@@ -206,10 +214,13 @@ export class RunStore {
    */
   private saveSoon(run: RunRecord): void {
     if (this.saveTimers.has(run.id)) return;
-    this.saveTimers.set(run.id, setTimeout(() => {
-      this.saveTimers.delete(run.id);
-      if (this.owned.get(run.id)?.run === run) this.save(run);
-    }, SAVE_DELAY_MS));
+    this.saveTimers.set(
+      run.id,
+      setTimeout(() => {
+        this.saveTimers.delete(run.id);
+        if (this.owned.get(run.id)?.run === run) this.save(run);
+      }, SAVE_DELAY_MS),
+    );
   }
 
   phase(id: string, name: PhaseName): PhaseRecord {
@@ -275,7 +286,10 @@ export class RunStore {
     assertRunId(id);
     const dir = this.logDir(id);
     if (!existsSync(dir)) return [];
-    return readdirSync(dir).filter((n) => n.endsWith('.log')).map((n) => n.slice(0, -4)).sort();
+    return readdirSync(dir)
+      .filter((n) => n.endsWith('.log'))
+      .map((n) => n.slice(0, -4))
+      .sort();
   }
 
   readLog(id: string, host: string): string {

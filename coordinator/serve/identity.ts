@@ -12,7 +12,12 @@ import { ADMIN_CREDENTIALS_FILE, type AdminCredentials } from '../state/admin-ac
 
 export type { AdminCredentials };
 
-export async function loadOrCreateServingCert(ca: CertificateAuthority, pkiDir: string, dnsNames: string[], ips: string[]): Promise<{ certPem: string; keyPem: string }> {
+export async function loadOrCreateServingCert(
+  ca: CertificateAuthority,
+  pkiDir: string,
+  dnsNames: string[],
+  ips: string[],
+): Promise<{ certPem: string; keyPem: string }> {
   const keyFile = path.join(pkiDir, 'server.key');
   const certFile = path.join(pkiDir, 'server.crt');
   let keyPem: string;

@@ -73,7 +73,9 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const ips = new Set(['127.0.0.1', '::1']);
   const dns = new Set(['localhost', os.hostname(), COORDINATOR_TLS_NAME]);
   for (const a of [advertise, o.listenAddress]) {
-    if (isIP(a)) { if (a !== '0.0.0.0' && a !== '::') ips.add(a); } else dns.add(a);
+    if (isIP(a)) {
+      if (a !== '0.0.0.0' && a !== '::') ips.add(a);
+    } else dns.add(a);
   }
   const serving = await loadOrCreateServingCert(ca, pkiDir, [...dns], [...ips]);
   const admin = await loadOrCreateAdminCredentials(ca, o.dataDir, hostPort(advertise, o.grpcPort));
@@ -88,8 +90,13 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   // trusts JWTs the coordinator signs: enrolling a node changes nothing on the server, removing
   // one revokes its key (nats/nats-service.ts).
   const natsService = openNats({
-    dataDir: o.dataDir, externalUrl: o.natsUrl, listenAddress: o.listenAddress, port: o.natsPort,
-    advertiseUrl: `tls://${hostPort(advertise, o.natsPort)}`, pkiDir, log,
+    dataDir: o.dataDir,
+    externalUrl: o.natsUrl,
+    listenAddress: o.listenAddress,
+    port: o.natsPort,
+    advertiseUrl: `tls://${hostPort(advertise, o.natsPort)}`,
+    pkiDir,
+    log,
   });
   await natsService.start();
   const natsUrls = [...natsService.urls];
@@ -115,16 +122,36 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   const sessions = new AgentSessions(registry);
   const proto = loadGrpc();
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(proto.kk.v1.AgentService.service, agentServiceHandlers({
-    ca, tokens, registry, nats, commandSigningPublicKeyPem: signing.publicKeyPem, factsIntervalSeconds: o.factsIntervalSeconds,
-    log: log.child({ component: 'agents' }),
-  }, sessions));
+  server.addService(
+    proto.kk.v1.AgentService.service,
+    agentServiceHandlers(
+      {
+        ca,
+        tokens,
+        registry,
+        nats,
+        commandSigningPublicKeyPem: signing.publicKeyPem,
+        factsIntervalSeconds: o.factsIntervalSeconds,
+        log: log.child({ component: 'agents' }),
+      },
+      sessions,
+    ),
+  );
   const adminFps = new Set([adminFingerprint(admin)]);
-  const adminHandlers = adminServiceHandlers({
-    adminFingerprints: () => adminFps, tokens, registry, nats, oneLiner, caHash: hash, log: log.child({ component: 'admin' }),
-    live: { registry, sessions, reachability: reachabilityRunner(dispatcher) },
-    runs: { dataDir: o.dataDir, dispatcher: () => dispatcher, artifactStore: o.artifactDir ?? path.join(o.dataDir, 'artifacts') },
-  }, sessions);
+  const adminHandlers = adminServiceHandlers(
+    {
+      adminFingerprints: () => adminFps,
+      tokens,
+      registry,
+      nats,
+      oneLiner,
+      caHash: hash,
+      log: log.child({ component: 'admin' }),
+      live: { registry, sessions, reachability: reachabilityRunner(dispatcher) },
+      runs: { dataDir: o.dataDir, dispatcher: () => dispatcher, artifactStore: o.artifactDir ?? path.join(o.dataDir, 'artifacts') },
+    },
+    sessions,
+  );
   server.addService(proto.kk.v1.AdminService.service, adminHandlers);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(hostPort(o.listenAddress, o.grpcPort), optionalClientCertCredentials(ca.caPem, serving.certPem, serving.keyPem), (err) => {
@@ -138,7 +165,13 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
 
   let adminSocket: AdminSocket | null;
   try {
-    adminSocket = await listenAdminSocket(path.join(o.dataDir, ADMIN_SOCKET_FILE), proto.kk.v1.AdminService.service, admitLocally(adminHandlers), SERVER_OPTIONS, log.child({ component: 'admin' }));
+    adminSocket = await listenAdminSocket(
+      path.join(o.dataDir, ADMIN_SOCKET_FILE),
+      proto.kk.v1.AdminService.service,
+      admitLocally(adminHandlers),
+      SERVER_OPTIONS,
+      log.child({ component: 'admin' }),
+    );
   } catch (err) {
     server.forceShutdown();
     await natsService.stop();
@@ -147,10 +180,13 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
 
   const agentFiles = await agentDownloads(o.agentBundle, o.nodeRuntimeDir);
   const https = createHttpsServer({
-    certPem: serving.certPem, keyPem: serving.keyPem, caPem: ca.caPem,
+    certPem: serving.certPem,
+    keyPem: serving.keyPem,
+    caPem: ca.caPem,
     bootstrapScript: readBootstrapScript(o.agentBundle),
     info: () => ({ version: KK_VERSION, grpc: hostPort(advertise, o.grpcPort), nats: natsUrls }),
-    agentFiles, log: log.child({ component: 'http' }),
+    agentFiles,
+    log: log.child({ component: 'http' }),
     artifacts: cacheLookup(o.artifactDir ?? path.join(o.dataDir, 'artifacts')),
   });
   await new Promise<void>((resolve, reject) => {
@@ -164,10 +200,19 @@ export async function serve(o: ServeOptions): Promise<RunningCoordinator> {
   });
 
   const pinger = setInterval(() => sessions.pingAll(), 15_000);
-  log.info({
-    dataDir: o.dataDir, grpc: hostPort(o.listenAddress, o.grpcPort), https: hostPort(o.listenAddress, o.httpPort),
-    advertise, nats: natsUrls, caHash: hash, nodes: registry.list().length, adminSocket: adminSocket?.path ?? null,
-  }, 'coordinator ready — create a join command with: kk-coordinator token create');
+  log.info(
+    {
+      dataDir: o.dataDir,
+      grpc: hostPort(o.listenAddress, o.grpcPort),
+      https: hostPort(o.listenAddress, o.httpPort),
+      advertise,
+      nats: natsUrls,
+      caHash: hash,
+      nodes: registry.list().length,
+      adminSocket: adminSocket?.path ?? null,
+    },
+    'coordinator ready — create a join command with: kk-coordinator token create',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

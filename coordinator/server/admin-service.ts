@@ -73,8 +73,14 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
   };
 
   const tokenInfo = (t: TokenRecord): TokenInfo => ({
-    id: t.id, createdAtMs: t.createdAtMs, expiresAtMs: t.expiresAtMs, usesAllowed: t.usesAllowed,
-    usesCount: t.usesCount, revoked: t.revoked, description: t.description, status: tokens.status(t),
+    id: t.id,
+    createdAtMs: t.createdAtMs,
+    expiresAtMs: t.expiresAtMs,
+    usesAllowed: t.usesAllowed,
+    usesCount: t.usesCount,
+    revoked: t.revoked,
+    description: t.description,
+    status: tokens.status(t),
   });
 
   const nodeInfo = (n: NodeRecord): NodeInfo => {
@@ -84,11 +90,20 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
       .filter((i) => i.name !== 'lo')
       .flatMap((i) => i.addresses.filter((a) => !a.address.startsWith('fe80:') && a.address !== '127.0.0.1' && a.address !== '::1').map((a) => a.address));
     return {
-      name: n.name, machineId: n.machineId, internalIps: ips,
-      os: f?.os?.prettyName ?? f?.os?.id ?? '', arch: f?.os?.architecture ?? '', kernel: f?.os?.kernelVersion ?? '',
-      cpuCount: f?.cpu?.count ?? 0, memoryBytes: f?.memory?.totalBytes ?? 0,
-      connected: registry.isConnected(n.name), lastSeenMs: registry.lastSeenMs(n.name), enrolledAtMs: n.enrolledAtMs,
-      certificateSerial: n.certSerial, agentVersion: n.agentVersion, clockOffsetMs: stored?.clockOffsetMs ?? 0,
+      name: n.name,
+      machineId: n.machineId,
+      internalIps: ips,
+      os: f?.os?.prettyName ?? f?.os?.id ?? '',
+      arch: f?.os?.architecture ?? '',
+      kernel: f?.os?.kernelVersion ?? '',
+      cpuCount: f?.cpu?.count ?? 0,
+      memoryBytes: f?.memory?.totalBytes ?? 0,
+      connected: registry.isConnected(n.name),
+      lastSeenMs: registry.lastSeenMs(n.name),
+      enrolledAtMs: n.enrolledAtMs,
+      certificateSerial: n.certSerial,
+      agentVersion: n.agentVersion,
+      clockOffsetMs: stored?.clockOffsetMs ?? 0,
     };
   };
 
@@ -123,7 +138,10 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
       return tokenInfo(t);
     }),
     ListNodes: unary(() => ({
-      nodes: registry.list().sort((a, b) => a.name.localeCompare(b.name)).map(nodeInfo),
+      nodes: registry
+        .list()
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(nodeInfo),
       coordinatorTimeMs: Date.now(),
     })),
     GetFacts: unary((req) => {
@@ -149,22 +167,38 @@ export function adminServiceHandlers(deps: AdminServiceDeps, sessions: AgentSess
         const r = call.request;
         let model;
         try {
-          model = loadClusterFromText({ name: r.inventoryName || 'inventory.yaml', text: r.inventoryYaml },
-            r.configName ? { name: r.configName, text: r.configYaml } : null);
+          model = loadClusterFromText(
+            { name: r.inventoryName || 'inventory.yaml', text: r.inventoryYaml },
+            r.configName ? { name: r.configName, text: r.configYaml } : null,
+          );
         } catch (err) {
           throw new CallRefused(grpc.status.INVALID_ARGUMENT, (err as Error).message);
         }
         let gone = false;
-        call.on('cancelled', () => { gone = true; });
-        log.info({ hosts: model.hosts.length, watch: r.watch }, 'live precheck');
-        await runLivePrecheck(deps.live, {
-          model, skip: r.skip, ignoreErrors: r.ignoreErrors, workDir: r.workDir || process.cwd(), watch: r.watch,
-          watchIntervalMs: Math.max(1000, r.watchIntervalMs || 5000),
-        }, {
-          progress: (line) => { if (!gone) call.write({ progress: line }); },
-          report: (rep) => { if (!gone) call.write({ report: reportToWire(rep) }); },
-          cancelled: () => gone,
+        call.on('cancelled', () => {
+          gone = true;
         });
+        log.info({ hosts: model.hosts.length, watch: r.watch }, 'live precheck');
+        await runLivePrecheck(
+          deps.live,
+          {
+            model,
+            skip: r.skip,
+            ignoreErrors: r.ignoreErrors,
+            workDir: r.workDir || process.cwd(),
+            watch: r.watch,
+            watchIntervalMs: Math.max(1000, r.watchIntervalMs || 5000),
+          },
+          {
+            progress: (line) => {
+              if (!gone) call.write({ progress: line });
+            },
+            report: (rep) => {
+              if (!gone) call.write({ report: reportToWire(rep) });
+            },
+            cancelled: () => gone,
+          },
+        );
         call.end();
       } catch (err) {
         const e = err instanceof UserError ? new CallRefused(grpc.status.INVALID_ARGUMENT, err.message) : err;

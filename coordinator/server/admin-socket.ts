@@ -44,7 +44,10 @@ export function jsonSubtype(service: grpc.ServiceDefinition): grpc.ServiceDefini
 function answers(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const c = net.connect(socketPath);
-    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once('error', () => resolve(false));
   });
 }
@@ -56,7 +59,11 @@ function answers(socketPath: string): Promise<boolean> {
  */
 export async function clearStaleAdminSocket(socketPath: string): Promise<void> {
   let st;
-  try { st = lstatSync(socketPath); } catch { return; }
+  try {
+    st = lstatSync(socketPath);
+  } catch {
+    return;
+  }
   if (!st.isSocket()) throw new UserError(`${socketPath} exists and is not a socket: move it away (the coordinator keeps its admin socket there)`);
   if (await answers(socketPath)) throw new UserError(`another coordinator is serving this data dir (its admin socket ${socketPath} answers): stop it first`);
   unlinkSync(socketPath);
@@ -66,10 +73,19 @@ export async function clearStaleAdminSocket(socketPath: string): Promise<void> {
  * Serves `service` with `handlers` on `socketPath`; null (with a warning) when the path is too long
  * for a Unix socket — operator commands then use the admin credential over mTLS instead.
  */
-export async function listenAdminSocket(socketPath: string, service: grpc.ServiceDefinition, handlers: grpc.UntypedServiceImplementation, options: grpc.ServerOptions, log: Logger): Promise<AdminSocket | null> {
+export async function listenAdminSocket(
+  socketPath: string,
+  service: grpc.ServiceDefinition,
+  handlers: grpc.UntypedServiceImplementation,
+  options: grpc.ServerOptions,
+  log: Logger,
+): Promise<AdminSocket | null> {
   const abs = path.resolve(socketPath);
   if (Buffer.byteLength(abs) > MAX_SOCKET_PATH) {
-    log.warn({ socket: abs }, `the admin socket path is longer than ${MAX_SOCKET_PATH} bytes: no local socket; operator commands use the admin credential over mTLS`);
+    log.warn(
+      { socket: abs },
+      `the admin socket path is longer than ${MAX_SOCKET_PATH} bytes: no local socket; operator commands use the admin credential over mTLS`,
+    );
     return null;
   }
   await clearStaleAdminSocket(abs);
@@ -85,8 +101,13 @@ export async function listenAdminSocket(socketPath: string, service: grpc.Servic
   chmodSync(abs, 0o600);
   return {
     path: abs,
-    close: () => shutdownGrpc(server).finally(() => {
-      try { unlinkSync(abs); } catch { /* already gone */ }
-    }),
+    close: () =>
+      shutdownGrpc(server).finally(() => {
+        try {
+          unlinkSync(abs);
+        } catch {
+          /* already gone */
+        }
+      }),
   };
 }

@@ -45,7 +45,11 @@ export interface AgentServiceDeps {
 const NKEY_USER_RE = /^U[A-Z2-7]{55}$/;
 const MACHINE_ID_RE = /^[0-9a-f]{32}$/;
 
-interface PendingRefresh { names: Set<string>; done: Set<string>; resolve: () => void }
+interface PendingRefresh {
+  names: Set<string>;
+  done: Set<string>;
+  resolve: () => void;
+}
 
 export class AgentSessions {
   private readonly streams = new Map<string, grpc.ServerWritableStream<SessionHello__Output, SessionEvent>>();
@@ -96,7 +100,9 @@ export class AgentSessions {
       }
     }
     const entry: PendingRefresh = { names: asked, done: new Set(), resolve: () => {} };
-    const finished = new Promise<void>((resolve) => { entry.resolve = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      entry.resolve = resolve;
+    });
     if (asked.size > 0) {
       this.pending.set(requestId, entry);
       const timer = setTimeout(() => entry.resolve(), timeoutMs);
@@ -175,8 +181,14 @@ export function agentServiceHandlers(deps: AgentServiceDeps, sessions: AgentSess
         };
         const previous = registry.get(name);
         registry.upsert({
-          name, machineId: r.machineId, certFingerprint: certFingerprint(issued.certificatePem), certSerial: issued.serial,
-          nkeyPublic: r.natsPublicKey, enrolledAtMs: Date.now(), agentVersion: r.agentVersion.slice(0, 64), tokenId: token.id,
+          name,
+          machineId: r.machineId,
+          certFingerprint: certFingerprint(issued.certificatePem),
+          certSerial: issued.serial,
+          nkeyPublic: r.natsPublicKey,
+          enrolledAtMs: Date.now(),
+          agentVersion: r.agentVersion.slice(0, 64),
+          tokenId: token.id,
         });
         // Only a re-enrolment with a new key revokes anything (the old key); a new node costs the
         // NATS server nothing, its JWT is all it needs.

@@ -4,7 +4,13 @@ import type * as grpc from '@grpc/grpc-js';
 
 export function shutdownGrpc(server: grpc.Server, graceMs = 3000): Promise<void> {
   return new Promise<void>((resolve) => {
-    const t = setTimeout(() => { server.forceShutdown(); resolve(); }, graceMs);
-    server.tryShutdown(() => { clearTimeout(t); resolve(); });
+    const t = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(t);
+      resolve();
+    });
   });
 }

@@ -9,8 +9,17 @@ export function mappedExecutor(dispatcher: CommandDispatcher, hostToNode: Readon
       const node = hostToNode.get(host);
       if (!node) {
         return Promise.resolve({
-          id: opts.id, node: host, status: 'unreachable', exitCode: null, durationMs: 0, changed: false,
-          stdoutTail: Buffer.alloc(0), stderrTail: Buffer.alloc(0), stdoutBytes: 0, stderrBytes: 0, fromJournal: false,
+          id: opts.id,
+          node: host,
+          status: 'unreachable',
+          exitCode: null,
+          durationMs: 0,
+          changed: false,
+          stdoutTail: Buffer.alloc(0),
+          stderrTail: Buffer.alloc(0),
+          stdoutBytes: 0,
+          stderrBytes: 0,
+          fromJournal: false,
           error: `no enrolled agent matches inventory host "${host}" (by name or internal IP): run the one-liner on it`,
         });
       }

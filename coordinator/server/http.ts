@@ -5,7 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import type { Logger } from '../../shared/log';
 
-export interface ServedFile { path: string; sha256: string; size: number; contentType: string }
+export interface ServedFile {
+  path: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
 
 export interface HttpDeps {
   certPem: string;
@@ -22,19 +27,23 @@ export interface HttpDeps {
 
 export function createHttpsServer(deps: HttpDeps): https.Server {
   const sums = [...deps.agentFiles].map(([name, f]) => `${f.sha256}  ${name}\n`).join('');
-  const server = https.createServer({
-    cert: deps.certPem, key: deps.keyPem,
-    minVersion: 'TLSv1.2',
-    maxHeaderSize: 16 * 1024,
-  }, (req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message, url: req.url }, 'http request failed');
-      if (!res.headersSent) send(res, 500, 'internal error\n');
-      else res.destroy();
-    }
-  });
+  const server = https.createServer(
+    {
+      cert: deps.certPem,
+      key: deps.keyPem,
+      minVersion: 'TLSv1.2',
+      maxHeaderSize: 16 * 1024,
+    },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message, url: req.url }, 'http request failed');
+        if (!res.headersSent) send(res, 500, 'internal error\n');
+        else res.destroy();
+      }
+    },
+  );
   server.headersTimeout = 15_000;
   server.requestTimeout = 30 * 60_000; // the runtime download may be slow on a congested link
   server.keepAliveTimeout = 5_000;
@@ -52,11 +61,16 @@ export function createHttpsServer(deps: HttpDeps): https.Server {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
     const url = new URL(req.url ?? '/', 'https://kk.invalid');
     switch (url.pathname) {
-      case '/bootstrap.sh': return send(res, 200, deps.bootstrapScript, { 'Content-Type': 'text/x-shellscript' }, req.method === 'HEAD');
-      case '/ca.crt': return send(res, 200, deps.caPem, { 'Content-Type': 'application/x-pem-file' }, req.method === 'HEAD');
-      case '/v1/info': return send(res, 200, JSON.stringify(deps.info()) + '\n', { 'Content-Type': 'application/json' }, req.method === 'HEAD');
-      case '/agent/SHA256SUMS': return send(res, 200, sums, { 'Content-Type': 'text/plain' }, req.method === 'HEAD');
-      case '/healthz': return send(res, 200, 'ok\n');
+      case '/bootstrap.sh':
+        return send(res, 200, deps.bootstrapScript, { 'Content-Type': 'text/x-shellscript' }, req.method === 'HEAD');
+      case '/ca.crt':
+        return send(res, 200, deps.caPem, { 'Content-Type': 'application/x-pem-file' }, req.method === 'HEAD');
+      case '/v1/info':
+        return send(res, 200, JSON.stringify(deps.info()) + '\n', { 'Content-Type': 'application/json' }, req.method === 'HEAD');
+      case '/agent/SHA256SUMS':
+        return send(res, 200, sums, { 'Content-Type': 'text/plain' }, req.method === 'HEAD');
+      case '/healthz':
+        return send(res, 200, 'ok\n');
     }
     const art = /^\/artifacts\/([0-9a-f]{64})$/.exec(url.pathname);
     if (art) {
@@ -81,7 +95,9 @@ function send(res: ServerResponse, code: number, body: string, headers: Record<s
 function serveFile(req: IncomingMessage, res: ServerResponse, f: ServedFile): void {
   const size = statSync(f.path).size;
   const headers: Record<string, string> = {
-    'Content-Type': f.contentType, 'Accept-Ranges': 'bytes', 'X-Content-Sha256': f.sha256,
+    'Content-Type': f.contentType,
+    'Accept-Ranges': 'bytes',
+    'X-Content-Sha256': f.sha256,
   };
   let start = 0;
   let end = size - 1;

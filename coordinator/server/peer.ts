@@ -6,7 +6,9 @@ import * as grpc from '@grpc/grpc-js';
 import { normaliseFingerprint } from '../../shared/pki/x509';
 
 type AuthContext = ReturnType<grpc.ServerUnaryCall<unknown, unknown>['getAuthContext']>;
-interface HasAuthContext { getAuthContext(): AuthContext }
+interface HasAuthContext {
+  getAuthContext(): AuthContext;
+}
 
 export function peerFingerprint(call: HasAuthContext): string | null {
   const cert = call.getAuthContext().sslPeerCertificate;
@@ -14,7 +16,10 @@ export function peerFingerprint(call: HasAuthContext): string | null {
 }
 
 export class CallRefused extends Error {
-  constructor(readonly code: grpc.status, message: string) {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
     super(message);
   }
 }

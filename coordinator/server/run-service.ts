@@ -44,7 +44,10 @@ function hostMap(deps: RunServiceDeps, model: ClusterModel): Map<string, string>
 
 function modelFrom(r: { inventoryName: string; inventoryYaml: string; configName: string; configYaml: string }): ClusterModel {
   try {
-    return loadClusterFromText({ name: r.inventoryName || 'inventory.yaml', text: r.inventoryYaml }, r.configName ? { name: r.configName, text: r.configYaml } : null);
+    return loadClusterFromText(
+      { name: r.inventoryName || 'inventory.yaml', text: r.inventoryYaml },
+      r.configName ? { name: r.configName, text: r.configYaml } : null,
+    );
   } catch (err) {
     throw new CallRefused(grpc.status.INVALID_ARGUMENT, (err as Error).message);
   }
@@ -67,7 +70,10 @@ class LinePrefixer {
   }
 }
 
-export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: grpc.ServerWritableStream<never, never> | grpc.ServerUnaryCall<never, never>) => void): RunHandlers {
+export function runServiceHandlers(
+  deps: RunServiceDeps,
+  requireAdmin: (call: grpc.ServerWritableStream<never, never> | grpc.ServerUnaryCall<never, never>) => void,
+): RunHandlers {
   const store = new RunStore(deps.dataDir);
   const needDispatcher = () => {
     const d = deps.dispatcher();
@@ -80,17 +86,21 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
     call.emit('error', toServiceError(e));
   };
 
-  const text = <Req>(fn: (req: Req) => string) => (call: grpc.ServerUnaryCall<Req, { text: string }>, cb: grpc.sendUnaryData<{ text: string }>) => {
-    try {
-      requireAdmin(call as unknown as grpc.ServerUnaryCall<never, never>);
-      cb(null, { text: fn(call.request) });
-    } catch (err) {
-      const e = err instanceof UserError ? new CallRefused(grpc.status.NOT_FOUND, err.message) : err;
-      cb(toServiceError(e));
-    }
-  };
+  const text =
+    <Req>(fn: (req: Req) => string) =>
+    (call: grpc.ServerUnaryCall<Req, { text: string }>, cb: grpc.sendUnaryData<{ text: string }>) => {
+      try {
+        requireAdmin(call as unknown as grpc.ServerUnaryCall<never, never>);
+        cb(null, { text: fn(call.request) });
+      } catch (err) {
+        const e = err instanceof UserError ? new CallRefused(grpc.status.NOT_FOUND, err.message) : err;
+        cb(toServiceError(e));
+      }
+    };
 
-  const clusterRun = (kind: 'create' | 'delete') => async (call: grpc.ServerWritableStream<CreateClusterRequest__Output, RunEvent>): Promise<void> => {
+  const clusterRun =
+    (kind: 'create' | 'delete') =>
+    async (call: grpc.ServerWritableStream<CreateClusterRequest__Output, RunEvent>): Promise<void> => {
       try {
         requireAdmin(call as unknown as grpc.ServerWritableStream<never, never>);
         const r = call.request;
@@ -102,14 +112,20 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         const dispatcher = r.dryRun ? undefined : needDispatcher();
         const abort = new AbortController();
         call.on('cancelled', () => abort.abort());
-        const write = (t: string) => { if (!abort.signal.aborted) call.write({ output: t }); };
+        const write = (t: string) => {
+          if (!abort.signal.aborted) call.write({ output: t });
+        };
         const hostToNode = hostMap(deps, model);
         const skip = r.skip;
         const ignoreErrors = r.ignoreErrors;
         resolveSelectors(skip, rules, '--skip', false);
         resolveSelectors(ignoreErrors, rules, '--ignore-errors', true);
         const runPrecheck: RunPrecheck = async () => {
-          const ctx = await gatherLive(deps.live, model, { workDir: r.workDir || process.cwd(), skipped: resolveSelectors(skip, rules, '--skip', false), progress: (l) => write(`precheck: ${l}\n`) });
+          const ctx = await gatherLive(deps.live, model, {
+            workDir: r.workDir || process.cwd(),
+            skipped: resolveSelectors(skip, rules, '--skip', false),
+            progress: (l) => write(`precheck: ${l}\n`),
+          });
           const report = evaluate(ctx, { skip, ignoreErrors });
           // The client renders the table for its own terminal.
           if (!abort.signal.aborted) call.write({ precheckReportJson: JSON.stringify(report) });
@@ -118,27 +134,45 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         const pipelineDeps: PipelineDeps = {
           model,
           executor: dispatcher ? mappedExecutor(dispatcher, hostToNode) : { send: () => Promise.reject(new Error('dry run sends nothing')) },
-          runStore: store, runPrecheck, log: deps.log,
+          runStore: store,
+          runPrecheck,
+          log: deps.log,
           output: { write, isTTY: false },
-          progress: new EventProgress((ev) => { if (!abort.signal.aborted) call.write({ progress: ev }); }),
+          progress: new EventProgress((ev) => {
+            if (!abort.signal.aborted) call.write({ progress: ev });
+          }),
           cwd: r.workDir || process.cwd(),
-          init: r.noDownload ? { artifactStore: deps.artifactStore } : {
-            artifactStore: deps.artifactStore,
-            download: r.artifact
-              ? bundleStep(r.artifact, { sha256: optString(model.vars, 'download.artifact_sha256'), md5: optString(model.vars, 'download.artifact_md5') }, deps.artifactStore)
-              : downloadStep(write, deps.artifactStore),
-          },
+          init: r.noDownload
+            ? { artifactStore: deps.artifactStore }
+            : {
+                artifactStore: deps.artifactStore,
+                download: r.artifact
+                  ? bundleStep(
+                      r.artifact,
+                      { sha256: optString(model.vars, 'download.artifact_sha256'), md5: optString(model.vars, 'download.artifact_md5') },
+                      deps.artifactStore,
+                    )
+                  : downloadStep(write, deps.artifactStore),
+              },
           maxParallel: r.maxParallel || undefined,
           facts: (host) => {
             const node = hostToNode.get(host);
-            return node ? deps.live.registry.getFacts(node)?.facts ?? null : null;
+            return node ? (deps.live.registry.getFacts(node)?.facts ?? null) : null;
           },
         };
-        const pipeline = kind === 'create' ? createClusterPipeline(pipelineDeps) : deleteClusterPipeline(pipelineDeps, { all: r.deleteAll, withData: r.withData });
+        const pipeline =
+          kind === 'create' ? createClusterPipeline(pipelineDeps) : deleteClusterPipeline(pipelineDeps, { all: r.deleteAll, withData: r.withData });
         deps.log.info({ resume: r.resume || undefined, dryRun: r.dryRun, hosts: model.hosts.length }, `${kind} cluster`);
         const res = await runPipeline(pipeline, {
-          command: r.command, phases: r.phases.length ? r.phases : null, skipPhases: r.skipPhases, dryRun: r.dryRun,
-          resume: r.resume || undefined, ignorePrecheckFailures: r.ignorePrecheckErrors, signal: abort.signal, force: r.force, planJson: r.planJson,
+          command: r.command,
+          phases: r.phases.length ? r.phases : null,
+          skipPhases: r.skipPhases,
+          dryRun: r.dryRun,
+          resume: r.resume || undefined,
+          ignorePrecheckFailures: r.ignorePrecheckErrors,
+          signal: abort.signal,
+          force: r.force,
+          planJson: r.planJson,
         });
         if (!abort.signal.aborted) {
           call.write({ finished: { runId: res.runId ?? '', status: res.status, failedPhase: res.failedPhase ?? '', message: res.message ?? '' } });
@@ -147,7 +181,7 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
       } catch (err) {
         streamFailure(call, err);
       }
-  };
+    };
 
   return {
     CreateCluster: answersItself(clusterRun('create')),
@@ -161,37 +195,53 @@ export function runServiceHandlers(deps: RunServiceDeps, requireAdmin: (call: gr
         const model = modelFrom(r);
         const known = new Set(model.hosts.map((h) => h.name));
         const selected = new Set<string>();
-        for (const name of r.hosts.flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean)) {
+        for (const name of r.hosts
+          .flatMap((h) => h.split(','))
+          .map((h) => h.trim())
+          .filter(Boolean)) {
           if (known.has(name)) selected.add(name);
           else if (model.groups[name]) for (const h of model.groups[name] ?? []) selected.add(h);
-          else throw new CallRefused(grpc.status.INVALID_ARGUMENT, `--hosts: "${name}" is neither a host nor a group of the inventory (groups: ${Object.keys(model.groups).join(', ')})`);
+          else
+            throw new CallRefused(
+              grpc.status.INVALID_ARGUMENT,
+              `--hosts: "${name}" is neither a host nor a group of the inventory (groups: ${Object.keys(model.groups).join(', ')})`,
+            );
         }
         const hosts = selected.size ? model.hosts.map((h) => h.name).filter((h) => selected.has(h)) : model.hosts.map((h) => h.name);
         const executor = mappedExecutor(needDispatcher(), hostMap(deps, model));
         const abort = new AbortController();
         call.on('cancelled', () => abort.abort());
-        const write = (t: string) => { if (!abort.signal.aborted) call.write({ output: t }); };
+        const write = (t: string) => {
+          if (!abort.signal.aborted) call.write({ output: t });
+        };
         const lines = new LinePrefixer(write);
         const tag = `adhoc-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
         const exitCodes: Record<string, number> = {};
         const errors: Record<string, string> = {};
         deps.log.info({ hosts: hosts.length, argv0: r.argv[0] }, 'run');
         const startedAt = Date.now();
-        await Promise.all(hosts.map(async (host, i) => {
-          const out = await executor.send(host, { exec: { argv: r.argv, timeoutMs: (r.timeoutSeconds || 0) * 1000 } }, {
-            id: `${tag}-${i}`,
-            timeoutMs: r.timeoutSeconds ? r.timeoutSeconds * 1000 + 60_000 : 24 * 3600_000,
-            signal: abort.signal,
-            onOutput: (c) => lines.push(host, c.data.toString('utf8')),
-          });
-          lines.flush(host);
-          // Per-host completion as the coordinator sees it (bench/fleet-fanout.ts reads these).
-          deps.log.debug({ run: tag, host, status: out.status, ms: Date.now() - startedAt }, 'run: host done');
-          exitCodes[host] = out.exitCode ?? -1;
-          if (out.status !== 'ok' && out.status !== 'failed') errors[host] = `${out.status}${out.error ? `: ${out.error}` : ''}`;
-          else if (out.exitCode === null) errors[host] = out.error ?? out.status;
-        }));
-        if (!abort.signal.aborted) call.write({ finished: { runId: tag, status: Object.values(exitCodes).every((c) => c === 0) ? 'ok' : 'failed', exitCodes, errors } });
+        await Promise.all(
+          hosts.map(async (host, i) => {
+            const out = await executor.send(
+              host,
+              { exec: { argv: r.argv, timeoutMs: (r.timeoutSeconds || 0) * 1000 } },
+              {
+                id: `${tag}-${i}`,
+                timeoutMs: r.timeoutSeconds ? r.timeoutSeconds * 1000 + 60_000 : 24 * 3600_000,
+                signal: abort.signal,
+                onOutput: (c) => lines.push(host, c.data.toString('utf8')),
+              },
+            );
+            lines.flush(host);
+            // Per-host completion as the coordinator sees it (bench/fleet-fanout.ts reads these).
+            deps.log.debug({ run: tag, host, status: out.status, ms: Date.now() - startedAt }, 'run: host done');
+            exitCodes[host] = out.exitCode ?? -1;
+            if (out.status !== 'ok' && out.status !== 'failed') errors[host] = `${out.status}${out.error ? `: ${out.error}` : ''}`;
+            else if (out.exitCode === null) errors[host] = out.error ?? out.status;
+          }),
+        );
+        if (!abort.signal.aborted)
+          call.write({ finished: { runId: tag, status: Object.values(exitCodes).every((c) => c === 0) ? 'ok' : 'failed', exitCodes, errors } });
         call.end();
       } catch (err) {
         streamFailure(call, err);

@@ -16,7 +16,11 @@ export class JsonStore<T> {
   /** Callers waiting for changes that no write has picked up yet. */
   private readonly waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
-  constructor(private readonly file: string, initial: () => T, validate: (raw: unknown) => T) {
+  constructor(
+    private readonly file: string,
+    initial: () => T,
+    validate: (raw: unknown) => T,
+  ) {
     if (existsSync(file)) {
       let raw: unknown;
       try {
@@ -96,17 +100,21 @@ export class JsonStore<T> {
     const write = writeFileDurableAsync(this.file, this.serialise(), 0o600, () => generation === this.generation);
     this.writing = write;
     let failed = false;
-    write.then(
-      () => { for (const w of waiters) w.resolve(); },
-      (err: Error) => {
-        failed = true;
-        this.dirty = true;
-        for (const w of waiters) w.reject(err);
-      },
-    ).finally(() => {
-      this.writing = null;
-      // After a failure, no retry loop against a broken disk: the next change or flushed() retries.
-      if (this.dirty && (!failed || this.waiters.length)) this.schedule();
-    });
+    write
+      .then(
+        () => {
+          for (const w of waiters) w.resolve();
+        },
+        (err: Error) => {
+          failed = true;
+          this.dirty = true;
+          for (const w of waiters) w.reject(err);
+        },
+      )
+      .finally(() => {
+        this.writing = null;
+        // After a failure, no retry loop against a broken disk: the next change or flushed() retries.
+        if (this.dirty && (!failed || this.waiters.length)) this.schedule();
+      });
   }
 }

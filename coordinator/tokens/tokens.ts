@@ -33,12 +33,19 @@ export class TokenRefused extends Error {}
 export class TokenStore {
   private readonly store: JsonStore<{ tokens: TokenRecord[] }>;
 
-  constructor(stateDir: string, private readonly now: () => number = Date.now) {
-    this.store = new JsonStore(path.join(stateDir, 'tokens.json'), () => ({ tokens: [] }), (raw) => {
-      const v = raw as { tokens?: unknown };
-      if (!v || !Array.isArray(v.tokens)) throw new Error('tokens.json: expected {"tokens": [...]}');
-      return { tokens: v.tokens as TokenRecord[] };
-    });
+  constructor(
+    stateDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.store = new JsonStore(
+      path.join(stateDir, 'tokens.json'),
+      () => ({ tokens: [] }),
+      (raw) => {
+        const v = raw as { tokens?: unknown };
+        if (!v || !Array.isArray(v.tokens)) throw new Error('tokens.json: expected {"tokens": [...]}');
+        return { tokens: v.tokens as TokenRecord[] };
+      },
+    );
   }
 
   create(opts: { ttlMs: number; uses: number; description?: string }): { record: TokenRecord; token: string } {
@@ -46,11 +53,18 @@ export class TokenStore {
     const secret = randomString(16);
     const now = this.now();
     const record: TokenRecord = {
-      id, secretSha256: sha256(secret), createdAtMs: now,
+      id,
+      secretSha256: sha256(secret),
+      createdAtMs: now,
       expiresAtMs: opts.ttlMs > 0 ? now + opts.ttlMs : 0,
-      usesAllowed: opts.uses, usesCount: 0, revoked: false, description: opts.description ?? '',
+      usesAllowed: opts.uses,
+      usesCount: 0,
+      revoked: false,
+      description: opts.description ?? '',
     };
-    this.store.update((s) => { s.tokens.push(record); });
+    this.store.update((s) => {
+      s.tokens.push(record);
+    });
     return { record, token: `${id}.${secret}` };
   }
 
@@ -76,7 +90,10 @@ export class TokenStore {
 
   revoke(id: string): TokenRecord | undefined {
     const t = this.store.get().tokens.find((x) => x.id === id);
-    if (t) this.store.update(() => { t.revoked = true; });
+    if (t)
+      this.store.update(() => {
+        t.revoked = true;
+      });
     return t;
   }
 
@@ -93,7 +110,10 @@ export class TokenStore {
     if (!t || !timingSafeEqual(given, Buffer.from(t.secretSha256))) throw new TokenRefused('unknown token');
     const status = this.status(t);
     if (status !== 'valid') throw new TokenRefused(`token ${t.id} is ${status}`);
-    if (consume) this.store.update(() => { t.usesCount += 1; });
+    if (consume)
+      this.store.update(() => {
+        t.usesCount += 1;
+      });
     return t;
   }
 }

@@ -31,7 +31,6 @@ const CLI = path.join(REPO, 'dist/kk-coordinator.cjs');
 /** Kept in the manifest so tests and the demo know what to ask for. */
 const MANIFEST_VERSION = 1;
 
-
 const log = (m: string): void => void process.stderr.write(`components: ${m}\n`);
 
 function fileHash(files: string[]): string {
@@ -42,8 +41,20 @@ function fileHash(files: string[]): string {
 
 /** Everything the layout depends on: the builds' recipes and this script's own sources. */
 function recipeOf(builds: Build[]): string {
-  const own = [path.join(REPO, 'scripts/components/layout.ts'), path.join(REPO, 'scripts/components/versions.env'), ...readdirSync(path.join(REPO, 'scripts/components/lib')).map((f) => path.join(REPO, 'scripts/components/lib', f))].sort();
-  return createHash('sha256').update(builds.map((b) => `${b.component}/${b.version}:${b.recipe}`).sort().join('\n')).update(fileHash(own)).digest('hex');
+  const own = [
+    path.join(REPO, 'scripts/components/layout.ts'),
+    path.join(REPO, 'scripts/components/versions.env'),
+    ...readdirSync(path.join(REPO, 'scripts/components/lib')).map((f) => path.join(REPO, 'scripts/components/lib', f)),
+  ].sort();
+  return createHash('sha256')
+    .update(
+      builds
+        .map((b) => `${b.component}/${b.version}:${b.recipe}`)
+        .sort()
+        .join('\n'),
+    )
+    .update(fileHash(own))
+    .digest('hex');
 }
 
 /** A pin from versions.env (KEY=value lines). */
@@ -64,11 +75,21 @@ function debianVersion(pkg: string): string {
 function versionsOf(builds: Build[]): MirrorVersions & { pause: string; coredns: string; agnhost: string; flannelCni: string; haproxy: string } {
   const v = (file: string): string => findFile(builds, file).build.version;
   return {
-    kubernetes: withV(v('kubeadm')), etcd: withV(v('etcd')), containerd: withV(v('containerd')), runc: withV(v('runc')),
-    cniPlugins: withV(v('bridge')), crictl: withV(v('crictl')), helm: withV(v('helm')), flannel: withV(v('flanneld')),
-    registry: withV(v('registry')), pause: noV(v('pause')), coredns: withV(v('coredns')),
+    kubernetes: withV(v('kubeadm')),
+    etcd: withV(v('etcd')),
+    containerd: withV(v('containerd')),
+    runc: withV(v('runc')),
+    cniPlugins: withV(v('bridge')),
+    crictl: withV(v('crictl')),
+    helm: withV(v('helm')),
+    flannel: withV(v('flanneld')),
+    registry: withV(v('registry')),
+    pause: noV(v('pause')),
+    coredns: withV(v('coredns')),
     // agnhost ships inside the Kubernetes module; its image tag is its own VERSION (versions.env).
-    agnhost: pin('AGNHOST_VERSION'), flannelCni: withV(v('flannel')), haproxy: debianVersion('haproxy'),
+    agnhost: pin('AGNHOST_VERSION'),
+    flannelCni: withV(v('flannel')),
+    haproxy: debianVersion('haproxy'),
   };
 }
 
@@ -91,20 +112,55 @@ function buildImages(layout: string, builds: Build[], v: ReturnType<typeof versi
   const base = staticBaseLayer(layout);
   const specs: ImageSpec[] = [];
   for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-    specs.push({ ref: `registry.k8s.io/${c}:${v.kubernetes}`, layers: [base, layerFromFiles(layout, { [`usr/local/bin/${c}`]: bin(c) })], entrypoint: [`/usr/local/bin/${c}`] });
+    specs.push({
+      ref: `registry.k8s.io/${c}:${v.kubernetes}`,
+      layers: [base, layerFromFiles(layout, { [`usr/local/bin/${c}`]: bin(c) })],
+      entrypoint: [`/usr/local/bin/${c}`],
+    });
   }
-  specs.push({ ref: `registry.k8s.io/kube-proxy:${v.kubernetes}`, layers: [debian, layerFromFiles(layout, { 'usr/local/bin/kube-proxy': bin('kube-proxy') })], entrypoint: ['/usr/local/bin/kube-proxy'] });
-  specs.push({ ref: `registry.k8s.io/pause:${v.pause}`, layers: [layerFromFiles(layout, { pause: bin('pause') })], entrypoint: ['/pause'], user: '65535:65535' });
-  specs.push({ ref: `registry.k8s.io/coredns/coredns:${v.coredns}`, layers: [base, layerFromFiles(layout, { coredns: bin('coredns') })], entrypoint: ['/coredns'] });
-  specs.push({ ref: `registry.k8s.io/etcd:${noV(v.etcd)}-0`, layers: [base, layerFromFiles(layout, { 'usr/local/bin/etcd': bin('etcd'), 'usr/local/bin/etcdctl': bin('etcdctl'), 'usr/local/bin/etcdutl': bin('etcdutl') })] });
-  specs.push({ ref: `ghcr.io/flannel-io/flannel:${v.flannel}`, layers: [debian, layerFromFiles(layout, { 'opt/bin/flanneld': bin('flanneld') })], entrypoint: ['/opt/bin/flanneld'] });
-  specs.push({ ref: `ghcr.io/flannel-io/flannel-cni-plugin:${flannelCniTag(v.flannel, v.flannelCni)}`, layers: [debian, layerFromFiles(layout, { flannel: bin('flannel') })], cmd: ['/bin/sh'] });
+  specs.push({
+    ref: `registry.k8s.io/kube-proxy:${v.kubernetes}`,
+    layers: [debian, layerFromFiles(layout, { 'usr/local/bin/kube-proxy': bin('kube-proxy') })],
+    entrypoint: ['/usr/local/bin/kube-proxy'],
+  });
+  specs.push({
+    ref: `registry.k8s.io/pause:${v.pause}`,
+    layers: [layerFromFiles(layout, { pause: bin('pause') })],
+    entrypoint: ['/pause'],
+    user: '65535:65535',
+  });
+  specs.push({
+    ref: `registry.k8s.io/coredns/coredns:${v.coredns}`,
+    layers: [base, layerFromFiles(layout, { coredns: bin('coredns') })],
+    entrypoint: ['/coredns'],
+  });
+  specs.push({
+    ref: `registry.k8s.io/etcd:${noV(v.etcd)}-0`,
+    layers: [
+      base,
+      layerFromFiles(layout, { 'usr/local/bin/etcd': bin('etcd'), 'usr/local/bin/etcdctl': bin('etcdctl'), 'usr/local/bin/etcdutl': bin('etcdutl') }),
+    ],
+  });
+  specs.push({
+    ref: `ghcr.io/flannel-io/flannel:${v.flannel}`,
+    layers: [debian, layerFromFiles(layout, { 'opt/bin/flanneld': bin('flanneld') })],
+    entrypoint: ['/opt/bin/flanneld'],
+  });
+  specs.push({
+    ref: `ghcr.io/flannel-io/flannel-cni-plugin:${flannelCniTag(v.flannel, v.flannelCni)}`,
+    layers: [debian, layerFromFiles(layout, { flannel: bin('flannel') })],
+    cmd: ['/bin/sh'],
+  });
   // The API server proxy of control_plane_endpoint.type: haproxy. Docker Hub's haproxy:<x.y.z>
   // images are Debian-based too; this one carries Debian's haproxy build under its version.
   log(`images: haproxy ${v.haproxy} from Debian`);
   const haproxy = debianLayer(layout, debCache, ['haproxy']);
   specs.push({ ref: `docker.io/library/haproxy:${v.haproxy}`, layers: [haproxy], cmd: ['haproxy', '-W', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'] });
-  specs.push({ ref: `registry.k8s.io/e2e-test-images/agnhost:${v.agnhost}`, layers: [debian, layerFromFiles(layout, { agnhost: bin('agnhost') })], entrypoint: ['/agnhost'] });
+  specs.push({
+    ref: `registry.k8s.io/e2e-test-images/agnhost:${v.agnhost}`,
+    layers: [debian, layerFromFiles(layout, { agnhost: bin('agnhost') })],
+    entrypoint: ['/agnhost'],
+  });
   for (const s of specs) {
     writeImage(layout, s, ARCH);
     log(`image ${s.ref}`);
@@ -118,7 +174,9 @@ function bundleConfig(v: ReturnType<typeof versionsOf>, images: string[]): Recor
   const extraImages = images.filter((r) => r.includes('/agnhost:') || r.startsWith('registry.k8s.io/etcd:') || r.startsWith('docker.io/library/haproxy:'));
   return {
     kubernetes: {
-      kube_version: v.kubernetes, helm_version: v.helm, sandbox_image: { tag: v.pause },
+      kube_version: v.kubernetes,
+      helm_version: v.helm,
+      sandbox_image: { tag: v.pause },
       control_plane_endpoint: { haproxy: { image: { tag: v.haproxy } } },
     },
     etcd: { deployment_type: 'external', etcd_version: v.etcd },
@@ -161,7 +219,10 @@ async function exportBundle(root: string, config: Record<string, unknown>, layou
     writeFileSync(cfg, text);
     // The registry holds each image where kk's plan looks for it on this mirror, so the export
     // below runs kk's own mirror path end to end.
-    const model = loadClusterFromText({ name: '(none)', text: 'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nmetadata: {name: c}\nspec: {hosts: {}}\n' }, { name: cfg, text });
+    const model = loadClusterFromText(
+      { name: '(none)', text: 'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nmetadata: {name: c}\nspec: {hosts: {}}\n' },
+      { name: cfg, text },
+    );
     const plan = planArtifacts(model, { cwd: tmp, workDir: path.join(tmp, 'work') });
     const inLayout = new Set(readIndex(layout).manifests.map((m) => m.annotations?.[REF_ANNOTATION]));
     for (const img of plan.images) {

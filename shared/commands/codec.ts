@@ -40,8 +40,11 @@ function t(): NonNullable<typeof types> {
     const root = protobuf.Root.fromJSON(descriptorFor(['Command', 'SignedCommand', 'CommandAccepted', 'OutputChunk', 'CommandResult']));
     const lookup = (n: string) => root.lookupType(`kk.v1.${n}`);
     types = {
-      Command: lookup('Command'), SignedCommand: lookup('SignedCommand'), CommandAccepted: lookup('CommandAccepted'),
-      OutputChunk: lookup('OutputChunk'), CommandResult: lookup('CommandResult'),
+      Command: lookup('Command'),
+      SignedCommand: lookup('SignedCommand'),
+      CommandAccepted: lookup('CommandAccepted'),
+      OutputChunk: lookup('OutputChunk'),
+      CommandResult: lookup('CommandResult'),
     };
   }
   return types;

@@ -19,17 +19,21 @@ const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(byKey)
-      .map(([k, x]) => [k, canonical(x)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(byKey)
+        .map(([k, x]) => [k, canonical(x)]),
+    );
   }
   return v;
 }
 
 /** sha256 of a command payload (a task's command spec) in canonical JSON (sorted keys). */
 export function payloadDigest(payload: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(payload)))
+    .digest('hex');
 }
 
 /**

@@ -34,19 +34,11 @@ export const SYSCTL_KEYS = [
   'net.bridge.bridge-nf-call-ip6tables',
 ] as const;
 
-export const BINARIES = [
-  'conntrack', 'socat', 'ip', 'iptables', 'mount', 'nsenter', 'ebtables', 'ethtool', 'tc', 'touch',
-  'fio', 'systemctl',
-] as const;
+export const BINARIES = ['conntrack', 'socat', 'ip', 'iptables', 'mount', 'nsenter', 'ebtables', 'ethtool', 'tc', 'touch', 'fio', 'systemctl'] as const;
 
 export const SERVICES = ['kubelet', 'etcd', 'containerd', 'docker'] as const;
 
-export const PATHS = [
-  '/var/lib/etcd',
-  '/etc/kubernetes/manifests',
-  '/var/lib/kubelet',
-  '/etc/kubernetes/kubelet.conf',
-] as const;
+export const PATHS = ['/var/lib/etcd', '/etc/kubernetes/manifests', '/var/lib/kubelet', '/etc/kubernetes/kubelet.conf'] as const;
 
 /** The clean PATH every probe and command uses — never the login shell's. */
 export const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

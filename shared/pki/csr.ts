@@ -70,7 +70,9 @@ export function checkCsr(pem: string): CheckedCsr {
   }
   const details = publicKey.asymmetricKeyDetails;
   if (publicKey.asymmetricKeyType !== 'ec' || details?.namedCurve !== 'prime256v1') {
-    throw new Error(`the certificate request's key is ${publicKey.asymmetricKeyType ?? 'unknown'}${details?.namedCurve ? ` ${details.namedCurve}` : ''}, not ECDSA P-256`);
+    throw new Error(
+      `the certificate request's key is ${publicKey.asymmetricKeyType ?? 'unknown'}${details?.namedCurve ? ` ${details.namedCurve}` : ''}, not ECDSA P-256`,
+    );
   }
   if (!verify('sha256', info, { key: publicKey, dsaEncoding: 'der' }, signature)) {
     throw new Error('the certificate request signature does not verify');

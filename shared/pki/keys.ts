@@ -10,7 +10,10 @@ export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 export const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 export const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
-export interface PemKeyPair { keys: CryptoKeyPair; privateKeyPem: string }
+export interface PemKeyPair {
+  keys: CryptoKeyPair;
+  privateKeyPem: string;
+}
 
 export async function generateKeyPair(): Promise<PemKeyPair> {
   const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;

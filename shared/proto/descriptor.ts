@@ -15,12 +15,24 @@ export const PACKAGE = 'kk.v1';
  */
 export const CONVERSION = { keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, oneofs: true } as const;
 
-export interface FieldJson { type: string; keyType?: string }
-export interface MethodJson { requestType: string; responseType: string; requestStream?: boolean; responseStream?: boolean }
-export interface TypeJson { fields?: Record<string, FieldJson>; methods?: Record<string, MethodJson> }
+export interface FieldJson {
+  type: string;
+  keyType?: string;
+}
+export interface MethodJson {
+  requestType: string;
+  responseType: string;
+  requestStream?: boolean;
+  responseStream?: boolean;
+}
+export interface TypeJson {
+  fields?: Record<string, FieldJson>;
+  methods?: Record<string, MethodJson>;
+}
 
 // The contract is one flat package (scripts/gen-proto.mjs): every message is kk.v1.<Name>.
-export const contractTypes = (descriptorJson as unknown as { nested: { kk: { nested: { v1: { nested: Record<string, TypeJson> } } } } }).nested.kk.nested.v1.nested;
+export const contractTypes = (descriptorJson as unknown as { nested: { kk: { nested: { v1: { nested: Record<string, TypeJson> } } } } }).nested.kk.nested.v1
+  .nested;
 
 export const localName = (ref: string): string => ref.slice(ref.lastIndexOf('.') + 1);
 

@@ -38,7 +38,10 @@ describe('fleet simulator against the real coordinator', () => {
     const report = JSON.parse(r.stdout) as { results: { id: string; host: string | null; status: string }[] };
     const agent = report.results.filter((x) => x.id === 'inventory.agent');
     assert.equal(agent.length, COUNT);
-    assert.ok(agent.every((x) => x.status === 'pass'), JSON.stringify(agent.filter((x) => x.status !== 'pass')));
+    assert.ok(
+      agent.every((x) => x.status === 'pass'),
+      JSON.stringify(agent.filter((x) => x.status !== 'pass')),
+    );
     assert.equal(report.results.find((x) => x.id === 'cluster.unique_machine_id')?.status, 'pass');
     assert.ok((await c.fleet.stats()).reports >= reportsBefore + COUNT, 'every node reported again for the precheck');
   });
@@ -51,7 +54,11 @@ describe('fleet simulator against the real coordinator', () => {
     const bad = await c.run(['false']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, new RegExp(`0/${COUNT} hosts exited 0`));
-    const done = c.coord.log.slice(from).split('\n').filter((l) => l.includes('"run: host done"')).map((l) => JSON.parse(l) as { host: string; status: string });
+    const done = c.coord.log
+      .slice(from)
+      .split('\n')
+      .filter((l) => l.includes('"run: host done"'))
+      .map((l) => JSON.parse(l) as { host: string; status: string });
     assert.equal(new Set(done.filter((d) => d.status === 'ok').map((d) => d.host)).size, COUNT);
   });
 });

@@ -9,7 +9,10 @@ import { COORDINATOR_BIN, eventually } from './lib/coordinator';
 import { testbedAvailable, testbedDown, execIn, installDebs } from './lib/testbed';
 import { joinedCluster, type JoinedCluster } from './lib/cluster';
 
-interface JsonReport { summary: Record<string, number>; results: { id: string; host: string | null; status: string; message: string }[] }
+interface JsonReport {
+  summary: Record<string, number>;
+  results: { id: string; host: string | null; status: string; message: string }[];
+}
 
 const avail = testbedAvailable();
 let c: JoinedCluster;
@@ -22,7 +25,8 @@ const precheck = async (...extra: string[]) => {
   return { code: r.code, report: JSON.parse(r.stdout || '{"summary":{},"results":[]}') as JsonReport, stderr: r.stderr };
 };
 const result = (rep: JsonReport, id: string, host: string | null) => rep.results.find((x) => x.id === id && x.host === host);
-const seen = (line: string, timeoutMs = 90_000) => eventually(async () => watchOut.includes(line), `watch printed "${line}"\n--- watch output so far ---\n${watchOut}`, timeoutMs);
+const seen = (line: string, timeoutMs = 90_000) =>
+  eventually(async () => watchOut.includes(line), `watch printed "${line}"\n--- watch output so far ---\n${watchOut}`, timeoutMs);
 
 describe('live precheck on three systemd machines', { skip: avail.ok ? false : avail.reason }, () => {
   before(async () => {
@@ -41,7 +45,15 @@ describe('live precheck on three systemd machines', { skip: avail.ok ? false : a
 
   test('a clean live run: every host matched, fresh facts, reachability probed between the agents', async () => {
     const { code, report, stderr } = await precheck();
-    assert.equal(code, 0, `precheck failed:\n${JSON.stringify(report.results.filter((r) => r.status === 'fail'), null, 1)}\n${stderr}`);
+    assert.equal(
+      code,
+      0,
+      `precheck failed:\n${JSON.stringify(
+        report.results.filter((r) => r.status === 'fail'),
+        null,
+        1,
+      )}\n${stderr}`,
+    );
     for (const m of c.machines) {
       assert.equal(result(report, 'inventory.agent', m.name)?.status, 'pass');
       assert.equal(result(report, 'network.interface', m.name)?.status, 'pass');
@@ -66,9 +78,15 @@ describe('live precheck on three systemd machines', { skip: avail.ok ? false : a
   });
 
   test('--watch prints each change as the operator breaks and fixes the nodes', async () => {
-    watch = spawn(COORDINATOR_BIN, ['precheck', '-i', c.inventory, '-c', c.config, '--watch', '--watch-interval', '2s', '--data-dir', c.coord.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    watch.stdout?.on('data', (d: Buffer) => { watchOut += d.toString(); });
-    watch.stderr?.on('data', (d: Buffer) => { watchOut += d.toString(); });
+    watch = spawn(COORDINATOR_BIN, ['precheck', '-i', c.inventory, '-c', c.config, '--watch', '--watch-interval', '2s', '--data-dir', c.coord.dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    watch.stdout?.on('data', (d: Buffer) => {
+      watchOut += d.toString();
+    });
+    watch.stderr?.on('data', (d: Buffer) => {
+      watchOut += d.toString();
+    });
     await seen('precheck passed');
 
     // Something already listens on the API server port of the control plane.

@@ -38,7 +38,10 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
     script(path.join(scripts, 'post_install.sh'), log);
     script(path.join(scripts, 'kube_control_plane/post_install.sh'), log);
     // A group script left by an earlier run with other groups: it must not run (KubeKey's loop would).
-    await sh('node2', 'mkdir -p /etc/kubekey/scripts && printf "#!/bin/bash\\necho STALE >> /tmp/kk-hooks.log\\n" > /etc/kubekey/scripts/pre_install_group_old.sh && chmod 755 /etc/kubekey/scripts/pre_install_group_old.sh');
+    await sh(
+      'node2',
+      'mkdir -p /etc/kubekey/scripts && printf "#!/bin/bash\\necho STALE >> /tmp/kk-hooks.log\\n" > /etc/kubekey/scripts/pre_install_group_old.sh && chmod 755 /etc/kubekey/scripts/pre_install_group_old.sh',
+    );
     // The control plane has a kubeadm config for post_hook to back up.
     await sh('node1', 'mkdir -p /etc/kubernetes && echo "kind: ClusterConfiguration" > /etc/kubernetes/kubeadm-config.yaml');
   });
@@ -55,11 +58,19 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   test('pre_hook: a failing host script stops the run with its name, exit code and output', async () => {
     // work_dir defaults to the directory the command runs in: run it from the test's dir.
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--no-download', '--skip-phases', 'install', '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir], { cwd: c.dir });
+      const p = spawn(
+        COORDINATOR_BIN,
+        ['create', 'cluster', '-y', '--no-download', '--skip-phases', 'install', '-i', c.inventory, '-c', c.config, '--data-dir', c.coord.dataDir],
+        { cwd: c.dir },
+      );
       let stdout = '';
       let stderr = '';
-      p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      p.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      p.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
     assert.equal(run.code, 1, run.stdout + run.stderr);
@@ -76,9 +87,15 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
       assert.match(modes, /\/etc\/kubekey\/scripts\/pre_install\.sh 755 root/);
     }
     // node2 is in kube_worker and k8s_cluster: both group scripts, in pre_install_groups order.
-    assert.match(await out('node2', 'stat -c "%a" /etc/kubekey/scripts/pre_install_group_kube_worker.sh /etc/kubekey/scripts/pre_install_group_k8s_cluster.sh'), /^755\n755$/);
+    assert.match(
+      await out('node2', 'stat -c "%a" /etc/kubekey/scripts/pre_install_group_kube_worker.sh /etc/kubekey/scripts/pre_install_group_k8s_cluster.sh'),
+      /^755\n755$/,
+    );
     const n2 = (await out('node2', 'cat /tmp/kk-hooks.log')).split('\n');
-    assert.deepEqual(n2.map((l) => l.split(' ')[0]), ['pre_install.sh', 'pre_install_group_kube_worker.sh', 'pre_install_group_k8s_cluster.sh']);
+    assert.deepEqual(
+      n2.map((l) => l.split(' ')[0]),
+      ['pre_install.sh', 'pre_install_group_kube_worker.sh', 'pre_install_group_k8s_cluster.sh'],
+    );
     assert.match(n2[0] ?? '', /host=node2 phase=pre_hook groups=all,kube_worker,k8s_cluster cwd=\/etc\/kubekey\/scripts/);
     assert.ok(!n2.includes('STALE'));
     // node1 is only in k8s_cluster of the listed groups.
@@ -94,8 +111,12 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
     const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
       const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--no-download', '--resume', failedRun, '--data-dir', c.coord.dataDir], { cwd: c.dir });
       let stdout = '';
-      p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      p.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
+      p.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      p.stderr.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
       p.on('exit', (code) => resolve({ code: code ?? -1, stdout }));
     });
     assert.equal(r.code, 0, r.stdout);
@@ -128,7 +149,9 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   });
 
   test('Ctrl-C on the CLI cancels the command on the node (its whole process group)', async () => {
-    const p = spawn(COORDINATOR_BIN, ['run', '-i', c.inventory, '--hosts', 'node1', '--data-dir', c.coord.dataDir, '--', 'bash', '-c', 'sleep 300 & wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(COORDINATOR_BIN, ['run', '-i', c.inventory, '--hosts', 'node1', '--data-dir', c.coord.dataDir, '--', 'bash', '-c', 'sleep 300 & wait'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     await eventually(async () => (await sh('node1', 'pgrep -f "sleep 300"')).code === 0, 'sleep running on node1');
     p.kill('SIGINT');
@@ -136,11 +159,21 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
     await eventually(async () => (await sh('node1', 'pgrep -f "sleep 300"')).code === 1, 'the sleep on node1 was killed', 20_000);
   });
 
-  test('a command published without a valid signature, even with the coordinator\'s own NATS credentials, never runs on the node', async () => {
+  test("a command published without a valid signature, even with the coordinator's own NATS credentials, never runs on the node", async () => {
     const creds = readFileSync(path.join(c.coord.dataDir, 'nats/coordinator.creds'));
-    const nc = await connect({ servers: `tls://10.213.0.1:${c.coord.natsPort}`, authenticator: credsAuthenticator(creds), tls: { caFile: path.join(c.coord.dataDir, 'pki/ca.crt') } });
+    const nc = await connect({
+      servers: `tls://10.213.0.1:${c.coord.natsPort}`,
+      authenticator: credsAuthenticator(creds),
+      tls: { caFile: path.join(c.coord.dataDir, 'pki/ca.crt') },
+    });
     try {
-      const cmd = { id: 'forged-1', node: 'node1', issuedAtMs: Date.now(), expiresAtMs: Date.now() + 60_000, exec: { argv: ['/usr/bin/touch', '/tmp/forged'] } };
+      const cmd = {
+        id: 'forged-1',
+        node: 'node1',
+        issuedAtMs: Date.now(),
+        expiresAtMs: Date.now() + 60_000,
+        exec: { argv: ['/usr/bin/touch', '/tmp/forged'] },
+      };
       nc.publish(commandSubject('node1'), encodeSignedCommand(encodeCommand(cmd), new Uint8Array(64)));
       nc.publish(commandSubject('node1'), encodeSignedCommand(encodeCommand({ ...cmd, id: 'forged-2' }), new Uint8Array(0)));
       await nc.flush();
@@ -153,7 +186,17 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   });
 
   test('agent killed with -9 mid-command: a defined outcome, never run twice', async () => {
-    const cli = c.coord.cli(['run', '-i', c.inventory, '--hosts', 'node1', '--', 'bash', '-c', 'echo start >> /tmp/kk-count; sleep 12; echo end >> /tmp/kk-count']);
+    const cli = c.coord.cli([
+      'run',
+      '-i',
+      c.inventory,
+      '--hosts',
+      'node1',
+      '--',
+      'bash',
+      '-c',
+      'echo start >> /tmp/kk-count; sleep 12; echo end >> /tmp/kk-count',
+    ]);
     await eventually(async () => (await out('node1', 'cat /tmp/kk-count 2>/dev/null')) === 'start', 'command started');
     await sh('node1', 'kill -9 $(systemctl show -p MainPID --value kk-agent)');
     const r = await cli;
@@ -178,9 +221,13 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
   test('coordinator killed mid-run: --resume completes it and nothing runs twice', async () => {
     script(path.join(scripts, 'pre_install.sh'), 'echo "slow $KK_INVENTORY_HOSTNAME" >> /tmp/kk-slow.log; sleep 6');
     rmSync(path.join(scripts, 'pre_install_node3.sh'));
-    const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '-i', c.inventory, '-c', c.config, '--phases', 'pre_hook', '--data-dir', c.coord.dataDir], { cwd: c.dir });
+    const p = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '-i', c.inventory, '-c', c.config, '--phases', 'pre_hook', '--data-dir', c.coord.dataDir], {
+      cwd: c.dir,
+    });
     let stdout = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
     await eventually(async () => (await out('node1', 'cat /tmp/kk-slow.log 2>/dev/null')) !== '', 'slow script started');
     const runId = runIdOf(stdout);
     assert.ok(runId);
@@ -195,8 +242,12 @@ describe('runs, hooks and faults on three systemd machines', { skip: avail.ok ? 
     const resumed = await new Promise<{ code: number; stdout: string }>((resolve) => {
       const q = spawn(COORDINATOR_BIN, ['create', 'cluster', '-y', '--resume', runId, '--data-dir', c.coord.dataDir], { cwd: c.dir });
       let o = '';
-      q.stdout.on('data', (d: Buffer) => { o += d.toString(); });
-      q.stderr.on('data', (d: Buffer) => { o += d.toString(); });
+      q.stdout.on('data', (d: Buffer) => {
+        o += d.toString();
+      });
+      q.stderr.on('data', (d: Buffer) => {
+        o += d.toString();
+      });
       q.on('exit', (code) => resolve({ code: code ?? -1, stdout: o }));
     });
     assert.equal(resumed.code, 0, resumed.stdout);

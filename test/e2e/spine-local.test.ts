@@ -27,8 +27,13 @@ function startAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildP
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kk-agent-'));
   tmpDirs.push(dataDir);
   let log = '';
-  const proc = spawn(AGENT_BIN, ['run', '--data-dir', dataDir, ...args], { env: { ...process.env, KK_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  proc.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+  const proc = spawn(AGENT_BIN, ['run', '--data-dir', dataDir, ...args], {
+    env: { ...process.env, KK_LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
   agents.push(proc);
   return { proc, log: () => log, dataDir };
 }
@@ -40,7 +45,9 @@ function runAs(uid: number, argv: string[]): Promise<{ code: number; stderr: str
   return new Promise((resolve) => {
     const p = spawn(argv[0]!, argv.slice(1), { uid, gid: uid, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     p.on('close', (code) => resolve({ code: code ?? -1, stderr }));
   });
 }
@@ -66,12 +73,21 @@ describe('tokens and the one-liner', () => {
   test('token create prints the CA-pinned one-liner; list and revoke show state', async () => {
     const t = await coord.token(['--ttl', '1h', '--uses', '3', '--description', 'rack 4']);
     assert.match(t.token, /^[0-9a-f]{64}::[a-z0-9]{6}\.[a-z0-9]{16}$/);
-    assert.match(t.oneLiner, new RegExp(`^script=\\$\\(curl -fsSL -k --pinnedpubkey 'sha256//[A-Za-z0-9+/=]{44}' https://127\\.0\\.0\\.1:${coord.httpPort}/bootstrap\\.sh\\) && sh -c "\\$script" bootstrap\\.sh --server https://127\\.0\\.0\\.1:${coord.httpPort} --token [0-9a-f]{64}::`));
+    assert.match(
+      t.oneLiner,
+      new RegExp(
+        `^script=\\$\\(curl -fsSL -k --pinnedpubkey 'sha256//[A-Za-z0-9+/=]{44}' https://127\\.0\\.0\\.1:${coord.httpPort}/bootstrap\\.sh\\) && sh -c "\\$script" bootstrap\\.sh --server https://127\\.0\\.0\\.1:${coord.httpPort} --token [0-9a-f]{64}::`,
+      ),
+    );
     // The pin in the one-liner is the real serving key: curl with it succeeds, curl with another fails.
     const pin = /--pinnedpubkey '([^']+)'/.exec(t.oneLiner)?.[1] ?? '';
     const ok = execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', pin, `${coord.serverUrl}/bootstrap.sh`]).toString();
     assert.match(ok, /^#!\/bin\/sh/);
-    assert.throws(() => execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', `${coord.serverUrl}/bootstrap.sh`], { stdio: 'pipe' }));
+    assert.throws(() =>
+      execFileSync('curl', ['-fsS', '-k', '--pinnedpubkey', 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', `${coord.serverUrl}/bootstrap.sh`], {
+        stdio: 'pipe',
+      }),
+    );
     const list = await coord.json<{ id: string; status: string; usesAllowed: number; description: string }[]>(['token', 'list']);
     const mine = list.find((x) => x.id === t.id);
     assert.equal(mine?.status, 'valid');
@@ -160,7 +176,10 @@ describe('enrolment refusals', () => {
     // Both of machine A's certificates are now refused.
     for (const old of [a, a2]) {
       const c = agentClient(addr, ca, old);
-      await assert.rejects(new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1 } }, (err, r) => (err ? reject(err) : resolve(r)))), (err: unknown) => grpcCode(err) === grpc.status.PERMISSION_DENIED);
+      await assert.rejects(
+        new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1 } }, (err, r) => (err ? reject(err) : resolve(r)))),
+        (err: unknown) => grpcCode(err) === grpc.status.PERMISSION_DENIED,
+      );
       c.close();
     }
   });
@@ -194,7 +213,9 @@ describe('a real agent on this host', () => {
     assert.equal(typeof facts.clockOffsetMs, 'number');
     assert.ok(Math.abs(facts.clockOffsetMs ?? 1e9) < 2000, `same host, offset ${facts.clockOffsetMs}`);
     // The agent's secrets stay private.
-    const mode = execFileSync('stat', ['-c', '%a', path.join(agentDir, 'agent.key')]).toString().trim();
+    const mode = execFileSync('stat', ['-c', '%a', path.join(agentDir, 'agent.key')])
+      .toString()
+      .trim();
     assert.equal(mode, '600');
     assert.match(agentLog(), /NATS connected/);
   });
@@ -204,15 +225,24 @@ describe('a real agent on this host', () => {
     const jwt = readFileSync(path.join(agentDir, 'nats.jwt'), 'utf8').trim();
     assert.equal(statSync(path.join(agentDir, 'nats.jwt')).mode & 0o777, 0o600);
     const nc = await connect({
-      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
-      tls: { ca: coord.adminCredentials().caPem }, inboxPrefix: nodeInboxPrefix('hostagent'), reconnect: false,
+      servers: `tls://127.0.0.1:${coord.natsPort}`,
+      authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
+      tls: { ca: coord.adminCredentials().caPem },
+      inboxPrefix: nodeInboxPrefix('hostagent'),
+      reconnect: false,
     });
     const statusErrors: string[] = [];
-    void (async () => { for await (const st of nc.status()) if (st.type === 'error') statusErrors.push(String(st.data)); })();
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'error') statusErrors.push(String(st.data));
+    })();
     try {
       const own = nc.subscribe(commandSubject('hostagent'));
       const violation = new Promise<string>((resolve) => {
-        nc.subscribe(commandSubject('node-b'), { callback: (err) => { if (err) resolve(err.code); } });
+        nc.subscribe(commandSubject('node-b'), {
+          callback: (err) => {
+            if (err) resolve(err.code);
+          },
+        });
       });
       await nc.flush();
       assert.equal(await violation, 'PERMISSIONS_VIOLATION');
@@ -220,7 +250,10 @@ describe('a real agent on this host', () => {
       nc.publish(resultSubject('node-b', 'forged'), new Uint8Array([1]));
       await nc.flush();
       await eventually(async () => statusErrors.length >= 2, 'publish violations reported');
-      assert.ok(statusErrors.every((e) => /PERMISSIONS_VIOLATION/.test(e)), statusErrors.join());
+      assert.ok(
+        statusErrors.every((e) => /PERMISSIONS_VIOLATION/.test(e)),
+        statusErrors.join(),
+      );
       assert.equal(own.isClosed(), false, 'its own command subject stays subscribed');
     } finally {
       await nc.close();
@@ -234,14 +267,22 @@ describe('a real agent on this host', () => {
     const token = (await coord.token(['--uses', '0'])).token.split('::')[1] ?? '';
     const addr = `127.0.0.1:${coord.grpcPort}`;
     const ca = coord.adminCredentials().caPem;
-    const enrolled = await Promise.all(['quiet-1', 'quiet-2', 'quiet-3'].map(async (name) => {
-      const kp = createUser();
-      const e = await enrollDirect(addr, ca, { token, name, natsPublicKey: kp.getPublicKey() });
-      return { name, kp, jwt: e.res.natsUserJwt };
-    }));
+    const enrolled = await Promise.all(
+      ['quiet-1', 'quiet-2', 'quiet-3'].map(async (name) => {
+        const kp = createUser();
+        const e = await enrollDirect(addr, ca, { token, name, natsPublicKey: kp.getPublicKey() });
+        return { name, kp, jwt: e.res.natsUserJwt };
+      }),
+    );
     for (const e of enrolled) {
       // The JWT from Enroll works at once with the node's own seed.
-      const nc = await connect({ servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(e.jwt, e.kp.getSeed()), tls: { ca }, inboxPrefix: nodeInboxPrefix(e.name), reconnect: false });
+      const nc = await connect({
+        servers: `tls://127.0.0.1:${coord.natsPort}`,
+        authenticator: jwtAuthenticator(e.jwt, e.kp.getSeed()),
+        tls: { ca },
+        inboxPrefix: nodeInboxPrefix(e.name),
+        reconnect: false,
+      });
       await nc.flush();
       await nc.close();
     }
@@ -258,7 +299,13 @@ describe('a real agent on this host', () => {
     const machineId = randomMachineId();
     const oldKp = createUser();
     const first = await enrollDirect(addr, ca, { token, name: 'rekeyed', machineId, natsPublicKey: oldKp.getPublicKey() });
-    const opts = (jwt: string, seed: Uint8Array) => ({ servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, seed), tls: { ca }, inboxPrefix: nodeInboxPrefix('rekeyed'), reconnect: false });
+    const opts = (jwt: string, seed: Uint8Array) => ({
+      servers: `tls://127.0.0.1:${coord.natsPort}`,
+      authenticator: jwtAuthenticator(jwt, seed),
+      tls: { ca },
+      inboxPrefix: nodeInboxPrefix('rekeyed'),
+      reconnect: false,
+    });
     const oldConn = await connect(opts(first.res.natsUserJwt, oldKp.getSeed()));
     const newKp = createUser();
     const second = await enrollDirect(addr, ca, { token, name: 'rekeyed', machineId: randomMachineId(), force: true, natsPublicKey: newKp.getPublicKey() });
@@ -289,8 +336,13 @@ describe('a real agent on this host', () => {
     rmSync(path.join(agentDir, 'nats.jwt'));
     const mark = coord.log.length;
     let log = '';
-    const again = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--name', 'hostagent'], { env: { ...process.env, KK_LOG_FORMAT: 'json' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    again.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+    const again = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--name', 'hostagent'], {
+      env: { ...process.env, KK_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    again.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
     agents.push(again);
     agentLog = () => log;
     await eventually(async () => /NATS connected/.test(log), 'the migrated agent connects to NATS', 30_000);
@@ -313,12 +365,18 @@ describe('a real agent on this host', () => {
     const addr = `127.0.0.1:${coord.grpcPort}`;
     const ca = coord.adminCredentials().caPem;
     const anon = agentClient(addr, ca);
-    await assert.rejects(new Promise((resolve, reject) => anon.ReportFacts({ facts: { schemaVersion: 1 } }, (e, r) => (e ? reject(e) : resolve(r)))),
-      (err: unknown) => grpcCode(err) === grpc.status.UNAUTHENTICATED);
+    await assert.rejects(
+      new Promise((resolve, reject) => anon.ReportFacts({ facts: { schemaVersion: 1 } }, (e, r) => (e ? reject(e) : resolve(r)))),
+      (err: unknown) => grpcCode(err) === grpc.status.UNAUTHENTICATED,
+    );
     anon.close();
     // A self-made CA signing a certificate for "hostagent": not ours, so not trusted.
     const rogue = await generateKeyPair();
-    const rogueCert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=hostagent,O=kk-nodes', keys: rogue.keys, signingAlgorithm: SIGNING_ALGORITHM });
+    const rogueCert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=hostagent,O=kk-nodes',
+      keys: rogue.keys,
+      signingAlgorithm: SIGNING_ALGORITHM,
+    });
     const forged = agentClient(addr, ca, { keyPem: rogue.privateKeyPem, certPem: rogueCert.toString('pem') });
     await assert.rejects(new Promise((resolve, reject) => forged.ReportFacts({ facts: { schemaVersion: 1 } }, (e, r) => (e ? reject(e) : resolve(r)))));
     forged.close();
@@ -332,7 +390,9 @@ describe('a real agent on this host', () => {
     const token = (await coord.token()).token.split('::')[1] ?? '';
     const a = await enrollDirect(`127.0.0.1:${coord.grpcPort}`, caPem, { token, name: 'node-a' });
     const c = agentClient(`127.0.0.1:${coord.grpcPort}`, caPem, a);
-    await new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1, collectedAtMs: 1, hostname: 'hostagent', probeErrors: {} } }, (e, r) => (e ? reject(e) : resolve(r))));
+    await new Promise((resolve, reject) =>
+      c.ReportFacts({ facts: { schemaVersion: 1, collectedAtMs: 1, hostname: 'hostagent', probeErrors: {} } }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
     c.close();
     const own = await coord.json<FactSet>(['facts', 'node-a']);
     assert.equal(own.hostname, 'hostagent');
@@ -347,11 +407,15 @@ describe('a real agent on this host', () => {
     // A node's own certificate is not an admin credential.
     const admin = coord.adminCredentials();
     const nodeCreds = path.join(agentDir, 'as-admin.json');
-    writeFileSync(nodeCreds, JSON.stringify({
-      coordinator: admin.coordinator, caPem: admin.caPem,
-      certPem: execFileSync('cat', [path.join(agentDir, 'agent.crt')]).toString(),
-      keyPem: execFileSync('cat', [path.join(agentDir, 'agent.key')]).toString(),
-    }));
+    writeFileSync(
+      nodeCreds,
+      JSON.stringify({
+        coordinator: admin.coordinator,
+        caPem: admin.caPem,
+        certPem: execFileSync('cat', [path.join(agentDir, 'agent.crt')]).toString(),
+        keyPem: execFileSync('cat', [path.join(agentDir, 'agent.key')]).toString(),
+      }),
+    );
     const asNode = await coord.cli(['nodes', '--credentials', nodeCreds]);
     assert.equal(asNode.code, 1);
     assert.match(asNode.stderr, /refused by the coordinator: operator commands need the admin credential/);
@@ -427,7 +491,11 @@ describe('a real agent on this host', () => {
       });
       // A TLS client that sends a truncated handshake then vanishes.
       await new Promise<void>((resolve) => {
-        const s = net.connect(port, '127.0.0.1', () => { s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); s.destroy(); resolve(); });
+        const s = net.connect(port, '127.0.0.1', () => {
+          s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+          s.destroy();
+          resolve();
+        });
         s.on('error', () => resolve());
       });
     }
@@ -436,8 +504,14 @@ describe('a real agent on this host', () => {
     const token = (await coord.token()).token.split('::')[1] ?? '';
     const big = await enrollDirect(`127.0.0.1:${coord.grpcPort}`, caPem, { token, name: 'big-sender' });
     const c = agentClient(`127.0.0.1:${coord.grpcPort}`, caPem, big);
-    await assert.rejects(new Promise((resolve, reject) => c.ReportFacts({ facts: { schemaVersion: 1, kernelModules: Array.from({ length: 200_000 }, (_, i) => `module_${i}_${'x'.repeat(20)}`) } }, (e, r) => (e ? reject(e) : resolve(r)))),
-      (err: unknown) => grpcCode(err) === grpc.status.RESOURCE_EXHAUSTED);
+    await assert.rejects(
+      new Promise((resolve, reject) =>
+        c.ReportFacts({ facts: { schemaVersion: 1, kernelModules: Array.from({ length: 200_000 }, (_, i) => `module_${i}_${'x'.repeat(20)}`) } }, (e, r) =>
+          e ? reject(e) : resolve(r),
+        ),
+      ),
+      (err: unknown) => grpcCode(err) === grpc.status.RESOURCE_EXHAUSTED,
+    );
     c.close();
     // HTTPS: an oversized header and a path that is not served.
     const tlsOversize = await new Promise<string>((resolve) => {
@@ -445,7 +519,9 @@ describe('a real agent on this host', () => {
         s.write(`GET /ca.crt HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
       });
       let out = '';
-      s.on('data', (d: Buffer) => { out += d.toString(); });
+      s.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       s.on('close', () => resolve(out));
       s.on('error', () => resolve(out));
     });
@@ -453,8 +529,13 @@ describe('a real agent on this host', () => {
     const notFound = await httpsGet(`https://127.0.0.1:${coord.httpPort}/../../etc/passwd`, caPem);
     assert.equal(notFound.status, 404);
     const post = await new Promise<number>((resolve) => {
-      const s = tls.connect({ host: '127.0.0.1', port: coord.httpPort, rejectUnauthorized: false }, () => s.write('POST /bootstrap.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc'));
-      s.on('data', (d: Buffer) => { resolve(Number(/HTTP\/1\.1 (\d+)/.exec(d.toString())?.[1])); s.destroy(); });
+      const s = tls.connect({ host: '127.0.0.1', port: coord.httpPort, rejectUnauthorized: false }, () =>
+        s.write('POST /bootstrap.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc'),
+      );
+      s.on('data', (d: Buffer) => {
+        resolve(Number(/HTTP\/1\.1 (\d+)/.exec(d.toString())?.[1]));
+        s.destroy();
+      });
     });
     assert.equal(post, 405);
     // Everyone else is still served: operators, and the real agent stays connected.
@@ -496,10 +577,16 @@ describe('a real agent on this host', () => {
     await coord.waitForLog(/re-signed account JWT/, 10_000, mark);
     const seed = readFileSync(path.join(agentDir, 'nats.nk'), 'utf8').trim();
     const jwt = readFileSync(path.join(agentDir, 'nats.jwt'), 'utf8').trim();
-    await assert.rejects(connect({
-      servers: `tls://127.0.0.1:${coord.natsPort}`, authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
-      tls: { ca: coord.adminCredentials().caPem }, inboxPrefix: nodeInboxPrefix('hostagent'), reconnect: false,
-    }), (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION');
+    await assert.rejects(
+      connect({
+        servers: `tls://127.0.0.1:${coord.natsPort}`,
+        authenticator: jwtAuthenticator(jwt, new TextEncoder().encode(seed)),
+        tls: { ca: coord.adminCredentials().caPem },
+        inboxPrefix: nodeInboxPrefix('hostagent'),
+        reconnect: false,
+      }),
+      (e: NatsError) => e.code === 'AUTHORIZATION_VIOLATION',
+    );
     // The agent still holds a valid token, but a removed node stays removed until the operator
     // runs the one-liner again.
     assert.equal(await exitOf(proc), 78);
@@ -507,13 +594,18 @@ describe('a real agent on this host', () => {
     assert.ok(!(await nodes()).some((n) => n.name === 'hostagent'));
   });
 
-  test('after removal, the one-liner\'s rejoin mark lets the same machine enrol again', async () => {
+  test("after removal, the one-liner's rejoin mark lets the same machine enrol again", async () => {
     const t = await coord.token();
     writeFileSync(path.join(agentDir, 'rejoin'), '');
-    const proc = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--server', coord.serverUrl, '--token', t.token, '--name', 'hostagent'], { env: { ...process.env, KK_LOG_FORMAT: 'json' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(AGENT_BIN, ['run', '--data-dir', agentDir, '--server', coord.serverUrl, '--token', t.token, '--name', 'hostagent'], {
+      env: { ...process.env, KK_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     agents.push(proc);
     let log = '';
-    proc.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+    proc.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
     await eventually(async () => (await nodes()).find((x) => x.name === 'hostagent' && x.connected), 're-enrolled after removal');
     assert.match(log, /enrolling again/);
     assert.ok(!existsSync(path.join(agentDir, 'rejoin')), 'the rejoin mark is used up');
@@ -527,7 +619,11 @@ describe('shutdown', () => {
     assert.equal(code, 0);
     assert.ok(pid);
     let alive = true;
-    try { process.kill(pid, 0); } catch { alive = false; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
     assert.equal(alive, false, 'nats-server child still running');
     assert.equal(existsSync(path.join(coord.dataDir, 'admin.sock')), false, 'the admin socket is removed');
   });

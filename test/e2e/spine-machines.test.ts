@@ -53,11 +53,13 @@ describe('the spine on three systemd machines', { skip: avail.ok ? false : avail
   });
 
   test('the one-liner in each machine enrols it; nodes shows real hostnames, IPs, OS and kernel', async () => {
-    await Promise.all(machines.map(async (m) => {
-      const r = await sh(m.name, oneLiner);
-      assert.equal(r.code, 0, `${m.name}: ${r.stderr}\n${r.stdout}`);
-      assert.match(r.stdout, new RegExp(`enrolled as ${m.name}`));
-    }));
+    await Promise.all(
+      machines.map(async (m) => {
+        const r = await sh(m.name, oneLiner);
+        assert.equal(r.code, 0, `${m.name}: ${r.stderr}\n${r.stdout}`);
+        assert.match(r.stdout, new RegExp(`enrolled as ${m.name}`));
+      }),
+    );
     const list = await eventually(async () => {
       const l = await nodes();
       return l.filter((n) => n.connected && n.kernel).length === 3 ? l : undefined;
@@ -102,7 +104,10 @@ describe('the spine on three systemd machines', { skip: avail.ok ? false : avail
       const ntp = await out('node2', 'timedatectl show -p NTPSynchronized --value');
       assert.match(ntp, /^(yes|no)$/);
       assert.equal(facts.time?.ntpSynchronized, ntp === 'yes');
-      assert.deepEqual(Object.keys(facts.probeErrors).filter((k) => k.startsWith('services') || k.startsWith('time')), []);
+      assert.deepEqual(
+        Object.keys(facts.probeErrors).filter((k) => k.startsWith('services') || k.startsWith('time')),
+        [],
+      );
     } finally {
       await sh('node2', 'systemctl stop etcd.service');
     }
@@ -118,7 +123,10 @@ describe('the spine on three systemd machines', { skip: avail.ok ? false : avail
       const now = await out('node1', 'systemctl show -p MainPID --value kk-agent');
       return now !== pid && now !== '0' && (await out('node1', 'systemctl is-active kk-agent || true')) === 'active';
     }, 'systemd restarted kk-agent');
-    const after = await eventually(async () => (await nodes()).find((n) => n.name === 'node1' && n.connected && n.lastSeenMs > before.lastSeenMs), 'node1 back');
+    const after = await eventually(
+      async () => (await nodes()).find((n) => n.name === 'node1' && n.connected && n.lastSeenMs > before.lastSeenMs),
+      'node1 back',
+    );
     assert.equal(after.certificateSerial, before.certificateSerial);
     assert.equal(after.machineId, before.machineId);
     assert.equal((await nodes()).length, 3);
@@ -135,27 +143,41 @@ describe('the spine on three systemd machines', { skip: avail.ok ? false : avail
 
   test('coordinator restart: agents reconnect by themselves', async () => {
     assert.equal(await coord.stop('SIGTERM'), 0);
-    await eventually(async () => (await sh('node3', 'journalctl -u kk-agent --no-pager -o cat | grep -c "lost the coordinator" || true')).stdout.trim() !== '0', 'node3 noticed the outage');
+    await eventually(
+      async () => (await sh('node3', 'journalctl -u kk-agent --no-pager -o cat | grep -c "lost the coordinator" || true')).stdout.trim() !== '0',
+      'node3 noticed the outage',
+    );
     const restartedAt = Date.now();
     await coord.start();
-    await eventually(async () => {
-      const l = await nodes();
-      return l.length === 3 && l.every((n) => n.connected && n.lastSeenMs >= restartedAt);
-    }, 'all three reconnected', 60_000);
+    await eventually(
+      async () => {
+        const l = await nodes();
+        return l.length === 3 && l.every((n) => n.connected && n.lastSeenMs >= restartedAt);
+      },
+      'all three reconnected',
+      60_000,
+    );
   });
 
   test('nats-server killed: the coordinator restarts it and every agent reconnects to NATS', async () => {
     const pid = coord.natsPid();
     assert.ok(pid);
     const mark = coord.log.length;
-    const counts = async () => Promise.all(machines.map(async (m) => Number((await sh(m.name, 'journalctl -u kk-agent --no-pager -o cat | grep -c "NATS reconnected" || true')).stdout.trim())));
+    const counts = async () =>
+      Promise.all(
+        machines.map(async (m) => Number((await sh(m.name, 'journalctl -u kk-agent --no-pager -o cat | grep -c "NATS reconnected" || true')).stdout.trim())),
+      );
     const before = await counts();
     process.kill(pid, 'SIGKILL');
     await coord.waitForLog(/nats-server restarted/, 30_000, mark);
-    await eventually(async () => {
-      const now = await counts();
-      return now.every((c, i) => c > (before[i] ?? 0));
-    }, 'every agent reconnected to NATS', 60_000);
+    await eventually(
+      async () => {
+        const now = await counts();
+        return now.every((c, i) => c > (before[i] ?? 0));
+      },
+      'every agent reconnected to NATS',
+      60_000,
+    );
     const l = await nodes();
     assert.ok(l.every((n) => n.connected));
   });

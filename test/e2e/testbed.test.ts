@@ -9,8 +9,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import {
-  testbedAvailable, testbedUp, testbedDown, testbedStatus, execIn, installDebs, copyIn, machineIp,
-  runTestbed, hostBridgeIp, testbedStateDir, testbedCacheDir, BRIDGE, type Machine,
+  testbedAvailable,
+  testbedUp,
+  testbedDown,
+  testbedStatus,
+  execIn,
+  installDebs,
+  copyIn,
+  machineIp,
+  runTestbed,
+  hostBridgeIp,
+  testbedStateDir,
+  testbedCacheDir,
+  BRIDGE,
+  type Machine,
 } from './lib/testbed';
 
 const available = testbedAvailable();
@@ -33,7 +45,10 @@ function testbedNspawnPids(): number[] {
 }
 
 const mountsUnder = (dir: string): string[] =>
-  readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m === dir || m.startsWith(`${dir}/`));
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
 
 const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0;
 
@@ -67,10 +82,15 @@ async function eventually<T>(what: string, fn: () => Promise<T>, tries = 40, del
 async function serveMarker(node: string, ip: string, port: number, marker: string): Promise<void> {
   const unit = `kk-test-http-${port}`;
   const r = await execIn(node, [
-    '/bin/bash', '-c',
+    '/bin/bash',
+    '-c',
     'set -e; mkdir -p /srv/www; printf %s "$1" >/srv/www/marker; ' +
       'systemd-run --unit "$2" --property WorkingDirectory=/srv/www python3 -m http.server "$3" --bind "$4"',
-    'serve', marker, unit, String(port), ip,
+    'serve',
+    marker,
+    unit,
+    String(port),
+    ip,
   ]);
   assert.equal(r.code, 0, `systemd-run failed: ${r.stderr}`);
 }
@@ -79,14 +99,20 @@ describe('testbed machines', { skip: available.ok ? false : available.reason }, 
   let machines: Machine[] = [];
   const tmp = mkdtempSync(path.join(tmpdir(), 'kk-testbed-test-'));
 
-  before(async () => {
-    machines = await testbedUp(2);
-  }, { timeout: 15 * 60_000 });
+  before(
+    async () => {
+      machines = await testbedUp(2);
+    },
+    { timeout: 15 * 60_000 },
+  );
 
-  after(async () => {
-    rmSync(tmp, { recursive: true, force: true });
-    await testbedDown();
-  }, { timeout: 3 * 60_000 });
+  after(
+    async () => {
+      rmSync(tmp, { recursive: true, force: true });
+      await testbedDown();
+    },
+    { timeout: 3 * 60_000 },
+  );
 
   test('up reports node1 and node2 with their fixed addresses', async () => {
     assert.deepEqual(machines, [

@@ -48,7 +48,10 @@ export interface AdminStreamMethods {
 
 /** A failed call: the gRPC status code (shared/proto/grpc-status.ts) and the server's message. */
 export class AdminCallError extends Error {
-  constructor(readonly code: number, readonly details: string) {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
     super(details);
     this.name = 'AdminCallError';
   }

@@ -13,14 +13,20 @@ import { socketAdmin } from './admin-socket';
 
 export type { Admin };
 
-export interface ConnectionOptions { dataDir: string; coordinator?: string; credentials?: string }
+export interface ConnectionOptions {
+  dataDir: string;
+  coordinator?: string;
+  credentials?: string;
+}
 
 export function loadAdminCredentials(o: ConnectionOptions): AdminCredentials {
   const file = o.credentials ?? path.join(o.dataDir, ADMIN_CREDENTIALS_FILE);
   if (!existsSync(file)) {
-    throw new UserError(o.credentials
-      ? `credentials file ${file} does not exist`
-      : `no admin credential at ${file}: run this on the coordinator's machine as root (or pass --data-dir), or use --coordinator HOST:PORT --credentials FILE`);
+    throw new UserError(
+      o.credentials
+        ? `credentials file ${file} does not exist`
+        : `no admin credential at ${file}: run this on the coordinator's machine as root (or pass --data-dir), or use --coordinator HOST:PORT --credentials FILE`,
+    );
   }
   let creds: AdminCredentials;
   try {
@@ -45,7 +51,12 @@ export async function adminClient(o: ConnectionOptions): Promise<Admin> {
 }
 
 /** Calls one unary admin method; failures become a UserError a person can act on. */
-export async function call<K extends keyof AdminUnaryMethods>(client: Admin, method: K, request: AdminUnaryMethods[K][0], timeoutMs = 15_000): Promise<AdminUnaryMethods[K][1]> {
+export async function call<K extends keyof AdminUnaryMethods>(
+  client: Admin,
+  method: K,
+  request: AdminUnaryMethods[K][0],
+  timeoutMs = 15_000,
+): Promise<AdminUnaryMethods[K][1]> {
   try {
     return await client.unary(method, request, timeoutMs);
   } catch (err) {

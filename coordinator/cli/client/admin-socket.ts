@@ -28,13 +28,20 @@ function frame(message: Buffer): Buffer {
 
 /** gRPC percent-encodes grpc-message (PROTOCOL-HTTP2.md); a malformed escape is kept as sent. */
 function decodeGrpcMessage(v: string | string[] | undefined): string {
-  const s = Array.isArray(v) ? v.join(', ') : v ?? '';
-  try { return decodeURIComponent(s); } catch { return s; }
+  const s = Array.isArray(v) ? v.join(', ') : (v ?? '');
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function connectError(err: NodeJS.ErrnoException, socketPath: string): AdminCallError {
   if (err.code === 'EACCES' || err.code === 'EPERM') {
-    return new AdminCallError(GrpcStatus.PERMISSION_DENIED, `no permission to use ${socketPath}: operator commands run as root (the admin socket is mode 0600)`);
+    return new AdminCallError(
+      GrpcStatus.PERMISSION_DENIED,
+      `no permission to use ${socketPath}: operator commands run as root (the admin socket is mode 0600)`,
+    );
   }
   return new AdminCallError(GrpcStatus.UNAVAILABLE, err.code ? `${err.code} on ${socketPath}` : err.message);
 }
@@ -48,7 +55,13 @@ class Call extends EventEmitter implements AdminStream<object> {
   private readonly req: http2.ClientHttp2Stream;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(session: http2.ClientHttp2Session, method: string, request: object, connectionError: (err?: NodeJS.ErrnoException) => AdminCallError | undefined, timeoutMs?: number) {
+  constructor(
+    session: http2.ClientHttp2Session,
+    method: string,
+    request: object,
+    connectionError: (err?: NodeJS.ErrnoException) => AdminCallError | undefined,
+    timeoutMs?: number,
+  ) {
     super();
     const headers: http2.OutgoingHttpHeaders = { ':method': 'POST', ':path': methodPath(method), 'content-type': 'application/grpc+json', te: 'trailers' };
     if (timeoutMs !== undefined) {
@@ -66,7 +79,8 @@ class Call extends EventEmitter implements AdminStream<object> {
     this.req.on('trailers', (h) => this.takeStatus(h));
     this.req.on('error', (err: NodeJS.ErrnoException) => this.fail(connectionError(err) ?? new AdminCallError(GrpcStatus.UNAVAILABLE, err.message)));
     this.req.on('close', () => {
-      if (this.status === undefined) this.fail(connectionError() ?? new AdminCallError(GrpcStatus.UNAVAILABLE, 'the coordinator closed the call without a status'));
+      if (this.status === undefined)
+        this.fail(connectionError() ?? new AdminCallError(GrpcStatus.UNAVAILABLE, 'the coordinator closed the call without a status'));
       else if (this.status === GrpcStatus.OK) this.finish(null);
       else this.fail(new AdminCallError(this.status, this.statusMessage));
     });
@@ -90,7 +104,8 @@ class Call extends EventEmitter implements AdminStream<object> {
       const compressed = this.buffered[0] !== 0;
       const length = this.buffered.readUInt32BE(1);
       if (compressed) return this.fail(new AdminCallError(GrpcStatus.INTERNAL, 'the coordinator sent a compressed message, which was not asked for'));
-      if (length > MAX_RECEIVE_BYTES) return this.fail(new AdminCallError(GrpcStatus.RESOURCE_EXHAUSTED, `a ${length}-byte message is over the ${MAX_RECEIVE_BYTES}-byte limit`));
+      if (length > MAX_RECEIVE_BYTES)
+        return this.fail(new AdminCallError(GrpcStatus.RESOURCE_EXHAUSTED, `a ${length}-byte message is over the ${MAX_RECEIVE_BYTES}-byte limit`));
       if (this.buffered.length < 5 + length) return;
       const message = this.buffered.subarray(5, 5 + length);
       this.buffered = this.buffered.subarray(5 + length);
@@ -126,7 +141,9 @@ export function socketAdmin(socketPath: string): Admin {
   const open = () => {
     if (!session) {
       const s = http2.connect('http://localhost', { createConnection: () => net.connect(socketPath) });
-      s.on('error', (err: NodeJS.ErrnoException) => { sessionError = connectError(err, socketPath); });
+      s.on('error', (err: NodeJS.ErrnoException) => {
+        sessionError = connectError(err, socketPath);
+      });
       session = s;
     }
     return session;
@@ -143,7 +160,9 @@ export function socketAdmin(socketPath: string): Admin {
       return new Promise<AdminUnaryMethods[K][1]>((resolve, reject) => {
         let answer: object | undefined;
         new Call(open(), method, request, explain, timeoutMs)
-          .on('data', (m: object) => { answer = m; })
+          .on('data', (m: object) => {
+            answer = m;
+          })
           .on('error', reject)
           .on('end', () => {
             if (answer) resolve(answer as AdminUnaryMethods[K][1]);

@@ -31,18 +31,36 @@ export function printPlan(plan: ArtifactPlan, output: 'table' | 'json', out: Nod
     out.write(JSON.stringify(plan, null, 2) + '\n');
     return;
   }
-  out.write(`Kubernetes ${plan.kubeVersion}, arch ${plan.arches.join(', ')}${plan.zone ? `, zone ${plan.zone}` : ''}${plan.baseUrl ? `, base_url ${plan.baseUrl}` : ''}\n\n`);
-  out.write(table(['FILE', 'KIND', 'DESTINATION', 'CHECKSUM', 'URL'], plan.artifacts.map((a) => [
-    a.id, a.kind, `${a.base === 'work_dir' ? '<work_dir>' : '<binary_dir>'}/${a.dest}`,
-    a.checksum ? (a.checksum.inline ? `${a.checksum.algorithm} inline` : `${a.checksum.algorithm} ${a.checksum.format === 'list' ? 'list' : 'file'}`) : 'none',
-    plan.preferMirror && a.mirrorUrl ? a.mirrorUrl : a.url,
-  ])));
+  out.write(
+    `Kubernetes ${plan.kubeVersion}, arch ${plan.arches.join(', ')}${plan.zone ? `, zone ${plan.zone}` : ''}${plan.baseUrl ? `, base_url ${plan.baseUrl}` : ''}\n\n`,
+  );
+  out.write(
+    table(
+      ['FILE', 'KIND', 'DESTINATION', 'CHECKSUM', 'URL'],
+      plan.artifacts.map((a) => [
+        a.id,
+        a.kind,
+        `${a.base === 'work_dir' ? '<work_dir>' : '<binary_dir>'}/${a.dest}`,
+        a.checksum
+          ? a.checksum.inline
+            ? `${a.checksum.algorithm} inline`
+            : `${a.checksum.algorithm} ${a.checksum.format === 'list' ? 'list' : 'file'}`
+          : 'none',
+        plan.preferMirror && a.mirrorUrl ? a.mirrorUrl : a.url,
+      ]),
+    ),
+  );
   out.write(`\n${plan.images.length} image(s) for ${plan.arches.map((a) => `linux/${a}`).join(', ')}:\n`);
   for (const i of plan.images) out.write(`  ${i.ref}${i.pushRef ? `  → ${i.pushRef}` : ''}\n`);
   for (const n of plan.notes) out.write(`note: ${n}\n`);
 }
 
-interface ListOptions { config: string; inventory?: string; workDir?: string; output: 'table' | 'json' }
+interface ListOptions {
+  config: string;
+  inventory?: string;
+  workDir?: string;
+  output: 'table' | 'json';
+}
 
 function listCommand(): Command {
   return new Command('list')

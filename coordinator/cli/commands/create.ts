@@ -5,7 +5,8 @@ import { createConfigCommand } from './create-config';
 import { createInventoryCommand } from './create-inventory';
 
 export function createCommand(): Command {
-  return new Command('create').description('create a cluster, or write starter files (KubeKey v4 format)')
+  return new Command('create')
+    .description('create a cluster, or write starter files (KubeKey v4 format)')
     .addCommand(createConfigCommand())
     .addCommand(createInventoryCommand())
     .addCommand(createClusterCommand());

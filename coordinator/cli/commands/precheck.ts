@@ -15,9 +15,17 @@ import type { PrecheckReport__Output } from '../../../shared/proto/generated/kk/
 import { GrpcStatus } from '../../../shared/proto/grpc-status';
 
 interface PrecheckOptions {
-  inventory: string; config?: string; output: 'table' | 'wide' | 'json'; facts?: string;
-  skip: string[]; ignoreErrors: string[]; watch?: boolean; watchInterval: string;
-  dataDir: string; coordinator?: string; credentials?: string;
+  inventory: string;
+  config?: string;
+  output: 'table' | 'wide' | 'json';
+  facts?: string;
+  skip: string[];
+  ignoreErrors: string[];
+  watch?: boolean;
+  watchInterval: string;
+  dataDir: string;
+  coordinator?: string;
+  credentials?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -26,7 +34,11 @@ function reportFromWire(w: PrecheckReport__Output): Report {
   return {
     summary: w.summary ?? { pass: 0, fail: 0, warn: 0, skip: 0 },
     results: w.results.map((r): Result => ({
-      id: r.id, host: r.host ?? null, status: r.status as Result['status'], severity: r.severity as Result['severity'], message: r.message,
+      id: r.id,
+      host: r.host ?? null,
+      status: r.status as Result['status'],
+      severity: r.severity as Result['severity'],
+      message: r.message,
     })),
   };
 }
@@ -41,20 +53,27 @@ export function precheckCommand(): Command {
     .description('evaluate every precheck rule against live agents (or recorded facts) and report what would fail')
     .requiredOption('-i, --inventory <file>', 'KubeKey v4 inventory.yaml')
     .option('-c, --config <file>', 'KubeKey v4 config.yaml (defaults apply without it)')
-    .addOption(new Option('-o, --output <format>', 'table: failures and warnings; wide: every result; json: the full report').choices(['table', 'wide', 'json']).default('table'))
+    .addOption(
+      new Option('-o, --output <format>', 'table: failures and warnings; wide: every result; json: the full report')
+        .choices(['table', 'wide', 'json'])
+        .default('table'),
+    )
     .option('--facts <file>', 'evaluate against recorded facts ({"nodes": {host: facts}}) — no coordinator, no network')
     .option('--skip <ids>', 'rule ids or tags not evaluated, comma-separated (repeatable)', collect, [])
     .option('--ignore-errors <ids>', 'rule ids, tags or "all" whose errors become warnings (repeatable)', collect, [])
     .option('--watch', 'live: keep re-evaluating and print each change (Ctrl-C to stop)')
     .option('--watch-interval <duration>', 'live --watch: how often agents are asked again', '5s')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 no failures, 1 at least one failure, 2 bad input (inventory, config, fact file, rule id).
 
 Examples:
   kk-coordinator precheck -i inventory.yaml -c config.yaml
   kk-coordinator precheck -i inventory.yaml -c config.yaml --skip etcd.disk_io --ignore-errors node.swap
   kk-coordinator precheck -i inventory.yaml --facts recorded.json -o json
-  kk-coordinator precheck -i inventory.yaml -c config.yaml --watch`)
+  kk-coordinator precheck -i inventory.yaml -c config.yaml --watch`,
+    )
     .action(async (o: PrecheckOptions) => {
       const model = loadCluster(o.inventory, o.config ?? null);
       for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -77,12 +96,22 @@ Examples:
       }
 
       let interval: number;
-      try { interval = parseDuration(o.watchInterval) * 1000; } catch (err) { throw new UserError((err as Error).message, 2); }
+      try {
+        interval = parseDuration(o.watchInterval) * 1000;
+      } catch (err) {
+        throw new UserError((err as Error).message, 2);
+      }
       const client = await adminClient(connection(o));
       const stream = client.stream('Precheck', {
-        inventoryName: path.basename(o.inventory), inventoryYaml: readFileSync(o.inventory, 'utf8'),
-        configName: o.config ? path.basename(o.config) : '', configYaml: o.config ? readFileSync(o.config, 'utf8') : '',
-        skip, ignoreErrors, watch: Boolean(o.watch), workDir: process.cwd(), watchIntervalMs: interval,
+        inventoryName: path.basename(o.inventory),
+        inventoryYaml: readFileSync(o.inventory, 'utf8'),
+        configName: o.config ? path.basename(o.config) : '',
+        configYaml: o.config ? readFileSync(o.config, 'utf8') : '',
+        skip,
+        ignoreErrors,
+        watch: Boolean(o.watch),
+        workDir: process.cwd(),
+        watchIntervalMs: interval,
       });
       let previous: Report | undefined;
       const onSigint = () => stream.cancel();

@@ -13,11 +13,14 @@ export function runCommand(): Command {
     .option('--hosts <names>', 'host or group names, comma-separated (default: every host)', collect, [])
     .option('--timeout <seconds>', 'kill the command (its whole process group) after this long', parseCount, 0)
     .argument('<command...>', 'the command and its arguments, after --')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   kk-coordinator run -i inventory.yaml -- uptime
   kk-coordinator run -i inventory.yaml --hosts kube_control_plane -- systemctl is-active kubelet
-  kk-coordinator run -i inventory.yaml -- bash -c 'df -h / | tail -1'`)
+  kk-coordinator run -i inventory.yaml -- bash -c 'df -h / | tail -1'`,
+    )
     .action(async (argv: string[], o: Conn & { inventory: string; config?: string; hosts: string[]; timeout: number }) => {
       const client = await adminClient(connection(o));
       const stream = client.stream('RunCommand', { ...clusterFiles(o.inventory, o.config), hosts: o.hosts, argv, timeoutSeconds: o.timeout });

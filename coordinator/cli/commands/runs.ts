@@ -12,23 +12,27 @@ export function runsCommand(): Command {
       process.stdout.write((await call(client, 'ListRuns', {})).text);
       client.close();
     });
-  runs.addCommand(withConnection(new Command('show'))
-    .description('one run: phases, tasks per host, timings, errors')
-    .argument('<run-id>')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (id: string, o: Conn & { output: string }) => {
-      const client = await adminClient(connection(o));
-      process.stdout.write((await call(client, 'ShowRun', { id, json: o.output === 'json' })).text);
-      client.close();
-    }));
-  runs.addCommand(withConnection(new Command('logs'))
-    .description('the output a run\'s commands printed, per host')
-    .argument('<run-id>')
-    .option('--host <name>', 'only this host')
-    .action(async (id: string, o: Conn & { host?: string }) => {
-      const client = await adminClient(connection(o));
-      process.stdout.write((await call(client, 'RunLogs', { id, host: o.host ?? '' }, 60_000)).text);
-      client.close();
-    }));
+  runs.addCommand(
+    withConnection(new Command('show'))
+      .description('one run: phases, tasks per host, timings, errors')
+      .argument('<run-id>')
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+      .action(async (id: string, o: Conn & { output: string }) => {
+        const client = await adminClient(connection(o));
+        process.stdout.write((await call(client, 'ShowRun', { id, json: o.output === 'json' })).text);
+        client.close();
+      }),
+  );
+  runs.addCommand(
+    withConnection(new Command('logs'))
+      .description("the output a run's commands printed, per host")
+      .argument('<run-id>')
+      .option('--host <name>', 'only this host')
+      .action(async (id: string, o: Conn & { host?: string }) => {
+        const client = await adminClient(connection(o));
+        process.stdout.write((await call(client, 'RunLogs', { id, host: o.host ?? '' }, 60_000)).text);
+        client.close();
+      }),
+  );
   return runs;
 }

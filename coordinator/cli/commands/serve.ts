@@ -16,35 +16,60 @@ export function serveCommand(): Command {
     .option('--artifact-dir <dir>', 'artifact cache served to agents at /artifacts/<sha256> (default: <data-dir>/artifacts)')
     .option('--node-runtime-dir <dir>', 'extra Node.js runtimes for nodes, named node-linux-amd64 / node-linux-arm64')
     .addOption(new Option('--facts-interval <seconds>', 'how often agents look for changed facts').argParser(Number).default(30).hideHelp())
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   kk-coordinator serve --advertise-address 10.0.0.5
-  kk-coordinator token create            # prints the one-liner to run on each node`)
-    .action(async (o: {
-      dataDir: string; listenAddress: string; advertiseAddress?: string; grpcPort: number; httpPort: number; natsPort: number;
-      nats?: string; agentBundle?: string; nodeRuntimeDir?: string; artifactDir?: string; factsInterval: number;
-    }) => {
-      // Loaded on demand: operator commands start faster without the whole server in memory.
-      const [{ serve }, { createLogger }] = await Promise.all([import('../../serve/serve'), import('../../../shared/log')]);
-      const log = createLogger('kk-coordinator');
-      const running = await serve({
-        dataDir: path.resolve(o.dataDir), listenAddress: o.listenAddress, advertiseAddress: o.advertiseAddress,
-        grpcPort: o.grpcPort, httpPort: o.httpPort, natsPort: o.natsPort, natsUrl: o.nats,
-        agentBundle: o.agentBundle ?? path.join(path.dirname(process.argv[1] ?? '.'), 'kk-agent.cjs'),
-        nodeRuntimeDir: o.nodeRuntimeDir, artifactDir: o.artifactDir ? path.resolve(o.artifactDir) : undefined, factsIntervalSeconds: o.factsInterval, log,
-      });
-      let signals = 0;
-      const shutdown = (sig: string) => {
-        signals += 1;
-        if (signals > 1) process.exit(130);
-        log.info({ signal: sig }, 'shutting down');
-        running.stop().then(() => process.exit(0), (err: unknown) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
+  kk-coordinator token create            # prints the one-liner to run on each node`,
+    )
+    .action(
+      async (o: {
+        dataDir: string;
+        listenAddress: string;
+        advertiseAddress?: string;
+        grpcPort: number;
+        httpPort: number;
+        natsPort: number;
+        nats?: string;
+        agentBundle?: string;
+        nodeRuntimeDir?: string;
+        artifactDir?: string;
+        factsInterval: number;
+      }) => {
+        // Loaded on demand: operator commands start faster without the whole server in memory.
+        const [{ serve }, { createLogger }] = await Promise.all([import('../../serve/serve'), import('../../../shared/log')]);
+        const log = createLogger('kk-coordinator');
+        const running = await serve({
+          dataDir: path.resolve(o.dataDir),
+          listenAddress: o.listenAddress,
+          advertiseAddress: o.advertiseAddress,
+          grpcPort: o.grpcPort,
+          httpPort: o.httpPort,
+          natsPort: o.natsPort,
+          natsUrl: o.nats,
+          agentBundle: o.agentBundle ?? path.join(path.dirname(process.argv[1] ?? '.'), 'kk-agent.cjs'),
+          nodeRuntimeDir: o.nodeRuntimeDir,
+          artifactDir: o.artifactDir ? path.resolve(o.artifactDir) : undefined,
+          factsIntervalSeconds: o.factsInterval,
+          log,
         });
-      };
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      await new Promise(() => {});
-    });
+        let signals = 0;
+        const shutdown = (sig: string) => {
+          signals += 1;
+          if (signals > 1) process.exit(130);
+          log.info({ signal: sig }, 'shutting down');
+          running.stop().then(
+            () => process.exit(0),
+            (err: unknown) => {
+              log.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGTERM', () => shutdown('SIGTERM'));
+        process.on('SIGINT', () => shutdown('SIGINT'));
+        await new Promise(() => {});
+      },
+    );
 }

@@ -31,10 +31,7 @@ export interface CodeCacheOptions {
 }
 
 export type CacheEvent =
-  | { kind: 'used' }
-  | { kind: 'missing' | 'stale' | 'rejected' }
-  | { kind: 'written'; file: string; bytes: number }
-  | { kind: 'not-written'; reason: string };
+  { kind: 'used' } | { kind: 'missing' | 'stale' | 'rejected' } | { kind: 'written'; file: string; bytes: number } | { kind: 'not-written'; reason: string };
 
 /** Where the cache for `key` of `bundle` lives; the V8 flags in effect are part of the name. */
 export function cacheFile(bundle: string, key: string, execArgv: readonly string[] = process.execArgv): string {

@@ -23,7 +23,13 @@ export interface ExportInput {
   images?: BundleImage[];
 }
 
-export interface ExportResult { file: string; sha256: string; md5: string; size: number; entries: number }
+export interface ExportResult {
+  file: string;
+  sha256: string;
+  md5: string;
+  size: number;
+  entries: number;
+}
 
 /** Every blob an image layout's index reaches (index → manifests → config and layers). */
 export function layoutBlobs(dir: string): Descriptor[] {

@@ -25,7 +25,13 @@ export interface ImportOptions {
   expectMd5?: string;
 }
 
-export interface ImportResult { manifest: BundleManifest; resolved: ResolvedArtifact[]; images: number; imageLayout: string; sha256: string }
+export interface ImportResult {
+  manifest: BundleManifest;
+  resolved: ResolvedArtifact[];
+  images: number;
+  imageLayout: string;
+  sha256: string;
+}
 
 const MANIFEST_LIMIT = 64 << 20;
 
@@ -48,7 +54,11 @@ export async function importBundle(file: string, o: ImportOptions): Promise<Impo
   }
 }
 
-async function unpackVerified(file: string, staging: string, o: ImportOptions): Promise<{ manifest: BundleManifest; staged: Map<string, string>; sha256: string }> {
+async function unpackVerified(
+  file: string,
+  staging: string,
+  o: ImportOptions,
+): Promise<{ manifest: BundleManifest; staged: Map<string, string>; sha256: string }> {
   const problems: string[] = [];
   const staged = new Map<string, string>();
   const writes: Promise<void>[] = [];
@@ -63,7 +73,8 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
   const unread: string[] = [];
 
   const parser = new Parser({
-    onwarn: (_code: string, message: string | Error) => problems.push(`unreadable tar data${current ? ` in ${current}` : ''}: ${String(message instanceof Error ? message.message : message)}`),
+    onwarn: (_code: string, message: string | Error) =>
+      problems.push(`unreadable tar data${current ? ` in ${current}` : ''}: ${String(message instanceof Error ? message.message : message)}`),
   });
   parser.on('entry', (entry: ReadEntry) => {
     const name = entry.path.replace(/^\.\//, '');
@@ -125,20 +136,22 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
         out.once('drain', () => entry.resume());
       }
     });
-    writes.push((async () => {
-      await once(out, 'close');
-      open.delete(out);
-      if (damage !== null) {
-        staged.delete(name);
-        unread.push(name);
-        return;
-      }
-      const got = h.digest('hex');
-      if (got !== want.sha256 || size !== want.size) {
-        staged.delete(name);
-        problems.push(`${name}: tampered — its sha256 is ${got} (${size} bytes), ${MANIFEST_NAME} says ${want.sha256} (${want.size} bytes)`);
-      }
-    })());
+    writes.push(
+      (async () => {
+        await once(out, 'close');
+        open.delete(out);
+        if (damage !== null) {
+          staged.delete(name);
+          unread.push(name);
+          return;
+        }
+        const got = h.digest('hex');
+        if (got !== want.sha256 || size !== want.size) {
+          staged.delete(name);
+          problems.push(`${name}: tampered — its sha256 is ${got} (${size} bytes), ${MANIFEST_NAME} says ${want.sha256} (${want.size} bytes)`);
+        }
+      })(),
+    );
   });
 
   const whole = createHash('sha256');
@@ -170,8 +183,10 @@ async function unpackVerified(file: string, staging: string, o: ImportOptions): 
 
   const sha256 = whole.digest('hex');
   const md5hex = md5.digest('hex');
-  if (o.expectSha256 && o.expectSha256.toLowerCase() !== sha256) problems.unshift(`sha256 of ${file} is ${sha256}, download.artifact_sha256 says ${o.expectSha256}: the file is corrupt or not the expected artifact`);
-  if (o.expectMd5 && o.expectMd5.toLowerCase() !== md5hex) problems.unshift(`md5 of ${file} is ${md5hex}, download.artifact_md5 says ${o.expectMd5}: the file is corrupt or not the expected artifact`);
+  if (o.expectSha256 && o.expectSha256.toLowerCase() !== sha256)
+    problems.unshift(`sha256 of ${file} is ${sha256}, download.artifact_sha256 says ${o.expectSha256}: the file is corrupt or not the expected artifact`);
+  if (o.expectMd5 && o.expectMd5.toLowerCase() !== md5hex)
+    problems.unshift(`md5 of ${file} is ${md5hex}, download.artifact_md5 says ${o.expectMd5}: the file is corrupt or not the expected artifact`);
   const m = manifest as BundleManifest | null;
   if (first && damage !== null) {
     // Nothing could be read at all: not gzip, or damaged in its first bytes.

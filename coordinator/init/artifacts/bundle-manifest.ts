@@ -13,9 +13,17 @@ import type { ResolvedArtifact } from './cache';
 export const BUNDLE_FORMAT = 'kk-artifact/v1';
 export const MANIFEST_NAME = 'kk-bundle.json';
 
-export interface BundleEntry { path: string; sha256: string; size: number }
+export interface BundleEntry {
+  path: string;
+  sha256: string;
+  size: number;
+}
 
-export interface BundleImage { ref: string; digest: string; platforms: string[] }
+export interface BundleImage {
+  ref: string;
+  digest: string;
+  platforms: string[];
+}
 
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
@@ -46,11 +54,14 @@ export function parseManifest(text: string, file: string): BundleManifest {
     throw new UserError(`${file}: ${MANIFEST_NAME} is not valid JSON (${(err as Error).message})`);
   }
   if (m.format !== BUNDLE_FORMAT) throw new UserError(`${file}: unknown bundle format ${JSON.stringify(m.format)} (kk reads ${BUNDLE_FORMAT})`);
-  if (!Array.isArray(m.entries) || !Array.isArray(m.artifacts) || !Array.isArray(m.images)) throw new UserError(`${file}: ${MANIFEST_NAME} lacks entries/artifacts/images`);
+  if (!Array.isArray(m.entries) || !Array.isArray(m.artifacts) || !Array.isArray(m.images))
+    throw new UserError(`${file}: ${MANIFEST_NAME} lacks entries/artifacts/images`);
   const seen = new Set<string>();
   for (const e of m.entries) {
-    if (typeof e.path !== 'string' || !safeEntryPath(e.path) || e.path === MANIFEST_NAME) throw new UserError(`${file}: ${MANIFEST_NAME} lists an unsafe path ${JSON.stringify(e.path)}`);
-    if (!/^[0-9a-f]{64}$/.test(e.sha256) || !Number.isInteger(e.size) || e.size < 0) throw new UserError(`${file}: ${MANIFEST_NAME} entry ${e.path} has no valid sha256/size`);
+    if (typeof e.path !== 'string' || !safeEntryPath(e.path) || e.path === MANIFEST_NAME)
+      throw new UserError(`${file}: ${MANIFEST_NAME} lists an unsafe path ${JSON.stringify(e.path)}`);
+    if (!/^[0-9a-f]{64}$/.test(e.sha256) || !Number.isInteger(e.size) || e.size < 0)
+      throw new UserError(`${file}: ${MANIFEST_NAME} entry ${e.path} has no valid sha256/size`);
     if (seen.has(e.path)) throw new UserError(`${file}: ${MANIFEST_NAME} lists ${e.path} twice`);
     seen.add(e.path);
   }

@@ -15,7 +15,10 @@ const baseName = (name: string) => name.replace(/^\*/, '').replace(/^\.\//, '').
 /** The lower-case digest for `source`, or an Error whose message names the checksum file. */
 export function parseChecksumFile(text: string, source: ChecksumSource, fromUrl: string): string {
   const { algorithm } = source;
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   if (source.format === 'list') {
     const want = source.entry ? baseName(source.entry) : undefined;
     if (!want) throw new Error(`checksum source ${fromUrl} is a list but names no entry to look up`);

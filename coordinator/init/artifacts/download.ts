@@ -46,7 +46,10 @@ export interface DownloadOutcome {
   notes: string[];
 }
 
-interface Expected extends ChecksumRecord { from: string; key?: string }
+interface Expected extends ChecksumRecord {
+  from: string;
+  key?: string;
+}
 
 /** A body whose digest is not the published one. */
 export class ChecksumMismatchError extends Error {}
@@ -137,7 +140,9 @@ async function fetchOne(a: PlannedArtifact, ctx: Ctx): Promise<ResolvedArtifact>
     how = 'downloaded';
     if (!expected) {
       ctx.cache.setFirstSeen(a.url, sha256);
-      ctx.notes.push(`${a.id}: upstream publishes no checksum${a.checksumNote ? ` (${a.checksumNote})` : ''}; recorded sha256 ${sha256} of the first download and will insist on it from now on`);
+      ctx.notes.push(
+        `${a.id}: upstream publishes no checksum${a.checksumNote ? ` (${a.checksumNote})` : ''}; recorded sha256 ${sha256} of the first download and will insist on it from now on`,
+      );
     } else if (expected.algorithm !== 'sha256' && expected.key) {
       ctx.cache.setChecksum(expected.key, { algorithm: expected.algorithm, digest: expected.digest, sha256 });
     }
@@ -146,8 +151,16 @@ async function fetchOne(a: PlannedArtifact, ctx: Ctx): Promise<ResolvedArtifact>
   place(blob, destPath(ctx.plan, a));
   ctx.progress.done(a.id, how, size);
   return {
-    id: a.id, name: a.name, kind: a.kind, arch: a.arch, version: a.version, base: a.base, dest: a.dest,
-    sha256, size, url: a.url,
+    id: a.id,
+    name: a.name,
+    kind: a.kind,
+    arch: a.arch,
+    version: a.version,
+    base: a.base,
+    dest: a.dest,
+    sha256,
+    size,
+    url: a.url,
     verified: expected ? `${expected.algorithm}:${expected.digest}` : 'first-download',
     ...(expected?.key ? { checksumKey: expected.key } : {}),
   };
@@ -226,7 +239,8 @@ async function downloadFromSources(a: PlannedArtifact, expected: Expected | null
             throw new TransientError(`${expected.algorithm} mismatch on a resumed download; starting over`);
           }
           throw new ChecksumMismatchError(
-            `${expected.algorithm} mismatch for ${a.dest}: ${url} gave ${got.digest}, but ${expected.from} says ${expected.digest}; the file was discarded`);
+            `${expected.algorithm} mismatch for ${a.dest}: ${url} gave ${got.digest}, but ${expected.from} says ${expected.digest}; the file was discarded`,
+          );
         }
         ctx.downloaded++;
         return { blob: ctx.cache.commit(partial, got.sha256, expected ?? undefined), sha256: got.sha256 };
@@ -240,7 +254,13 @@ async function downloadFromSources(a: PlannedArtifact, expected: Expected | null
 }
 
 /** One GET into the partial file, resumed with Range when it already holds bytes. */
-async function bodyInto(a: PlannedArtifact, url: string, partial: string, expected: Expected | null, ctx: Ctx): Promise<{ sha256: string; digest: string; resumedFrom: number }> {
+async function bodyInto(
+  a: PlannedArtifact,
+  url: string,
+  partial: string,
+  expected: Expected | null,
+  ctx: Ctx,
+): Promise<{ sha256: string; digest: string; resumedFrom: number }> {
   let offset = 0;
   try {
     offset = statSync(partial).size;
@@ -271,7 +291,7 @@ async function bodyInto(a: PlannedArtifact, url: string, partial: string, expect
     }
   }
   const length = Number(res.headers['content-length']);
-  const total = Number.isFinite(length) && res.headers['content-length'] !== undefined ? offset + length : a.size ?? null;
+  const total = Number.isFinite(length) && res.headers['content-length'] !== undefined ? offset + length : (a.size ?? null);
   ctx.progress.start(a.id, url, total, offset);
   const out = createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w', mode: 0o644 });
   const outError = new Promise<never>((_, reject) => out.once('error', reject));
@@ -310,4 +330,3 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T, index:
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-

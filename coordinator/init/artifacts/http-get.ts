@@ -17,7 +17,10 @@ export interface HttpGetOptions {
 
 /** The server answered, with a status no retry on the same URL will change (404, 403 …). */
 export class HttpStatusError extends Error {
-  constructor(readonly url: string, readonly status: number) {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
     super(`HTTP ${status} from ${url}`);
   }
   get permanent(): boolean {
@@ -129,14 +132,17 @@ export function readBody(res: IncomingMessage, stallTimeoutMs: number, onChunk: 
       if (pending) {
         clearTimeout(timer);
         res.pause();
-        pending.then(() => {
-          if (settled) return;
-          arm();
-          res.resume();
-        }, (err: unknown) => {
-          res.destroy();
-          finish(err);
-        });
+        pending.then(
+          () => {
+            if (settled) return;
+            arm();
+            res.resume();
+          },
+          (err: unknown) => {
+            res.destroy();
+            finish(err);
+          },
+        );
       }
     });
     res.on('end', () => finish(res.complete ? undefined : new TransientError('the server closed the connection mid-body')));

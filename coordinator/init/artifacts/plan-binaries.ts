@@ -49,7 +49,10 @@ export interface BinaryInputs {
 
 /** One artifact as the planners describe it; `direct`: the upstream URL is already the only source (no zone mirror). */
 type ArtifactInput = Omit<PlannedArtifact, 'id' | 'url' | 'mirrorUrl' | 'base'> & {
-  upstream: string; cnMirror?: string; base?: PlannedArtifact['base']; direct?: boolean;
+  upstream: string;
+  cnMirror?: string;
+  base?: PlannedArtifact['base'];
+  direct?: boolean;
 };
 type Add = (a: ArtifactInput) => void;
 
@@ -61,9 +64,9 @@ const NO_SUMS = {
   docker: 'Docker publishes no checksum files for its static binaries',
   cridockerd: 'cri-dockerd releases publish no checksum files',
   harbor: 'Harbor publishes only an md5sum file and a GPG signature; kk verifies sha256/sha512 only',
-  kubekeyMirror: 'only published on KubeKey\'s own mirror, which has no checksum files',
+  kubekeyMirror: "only published on KubeKey's own mirror, which has no checksum files",
   chart: 'chart releases publish no checksum file (the repository index digest is not fetched)',
-  iso: 'KubeKey\'s ISO releases publish no checksum files',
+  iso: "KubeKey's ISO releases publish no checksum files",
 };
 
 export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArtifact[] {
@@ -81,8 +84,16 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
   for (const bin of ['kubeadm', 'kubelet', 'kubectl']) {
     perArch((arch) => {
       const upstream = `https://dl.k8s.io/release/${kv}/bin/linux/${arch}/${bin}`;
-      add({ name: bin, ...binary(), arch, version: kv, upstream, checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
-        dest: `kube/${kv}/${arch}/${bin}`, reason: 'kubernetes.kube_version' });
+      add({
+        name: bin,
+        ...binary(),
+        arch,
+        version: kv,
+        upstream,
+        checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
+        dest: `kube/${kv}/${arch}/${bin}`,
+        reason: 'kubernetes.kube_version',
+      });
     });
   }
   if (inp.etcdVersion && inp.etcdExternal) {
@@ -90,32 +101,64 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     perArch((arch) => {
       const file = `etcd-${v}-linux-${arch}.tar.gz`;
       const base = `https://github.com/etcd-io/etcd/releases/download/${v}`;
-      add({ name: 'etcd', ...binary(), arch, version: v, upstream: `${base}/${file}`, checksum: checksumFile(src, `${base}/SHA256SUMS`, 'list', file),
-        dest: `etcd/${v}/${arch}/${file}`, reason: 'etcd.deployment_type: external' });
+      add({
+        name: 'etcd',
+        ...binary(),
+        arch,
+        version: v,
+        upstream: `${base}/${file}`,
+        checksum: checksumFile(src, `${base}/SHA256SUMS`, 'list', file),
+        dest: `etcd/${v}/${arch}/${file}`,
+        reason: 'etcd.deployment_type: external',
+      });
     });
   }
   if (inp.cniPluginsVersion) {
     const v = inp.cniPluginsVersion;
     perArch((arch) => {
       const upstream = `https://github.com/containernetworking/plugins/releases/download/${v}/cni-plugins-linux-${arch}-${v}.tgz`;
-      add({ name: 'cni-plugins', ...binary(), arch, version: v, upstream, checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
-        dest: `cni/plugins/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'cni.cni_plugins_version' });
+      add({
+        name: 'cni-plugins',
+        ...binary(),
+        arch,
+        version: v,
+        upstream,
+        checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
+        dest: `cni/plugins/${v}/${arch}/${path.posix.basename(upstream)}`,
+        reason: 'cni.cni_plugins_version',
+      });
     });
   }
   if (inp.helmVersion) {
     const v = inp.helmVersion;
     perArch((arch) => {
       const upstream = `https://get.helm.sh/helm-${v}-linux-${arch}.tar.gz`;
-      add({ name: 'helm', ...binary(), arch, version: v, upstream, checksum: checksumFile(src, `${upstream}.sha256sum`, 'digest'),
-        dest: `helm/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'kubernetes.helm_version' });
+      add({
+        name: 'helm',
+        ...binary(),
+        arch,
+        version: v,
+        upstream,
+        checksum: checksumFile(src, `${upstream}.sha256sum`, 'digest'),
+        dest: `helm/${v}/${arch}/${path.posix.basename(upstream)}`,
+        reason: 'kubernetes.helm_version',
+      });
     });
   }
   if (inp.crictlVersion) {
     const v = inp.crictlVersion;
     perArch((arch) => {
       const upstream = `https://github.com/kubernetes-sigs/cri-tools/releases/download/${v}/crictl-${v}-linux-${arch}.tar.gz`;
-      add({ name: 'crictl', ...binary(), arch, version: v, upstream, checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
-        dest: `crictl/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'cri.crictl_version' });
+      add({
+        name: 'crictl',
+        ...binary(),
+        arch,
+        version: v,
+        upstream,
+        checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
+        dest: `crictl/${v}/${arch}/${path.posix.basename(upstream)}`,
+        reason: 'cri.crictl_version',
+      });
     });
   }
   const docker = inp.containerManager === 'docker';
@@ -125,9 +168,18 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     const v = inp.dockerVersion;
     perArch((arch) => {
       const tail = `linux/static/stable/${uname(arch)}/docker-${v}.tgz`;
-      add({ name: 'docker', ...binary(), arch, version: v, upstream: `https://download.docker.com/${tail}`,
-        cnMirror: `https://mirrors.aliyun.com/docker-ce/${tail}`, checksum: null, checksumNote: NO_SUMS.docker,
-        dest: `docker/${v}/${arch}/docker-${v}.tgz`, reason: docker ? 'cri.container_manager: docker' : `image_registry.type: ${inp.registryType}` });
+      add({
+        name: 'docker',
+        ...binary(),
+        arch,
+        version: v,
+        upstream: `https://download.docker.com/${tail}`,
+        cnMirror: `https://mirrors.aliyun.com/docker-ce/${tail}`,
+        checksum: null,
+        checksumNote: NO_SUMS.docker,
+        dest: `docker/${v}/${arch}/docker-${v}.tgz`,
+        reason: docker ? 'cri.container_manager: docker' : `image_registry.type: ${inp.registryType}`,
+      });
     });
   }
   const kubeSemver = semver.coerce(kv);
@@ -135,8 +187,17 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     const v = inp.cridockerdVersion;
     perArch((arch) => {
       const upstream = `https://github.com/Mirantis/cri-dockerd/releases/download/${v}/cri-dockerd-${noV(v)}.${arch}.tgz`;
-      add({ name: 'cri-dockerd', ...binary(), arch, version: v, upstream, checksum: null, checksumNote: NO_SUMS.cridockerd,
-        dest: `cri-dockerd/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'cri.container_manager: docker, Kubernetes ≥ v1.24' });
+      add({
+        name: 'cri-dockerd',
+        ...binary(),
+        arch,
+        version: v,
+        upstream,
+        checksum: null,
+        checksumNote: NO_SUMS.cridockerd,
+        dest: `cri-dockerd/${v}/${arch}/${path.posix.basename(upstream)}`,
+        reason: 'cri.container_manager: docker, Kubernetes ≥ v1.24',
+      });
     });
   }
   if (inp.containerManager === 'containerd') {
@@ -144,17 +205,32 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
       const v = inp.containerdVersion;
       perArch((arch) => {
         const upstream = `https://github.com/containerd/containerd/releases/download/${v}/containerd-${noV(v)}-linux-${arch}.tar.gz`;
-        add({ name: 'containerd', ...binary(), arch, version: v, upstream, checksum: checksumFile(src, `${upstream}.sha256sum`, 'digest'),
-          dest: `containerd/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'cri.container_manager: containerd' });
+        add({
+          name: 'containerd',
+          ...binary(),
+          arch,
+          version: v,
+          upstream,
+          checksum: checksumFile(src, `${upstream}.sha256sum`, 'digest'),
+          dest: `containerd/${v}/${arch}/${path.posix.basename(upstream)}`,
+          reason: 'cri.container_manager: containerd',
+        });
       });
     }
     if (inp.runcVersion) {
       const v = inp.runcVersion;
       perArch((arch) => {
         const base = `https://github.com/opencontainers/runc/releases/download/${v}`;
-        add({ name: 'runc', ...binary(), arch, version: v, upstream: `${base}/runc.${arch}`,
+        add({
+          name: 'runc',
+          ...binary(),
+          arch,
+          version: v,
+          upstream: `${base}/runc.${arch}`,
           checksum: checksumFile(src, `${base}/runc.sha256sum`, 'list', `runc.${arch}`),
-          dest: `runc/${v}/${arch}/runc.${arch}`, reason: 'cri.container_manager: containerd' });
+          dest: `runc/${v}/${arch}/runc.${arch}`,
+          reason: 'cri.container_manager: containerd',
+        });
       });
     }
   }
@@ -162,9 +238,16 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     const v = inp.calicoVersion;
     const base = `https://github.com/projectcalico/calico/releases/download/${v}`;
     perArch((arch) => {
-      add({ name: 'calicoctl', ...binary(), arch, version: v, upstream: `${base}/calicoctl-linux-${arch}`,
+      add({
+        name: 'calicoctl',
+        ...binary(),
+        arch,
+        version: v,
+        upstream: `${base}/calicoctl-linux-${arch}`,
         checksum: checksumFile(src, `${base}/SHA256SUMS`, 'list', `calicoctl-linux-${arch}`),
-        dest: `cni/calico/${v}/${arch}/calicoctl`, reason: 'cni.type: calico' });
+        dest: `cni/calico/${v}/${arch}/calicoctl`,
+        reason: 'cni.type: calico',
+      });
     });
   }
   planRegistry(inp, src, add, perArch);
@@ -172,8 +255,17 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
   for (const iso of inp.isos) {
     perArch((arch) => {
       const file = `${iso}-${arch}.iso`;
-      add({ name: iso, kind: 'iso', arch, version: 'iso-latest', upstream: `https://github.com/kubesphere/kubekey/releases/download/iso-latest/${file}`,
-        checksum: null, checksumNote: NO_SUMS.iso, dest: `repository/${file}`, reason: 'download.iso' });
+      add({
+        name: iso,
+        kind: 'iso',
+        arch,
+        version: 'iso-latest',
+        upstream: `https://github.com/kubesphere/kubekey/releases/download/iso-latest/${file}`,
+        checksum: null,
+        checksumNote: NO_SUMS.iso,
+        dest: `repository/${file}`,
+        reason: 'download.iso',
+      });
     });
   }
   perArch((arch) => {
@@ -181,22 +273,37 @@ export function planBinaries(inp: BinaryInputs, src: SourceSettings): PlannedArt
     if (o) {
       const oBase = `https://github.com/oras-project/oras/releases/download/${withV(o)}`;
       const oFile = `oras_${noV(o)}_linux_${arch}.tar.gz`;
-      add({ name: 'oras', kind: 'tool', arch, version: withV(o), upstream: `${oBase}/${oFile}`,
+      add({
+        name: 'oras',
+        kind: 'tool',
+        arch,
+        version: withV(o),
+        upstream: `${oBase}/${oFile}`,
         checksum: checksumFile(src, `${oBase}/oras_${noV(o)}_checksums.txt`, 'list', oFile),
-        dest: `tools/${arch}/${oFile}`, base: 'work_dir', reason: 'download.tools.oras_version' });
+        dest: `tools/${arch}/${oFile}`,
+        base: 'work_dir',
+        reason: 'download.tools.oras_version',
+      });
     }
     const n = inp.tools.nerdctl;
     if (n) {
       const nBase = `https://github.com/containerd/nerdctl/releases/download/${withV(n)}`;
       const nFile = `nerdctl-${noV(n)}-linux-${arch}.tar.gz`;
-      add({ name: 'nerdctl', kind: 'tool', arch, version: withV(n), upstream: `${nBase}/${nFile}`,
+      add({
+        name: 'nerdctl',
+        kind: 'tool',
+        arch,
+        version: withV(n),
+        upstream: `${nBase}/${nFile}`,
         checksum: checksumFile(src, `${nBase}/SHA256SUMS`, 'list', nFile),
-        dest: `tools/${arch}/${nFile}`, base: 'work_dir', reason: 'download.tools.nerdctl_version' });
+        dest: `tools/${arch}/${nFile}`,
+        base: 'work_dir',
+        reason: 'download.tools.nerdctl_version',
+      });
     }
   });
   return out;
 }
-
 
 function planRegistry(inp: BinaryInputs, src: SourceSettings, add: Add, perArch: (fn: (arch: string) => void) => void): void {
   const kk = (p: string): string => `https://${src.cnHost}/${p}`;
@@ -205,8 +312,18 @@ function planRegistry(inp: BinaryInputs, src: SourceSettings, add: Add, perArch:
     perArch((arch) => {
       const file = `docker-registry-${v}-linux-${arch}.tgz`;
       // There is no upstream for this docker-save tarball: KubeKey's mirror is the source in every zone.
-      add({ name: 'docker-registry', kind: 'image-archive', arch, version: v, upstream: kk(`docker.io/registry/${v}/${file}`), direct: true,
-        checksum: null, checksumNote: NO_SUMS.kubekeyMirror, dest: `image-registry/docker-registry/${v}/${arch}/${file}`, reason: 'image_registry.type: docker-registry' });
+      add({
+        name: 'docker-registry',
+        kind: 'image-archive',
+        arch,
+        version: v,
+        upstream: kk(`docker.io/registry/${v}/${file}`),
+        direct: true,
+        checksum: null,
+        checksumNote: NO_SUMS.kubekeyMirror,
+        dest: `image-registry/docker-registry/${v}/${arch}/${file}`,
+        reason: 'image_registry.type: docker-registry',
+      });
     });
   }
   if (inp.registryType === 'harbor') {
@@ -214,19 +331,37 @@ function planRegistry(inp: BinaryInputs, src: SourceSettings, add: Add, perArch:
       const v = inp.dockerComposeVersion;
       perArch((arch) => {
         const upstream = `https://github.com/docker/compose/releases/download/${v}/docker-compose-linux-${uname(arch)}`;
-        add({ name: 'docker-compose', kind: 'binary', arch, version: v, upstream, checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
-          dest: `image-registry/docker-compose/${v}/${arch}/docker-compose`, reason: 'image_registry.type: harbor' });
+        add({
+          name: 'docker-compose',
+          kind: 'binary',
+          arch,
+          version: v,
+          upstream,
+          checksum: checksumFile(src, `${upstream}.sha256`, 'digest'),
+          dest: `image-registry/docker-compose/${v}/${arch}/docker-compose`,
+          reason: 'image_registry.type: harbor',
+        });
       });
     }
     if (inp.harborVersion) {
       const v = inp.harborVersion;
       perArch((arch) => {
-        const upstream = arch === 'amd64'
-          ? `https://github.com/goharbor/harbor/releases/download/${v}/harbor-offline-installer-${v}.tgz`
-          // Harbor ships no arm64 installer; KubeKey publishes one in its iso-latest release (name inferred from the amd64 one).
-          : `https://github.com/kubesphere/kubekey/releases/download/iso-latest/harbor-offline-installer-${v}-${arch}.tgz`;
-        add({ name: 'harbor', kind: 'installer', arch, version: v, upstream, checksum: null, checksumNote: NO_SUMS.harbor,
-          dest: `image-registry/harbor/${v}/${arch}/${path.posix.basename(upstream)}`, reason: 'image_registry.type: harbor' });
+        const upstream =
+          arch === 'amd64'
+            ? `https://github.com/goharbor/harbor/releases/download/${v}/harbor-offline-installer-${v}.tgz`
+            : // Harbor ships no arm64 installer; KubeKey publishes one in its iso-latest release (name inferred from the amd64 one).
+              `https://github.com/kubesphere/kubekey/releases/download/iso-latest/harbor-offline-installer-${v}-${arch}.tgz`;
+        add({
+          name: 'harbor',
+          kind: 'installer',
+          arch,
+          version: v,
+          upstream,
+          checksum: null,
+          checksumNote: NO_SUMS.harbor,
+          dest: `image-registry/harbor/${v}/${arch}/${path.posix.basename(upstream)}`,
+          reason: 'image_registry.type: harbor',
+        });
       });
     }
   }
@@ -234,8 +369,18 @@ function planRegistry(inp: BinaryInputs, src: SourceSettings, add: Add, perArch:
     const v = inp.keepalivedVersion;
     perArch((arch) => {
       const file = `keepalived-${v}-linux-${arch}.tgz`;
-      add({ name: 'keepalived', kind: 'image-archive', arch, version: v, upstream: kk(`osixia/keepalived/${v}/${file}`), direct: true,
-        checksum: null, checksumNote: NO_SUMS.kubekeyMirror, dest: `image-registry/keepalived/${v}/${arch}/${file}`, reason: 'image_registry.ha_vip with several registry hosts' });
+      add({
+        name: 'keepalived',
+        kind: 'image-archive',
+        arch,
+        version: v,
+        upstream: kk(`osixia/keepalived/${v}/${file}`),
+        direct: true,
+        checksum: null,
+        checksumNote: NO_SUMS.kubekeyMirror,
+        dest: `image-registry/keepalived/${v}/${arch}/${file}`,
+        reason: 'image_registry.ha_vip with several registry hosts',
+      });
     });
   }
 }
@@ -245,35 +390,76 @@ function planCharts(inp: BinaryInputs, add: Add): void {
     add({ name, kind: 'chart', arch: null, version, upstream, checksum: null, checksumNote: NO_SUMS.chart, dest, reason });
   const v = (x: string | null): x is string => !!x;
   if (inp.cniType === 'calico' && v(inp.calicoVersion)) {
-    chart('tigera-operator', inp.calicoVersion, `https://github.com/projectcalico/calico/releases/download/${inp.calicoVersion}/tigera-operator-${inp.calicoVersion}.tgz`,
-      `cni/calico/tigera-operator-${inp.calicoVersion}.tgz`, 'cni.type: calico');
+    chart(
+      'tigera-operator',
+      inp.calicoVersion,
+      `https://github.com/projectcalico/calico/releases/download/${inp.calicoVersion}/tigera-operator-${inp.calicoVersion}.tgz`,
+      `cni/calico/tigera-operator-${inp.calicoVersion}.tgz`,
+      'cni.type: calico',
+    );
   }
   if (inp.cniType === 'cilium' && v(inp.ciliumVersion)) {
-    chart('cilium', inp.ciliumVersion, `https://helm.cilium.io/cilium-${inp.ciliumVersion}.tgz`, `cni/cilium/cilium-${inp.ciliumVersion}.tgz`, 'cni.type: cilium');
+    chart(
+      'cilium',
+      inp.ciliumVersion,
+      `https://helm.cilium.io/cilium-${inp.ciliumVersion}.tgz`,
+      `cni/cilium/cilium-${inp.ciliumVersion}.tgz`,
+      'cni.type: cilium',
+    );
   }
   if (inp.cniType === 'flannel' && v(inp.flannelVersion)) {
-    chart('flannel', inp.flannelVersion, `https://github.com/flannel-io/flannel/releases/download/${inp.flannelVersion}/flannel.tgz`,
-      `cni/flannel/flannel-${inp.flannelVersion}.tgz`, 'cni.type: flannel');
+    chart(
+      'flannel',
+      inp.flannelVersion,
+      `https://github.com/flannel-io/flannel/releases/download/${inp.flannelVersion}/flannel.tgz`,
+      `cni/flannel/flannel-${inp.flannelVersion}.tgz`,
+      'cni.type: flannel',
+    );
   }
   if ((inp.cniType === 'kubeovn' || inp.cniType === 'kube-ovn') && v(inp.kubeovnVersion)) {
-    chart('kube-ovn', inp.kubeovnVersion, `https://kubeovn.github.io/kube-ovn/kube-ovn-${inp.kubeovnVersion}.tgz`,
-      `cni/kubeovn/kube-ovn-${inp.kubeovnVersion}.tgz`, `cni.type: ${inp.cniType}`);
+    chart(
+      'kube-ovn',
+      inp.kubeovnVersion,
+      `https://kubeovn.github.io/kube-ovn/kube-ovn-${inp.kubeovnVersion}.tgz`,
+      `cni/kubeovn/kube-ovn-${inp.kubeovnVersion}.tgz`,
+      `cni.type: ${inp.cniType}`,
+    );
   }
   if (inp.cniType === 'hybridnet' && v(inp.hybridnetVersion)) {
-    chart('hybridnet', inp.hybridnetVersion, `https://github.com/alibaba/hybridnet/releases/download/helm-chart-${inp.hybridnetVersion}/hybridnet-${inp.hybridnetVersion}.tgz`,
-      `cni/hybridnet/hybridnet-${inp.hybridnetVersion}.tgz`, 'cni.type: hybridnet');
+    chart(
+      'hybridnet',
+      inp.hybridnetVersion,
+      `https://github.com/alibaba/hybridnet/releases/download/helm-chart-${inp.hybridnetVersion}/hybridnet-${inp.hybridnetVersion}.tgz`,
+      `cni/hybridnet/hybridnet-${inp.hybridnetVersion}.tgz`,
+      'cni.type: hybridnet',
+    );
   }
   if (inp.multiCni === 'spiderpool' && v(inp.spiderpoolVersion)) {
-    chart('spiderpool', inp.spiderpoolVersion, `https://github.com/spidernet-io/spiderpool/releases/download/${inp.spiderpoolVersion}/spiderpool-${noV(inp.spiderpoolVersion)}.tgz`,
-      `cni/spiderpool/spiderpool-${inp.spiderpoolVersion}.tgz`, 'cni.multi_cni: spiderpool');
+    chart(
+      'spiderpool',
+      inp.spiderpoolVersion,
+      `https://github.com/spidernet-io/spiderpool/releases/download/${inp.spiderpoolVersion}/spiderpool-${noV(inp.spiderpoolVersion)}.tgz`,
+      `cni/spiderpool/spiderpool-${inp.spiderpoolVersion}.tgz`,
+      'cni.multi_cni: spiderpool',
+    );
   }
   if (inp.localpvEnabled && v(inp.localpvVersion)) {
-    chart('localpv-provisioner', inp.localpvVersion, `https://openebs.github.io/dynamic-localpv-provisioner/localpv-provisioner-${inp.localpvVersion}.tgz`,
-      `storageclass/local/localpv-provisioner-${inp.localpvVersion}.tgz`, 'storage_class.local.enabled');
+    chart(
+      'localpv-provisioner',
+      inp.localpvVersion,
+      `https://openebs.github.io/dynamic-localpv-provisioner/localpv-provisioner-${inp.localpvVersion}.tgz`,
+      `storageclass/local/localpv-provisioner-${inp.localpvVersion}.tgz`,
+      'storage_class.local.enabled',
+    );
   }
   if (inp.nfsEnabled && v(inp.nfsVersion)) {
     const n = `nfs-subdir-external-provisioner-${inp.nfsVersion}`;
-    chart('nfs-subdir-external-provisioner', inp.nfsVersion,
-      `https://github.com/kubernetes-sigs/nfs-subdir-external-provisioner/releases/download/${n}/${n}.tgz`, `storageclass/nfs/${n}.tgz`, 'storage_class.nfs.enabled');
+    chart(
+      'nfs-subdir-external-provisioner',
+      inp.nfsVersion,
+      `https://github.com/kubernetes-sigs/nfs-subdir-external-provisioner/releases/download/${n}/${n}.tgz`,
+      `storageclass/nfs/${n}.tgz`,
+      'storage_class.nfs.enabled',
+    );
   }
 }

@@ -37,7 +37,11 @@ export interface ImageInputs {
   extra: string[];
 }
 
-interface Ref { registry: string; repository: string; tag: string }
+interface Ref {
+  registry: string;
+  repository: string;
+  tag: string;
+}
 
 /** `nginx:1` → docker.io/library/nginx:1; `quay.io/a/b:t` as is. Null when it has no tag. */
 export function parseImageRef(ref: string): Ref | null {
@@ -82,7 +86,8 @@ export function planImages(inp: ImageInputs): { images: PlannedImage[]; notes: s
   };
 
   const kv = inp.kubeVersion;
-  for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy']) add(`registry.k8s.io/${c}:${kv}`, 'kubernetes.kube_version', true);
+  for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'])
+    add(`registry.k8s.io/${c}:${kv}`, 'kubernetes.kube_version', true);
   if (inp.pauseTag) add(`registry.k8s.io/pause:${inp.pauseTag}`, 'kubernetes.sandbox_image', true);
   if (inp.corednsTag) add(`registry.k8s.io/coredns/coredns:${inp.corednsTag}`, 'dns.coredns.image', true);
   if (inp.nodelocaldnsEnabled && inp.nodelocaldnsTag) add(`registry.k8s.io/dns/k8s-dns-node-cache:${inp.nodelocaldnsTag}`, 'dns.nodelocaldns.enabled', true);

@@ -86,8 +86,18 @@ function extraCharts(vars: Vars, src: SourceSettings, notes: string[]): PlannedA
     const file = path.posix.basename(new URL(url).pathname);
     const s = sourcesFor(src, url);
     out.push({
-      id: `chart/${file}`, name: file.replace(/\.tgz$/, ''), kind: 'chart', arch: null, version: '', url: s.url, mirrorUrl: s.mirrorUrl,
-      checksum: null, checksumNote: 'an operator-listed chart URL; no checksum source is known', dest: `charts/${file}`, base: 'work_dir', reason: 'download.charts',
+      id: `chart/${file}`,
+      name: file.replace(/\.tgz$/, ''),
+      kind: 'chart',
+      arch: null,
+      version: '',
+      url: s.url,
+      mirrorUrl: s.mirrorUrl,
+      checksum: null,
+      checksumNote: 'an operator-listed chart URL; no checksum source is known',
+      dest: `charts/${file}`,
+      base: 'work_dir',
+      reason: 'download.charts',
     });
   }
   return out;
@@ -108,41 +118,44 @@ export function planArtifacts(model: ClusterModel, opts: PlanOptions = {}): Arti
   const localpvEnabled = getBool(vars, 'storage_class.local.enabled') ?? true;
   const nfsEnabled = getBool(vars, 'storage_class.nfs.enabled') ?? false;
 
-  const artifacts = planBinaries({
-    kubeVersion,
-    arches: archList,
-    etcdVersion: str(vars, 'etcd.etcd_version'),
-    etcdExternal: etcdType === 'external',
-    helmVersion: str(vars, 'kubernetes.helm_version'),
-    cniPluginsVersion: str(vars, 'cni.cni_plugins_version'),
-    crictlVersion: str(vars, 'cri.crictl_version'),
-    containerManager: getString(vars, 'cri.container_manager') ?? 'containerd',
-    dockerVersion: str(vars, 'cri.docker_version'),
-    cridockerdVersion: str(vars, 'cri.cridockerd_version'),
-    containerdVersion: str(vars, 'cri.containerd_version'),
-    runcVersion: str(vars, 'cri.runc_version'),
-    cniType,
-    multiCni,
-    calicoVersion: str(vars, 'cni.calico_version'),
-    ciliumVersion: str(vars, 'cni.cilium_version'),
-    flannelVersion: str(vars, 'cni.flannel_version'),
-    kubeovnVersion: str(vars, 'cni.kubeovn_version'),
-    hybridnetVersion: str(vars, 'cni.hybridnet_version'),
-    spiderpoolVersion: str(vars, 'cni.spiderpool_version'),
-    registryType,
-    registryHaVip: getString(vars, 'image_registry.ha_vip') ?? '',
-    registryHosts: (model.groups.image_registry ?? []).length,
-    dockerRegistryVersion: str(vars, 'image_registry.docker_registry_version'),
-    dockerComposeVersion: str(vars, 'image_registry.dockercompose_version'),
-    harborVersion: str(vars, 'image_registry.harbor_version'),
-    keepalivedVersion: str(vars, 'image_registry.keepalived_version'),
-    localpvEnabled,
-    localpvVersion: str(vars, 'storage_class.localpv_provisioner_version'),
-    nfsEnabled,
-    nfsVersion: str(vars, 'storage_class.nfs_provisioner_version'),
-    isos: stringItems(getVar(vars, 'download.iso')),
-    tools: { oras: str(vars, 'download.tools.oras_version'), nerdctl: str(vars, 'download.tools.nerdctl_version') },
-  }, src);
+  const artifacts = planBinaries(
+    {
+      kubeVersion,
+      arches: archList,
+      etcdVersion: str(vars, 'etcd.etcd_version'),
+      etcdExternal: etcdType === 'external',
+      helmVersion: str(vars, 'kubernetes.helm_version'),
+      cniPluginsVersion: str(vars, 'cni.cni_plugins_version'),
+      crictlVersion: str(vars, 'cri.crictl_version'),
+      containerManager: getString(vars, 'cri.container_manager') ?? 'containerd',
+      dockerVersion: str(vars, 'cri.docker_version'),
+      cridockerdVersion: str(vars, 'cri.cridockerd_version'),
+      containerdVersion: str(vars, 'cri.containerd_version'),
+      runcVersion: str(vars, 'cri.runc_version'),
+      cniType,
+      multiCni,
+      calicoVersion: str(vars, 'cni.calico_version'),
+      ciliumVersion: str(vars, 'cni.cilium_version'),
+      flannelVersion: str(vars, 'cni.flannel_version'),
+      kubeovnVersion: str(vars, 'cni.kubeovn_version'),
+      hybridnetVersion: str(vars, 'cni.hybridnet_version'),
+      spiderpoolVersion: str(vars, 'cni.spiderpool_version'),
+      registryType,
+      registryHaVip: getString(vars, 'image_registry.ha_vip') ?? '',
+      registryHosts: (model.groups.image_registry ?? []).length,
+      dockerRegistryVersion: str(vars, 'image_registry.docker_registry_version'),
+      dockerComposeVersion: str(vars, 'image_registry.dockercompose_version'),
+      harborVersion: str(vars, 'image_registry.harbor_version'),
+      keepalivedVersion: str(vars, 'image_registry.keepalived_version'),
+      localpvEnabled,
+      localpvVersion: str(vars, 'storage_class.localpv_provisioner_version'),
+      nfsEnabled,
+      nfsVersion: str(vars, 'storage_class.nfs_provisioner_version'),
+      isos: stringItems(getVar(vars, 'download.iso')),
+      tools: { oras: str(vars, 'download.tools.oras_version'), nerdctl: str(vars, 'download.tools.nerdctl_version') },
+    },
+    src,
+  );
   artifacts.push(...extraCharts(vars, src, notes));
 
   const authRegistry = getString(vars, 'image_registry.auth.registry') ?? '';
@@ -178,14 +191,25 @@ export function planArtifacts(model: ClusterModel, opts: PlanOptions = {}): Arti
   notes.push(...imageNotes);
   const unsummed = artifacts.filter((a) => a.checksum === null);
   if (unsummed.length > 0) {
-    notes.push(`${unsummed.length} file(s) have no published checksum (${[...new Set(unsummed.map((a) => a.name))].join(', ')}): they cannot be checked against an upstream sum`);
+    notes.push(
+      `${unsummed.length} file(s) have no published checksum (${[...new Set(unsummed.map((a) => a.name))].join(', ')}): they cannot be checked against an upstream sum`,
+    );
   }
   if (artifacts.some((a) => a.name === 'harbor' && a.arch !== 'amd64')) {
-    notes.push('the arm64 Harbor installer comes from KubeKey\'s iso-latest release; its file name is inferred from the amd64 one');
+    notes.push("the arm64 Harbor installer comes from KubeKey's iso-latest release; its file name is inferred from the amd64 one");
   }
   return {
-    kubeVersion, arches: archList, zone, preferMirror: zone === 'cn' && src.baseUrl === null, baseUrl: src.baseUrl,
-    workDir: dirs.workDir, binaryDir: dirs.binaryDir, artifactDir: dirs.artifactDir, artifacts, images, notes,
+    kubeVersion,
+    arches: archList,
+    zone,
+    preferMirror: zone === 'cn' && src.baseUrl === null,
+    baseUrl: src.baseUrl,
+    workDir: dirs.workDir,
+    binaryDir: dirs.binaryDir,
+    artifactDir: dirs.artifactDir,
+    artifacts,
+    images,
+    notes,
   };
 }
 

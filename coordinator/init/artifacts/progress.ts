@@ -15,7 +15,14 @@ export interface ProgressSink {
 }
 
 export const silentProgress: ProgressSink = {
-  plan() {}, start() {}, bytes() {}, retry() {}, fallback() {}, done() {}, fail() {}, close() {},
+  plan() {},
+  start() {},
+  bytes() {},
+  retry() {},
+  fallback() {},
+  done() {},
+  fail() {},
+  close() {},
 };
 
 export function humanBytes(n: number): string {
@@ -65,7 +72,11 @@ export function lineProgress(out: Writable): ProgressSink {
   };
 }
 
-interface Bar { id: string; got: number; total: number | null }
+interface Bar {
+  id: string;
+  got: number;
+  total: number | null;
+}
 
 /** Bars redrawn in place: one per active file and an overall line. */
 export function ttyProgress(out: Writable & { columns?: number }): ProgressSink {

@@ -10,7 +10,10 @@ export interface SourceSettings {
   cnHost: string;
 }
 
-export interface Sources { url: string; mirrorUrl: string | null }
+export interface Sources {
+  url: string;
+  mirrorUrl: string | null;
+}
 
 /** `https://dl.k8s.io/release/x` → `dl.k8s.io/release/x`. */
 export function layoutPath(upstream: string): string {
@@ -30,7 +33,11 @@ export function sourcesFor(s: SourceSettings, upstream: string, cnMirror?: strin
 
 /** A published checksum file next to (or near) the artifact, fetched the same way as the artifact. */
 export function checksumFile(
-  s: SourceSettings, upstream: string, format: 'digest' | 'list', entry?: string, algorithm: 'sha256' | 'sha512' = 'sha256',
+  s: SourceSettings,
+  upstream: string,
+  format: 'digest' | 'list',
+  entry?: string,
+  algorithm: 'sha256' | 'sha512' = 'sha256',
 ): ChecksumSource {
   const src = sourcesFor(s, upstream);
   return { algorithm, url: src.url, mirrorUrl: src.mirrorUrl, format, ...(entry ? { entry } : {}) };

@@ -70,14 +70,21 @@ async function* tarStream(entries: Iterable<TarInput>, level: number, onEntry?: 
     }
     if (n !== e.size) throw new Error(`${e.name}: expected ${e.size} bytes, read ${n} (the source changed while the bundle was written)`);
     const got = h.digest('hex');
-    if (e.sha256 && got !== e.sha256) throw new Error(`${e.name}: its source${typeof e.source === 'string' ? ` ${e.source}` : ''} hashes to ${got}, expected ${e.sha256}; the cache is damaged`);
+    if (e.sha256 && got !== e.sha256)
+      throw new Error(
+        `${e.name}: its source${typeof e.source === 'string' ? ` ${e.source}` : ''} hashes to ${got}, expected ${e.sha256}; the cache is damaged`,
+      );
     const pad = (BLOCK - (n % BLOCK)) % BLOCK;
     if (pad) yield Buffer.alloc(pad);
   }
   yield Buffer.alloc(BLOCK * 2);
 }
 
-export interface WrittenArchive { sha256: string; md5: string; size: number }
+export interface WrittenArchive {
+  sha256: string;
+  md5: string;
+  size: number;
+}
 
 /**
  * Streams the archive into `out`, returning the sums of the compressed file. Entries that are
@@ -85,7 +92,11 @@ export interface WrittenArchive { sha256: string; md5: string; size: number }
  * entries at one level is its own gzip member, and gzip readers (gunzip, tar -z, node's zlib)
  * read concatenated members as one stream. A bundle of mostly .tgz files is written at disk speed.
  */
-export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: { level?: number; onEntry?: (name: string) => void } = {}): Promise<WrittenArchive> {
+export async function writeTarGz(
+  entries: Iterable<TarInput>,
+  out: Writable,
+  o: { level?: number; onEntry?: (name: string) => void } = {},
+): Promise<WrittenArchive> {
   const sha = createHash('sha256');
   const md5 = createHash('md5');
   let size = 0;
@@ -98,7 +109,9 @@ export async function writeTarGz(entries: Iterable<TarInput>, out: Writable, o: 
     },
   });
   const sink = pipeline(sums, out);
-  const sinkFailed = new Promise<never>((_, reject) => { sink.catch(reject); });
+  const sinkFailed = new Promise<never>((_, reject) => {
+    sink.catch(reject);
+  });
   // Raced against every write below; this only keeps a failure before the first race from going unhandled.
   sinkFailed.catch(() => {});
   let gz: Gzip | null = null;

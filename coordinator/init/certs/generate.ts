@@ -44,7 +44,11 @@ export interface GenerateOptions {
   cwd?: string;
 }
 
-interface Signer { cert: x509.X509Certificate; node: NodeX509; key: SigningKey }
+interface Signer {
+  cert: x509.X509Certificate;
+  node: NodeX509;
+  key: SigningKey;
+}
 
 export async function generateCerts(model: ClusterModel, opts: GenerateOptions): Promise<GenerateResult> {
   const now = opts.now ?? new Date();
@@ -54,11 +58,16 @@ export async function generateCerts(model: ClusterModel, opts: GenerateOptions):
 
   for (const spec of specs) {
     const isRoot = spec.signer === 'self';
-    const found = inspect(spec, now, isRoot ? null : root?.node ?? null);
+    const found = inspect(spec, now, isRoot ? null : (root?.node ?? null));
     const usable = found.problems.length === 0;
     if (spec.userProvided) {
       if (usable) result.kept.push(spec.certFile);
-      else result.problems.push({ path: spec.certFile, id: spec.id, problems: found.problems.map((p) => `user-provided (kubernetes.certs): ${p}; kk never overwrites it`) });
+      else
+        result.problems.push({
+          path: spec.certFile,
+          id: spec.id,
+          problems: found.problems.map((p) => `user-provided (kubernetes.certs): ${p}; kk never overwrites it`),
+        });
       continue;
     }
     const regenerate = spec.policy === 'Always' || (spec.policy === 'IfNotPresent' && !usable);
@@ -67,7 +76,11 @@ export async function generateCerts(model: ClusterModel, opts: GenerateOptions):
         result.kept.push(spec.certFile);
         opts.log.debug({ cert: spec.certFile }, 'certificate kept');
       } else {
-        result.problems.push({ path: spec.certFile, id: spec.id, problems: [...found.problems, `gen_cert_policy None (certs.${spec.group}) forbids regenerating it`] });
+        result.problems.push({
+          path: spec.certFile,
+          id: spec.id,
+          problems: [...found.problems, `gen_cert_policy None (certs.${spec.group}) forbids regenerating it`],
+        });
       }
       if (isRoot && usable) root = await loadSigner(spec, result);
       continue;
@@ -84,7 +97,12 @@ export async function generateCerts(model: ClusterModel, opts: GenerateOptions):
     // A certificate cannot usefully outlive the CA that vouches for it.
     if (!isRoot && notAfter > root!.cert.notAfter) notAfter = root!.cert.notAfter;
     const pem = await issueCertificate({
-      cn: spec.cn, isCA: spec.isCA, sans: spec.sans, notBefore, notAfter, subjectKey: key,
+      cn: spec.cn,
+      isCA: spec.isCA,
+      sans: spec.sans,
+      notBefore,
+      notAfter,
+      subjectKey: key,
       issuer: isRoot ? undefined : { cert: root!.cert, key: root!.key },
     });
     writeFileAtomic(spec.keyFile, key.privateKeyPem, 0o600);

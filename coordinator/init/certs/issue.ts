@@ -23,8 +23,8 @@ export function subjectName(cn: string): string {
 }
 
 export async function issueCertificate(req: IssueRequest): Promise<string> {
-  const usage = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-    | (req.isCA ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : 0);
+  const usage =
+    x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | (req.isCA ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : 0);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(req.isCA, undefined, true),
     new x509.KeyUsagesExtension(usage, true),
@@ -32,10 +32,7 @@ export async function issueCertificate(req: IssueRequest): Promise<string> {
   ];
   const signer = req.issuer?.key ?? req.subjectKey;
   extensions.push(await x509.AuthorityKeyIdentifierExtension.create(signer.keys.publicKey));
-  const names = [
-    ...req.sans.dns.map((value) => ({ type: 'dns' as const, value })),
-    ...req.sans.ips.map((value) => ({ type: 'ip' as const, value })),
-  ];
+  const names = [...req.sans.dns.map((value) => ({ type: 'dns' as const, value })), ...req.sans.ips.map((value) => ({ type: 'ip' as const, value }))];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

@@ -45,7 +45,10 @@ export async function importSigningKey(pem: string): Promise<SigningKey> {
     return { keys: { privateKey, publicKey }, algorithm: alg, privateKeyPem: pem };
   }
   const curve = key.asymmetricKeyType === 'ec' ? CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
-  if (!curve) throw new Error(`unsupported key type ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : ''}; use RSA or ECDSA P-256/P-384`);
+  if (!curve)
+    throw new Error(
+      `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : ''}; use RSA or ECDSA P-256/P-384`,
+    );
   const alg = { name: 'ECDSA', namedCurve: curve.webcrypto } as const;
   const privateKey: CryptoKey = await subtle.importKey('pkcs8', pkcs8, alg, true, ['sign']);
   const publicKey: CryptoKey = await subtle.importKey('spki', spki, alg, true, ['verify']);

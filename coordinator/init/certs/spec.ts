@@ -11,7 +11,10 @@ export type CertPolicy = 'IfNotPresent' | 'Always' | 'None';
 /** The `certs.<group>` block that governs a certificate. */
 export type CertGroup = 'ca' | 'kubernetes_ca' | 'front_proxy_ca' | 'etcd' | 'image_registry';
 
-export interface CertSans { dns: string[]; ips: string[] }
+export interface CertSans {
+  dns: string[];
+  ips: string[];
+}
 
 export interface CertSpec {
   /** Short id for messages: root, kubernetes, front-proxy, etcd-node1, etcd-client, image_registry, image-registry-client. */
@@ -89,7 +92,9 @@ function user(model: ClusterModel, certKey: string, keyKey: string, field: strin
   const key = getNonEmptyString(model.vars, ['kubernetes', 'certs', keyKey]);
   if (!cert && !key) return null;
   if (!cert || !key) {
-    throw new UserError(`kubernetes.certs.${cert ? keyKey : certKey} is empty but kubernetes.certs.${cert ? certKey : keyKey} is set: the ${field} needs both its certificate and its key`);
+    throw new UserError(
+      `kubernetes.certs.${cert ? keyKey : certKey} is empty but kubernetes.certs.${cert ? certKey : keyKey} is set: the ${field} needs both its certificate and its key`,
+    );
   }
   return { cert, key };
 }
@@ -97,18 +102,34 @@ function user(model: ClusterModel, certKey: string, keyKey: string, field: strin
 /** Every certificate the cluster needs, in signing order (root first). `cwd` resolves relative user paths. */
 export function planCerts(model: ClusterModel, pkiDir: string, cwd: string = process.cwd()): CertSpec[] {
   const file = (base: string): { certFile: string; keyFile: string } => ({
-    certFile: path.join(pkiDir, `${base}.crt`), keyFile: path.join(pkiDir, `${base}.key`),
+    certFile: path.join(pkiDir, `${base}.crt`),
+    keyFile: path.join(pkiDir, `${base}.key`),
   });
   const specs: CertSpec[] = [];
   specs.push({
-    id: 'root', title: 'root CA (etcd and image registry CA)', cn: 'root', signer: 'self', isCA: true,
-    sans: { dns: ['root'], ips: [] }, ...groupSettings(model, 'ca'), group: 'ca', ...file('root'), userProvided: false,
+    id: 'root',
+    title: 'root CA (etcd and image registry CA)',
+    cn: 'root',
+    signer: 'self',
+    isCA: true,
+    sans: { dns: ['root'], ips: [] },
+    ...groupSettings(model, 'ca'),
+    group: 'ca',
+    ...file('root'),
+    userProvided: false,
   });
   // The Kubernetes and front-proxy CAs: signed by root, unless the user brings their own pair.
   const userProvidable = (id: string, title: string, cn: string, group: CertGroup, certKey: string, keyKey: string): CertSpec => {
     const own = user(model, certKey, keyKey, title);
     return {
-      id, title, cn, signer: 'root', isCA: true, sans: classifySans([]), ...groupSettings(model, group), group,
+      id,
+      title,
+      cn,
+      signer: 'root',
+      isCA: true,
+      sans: classifySans([]),
+      ...groupSettings(model, group),
+      group,
       ...(own ? { certFile: path.resolve(cwd, own.cert), keyFile: path.resolve(cwd, own.key) } : file(id)),
       userProvided: !!own,
     };
@@ -120,14 +141,29 @@ export function planCerts(model: ClusterModel, pkiDir: string, cwd: string = pro
     const etcd = groupSettings(model, 'etcd');
     for (const h of etcdHosts) {
       specs.push({
-        id: `etcd-${h}`, title: `etcd server/peer (${h})`, cn: 'etcd', signer: 'root', isCA: false,
+        id: `etcd-${h}`,
+        title: `etcd server/peer (${h})`,
+        cn: 'etcd',
+        signer: 'root',
+        isCA: false,
         sans: classifySans([etcdHostName(model, h), ...hostAddresses(model, h)]),
-        ...etcd, group: 'etcd', ...file(`etcd-${h}`), userProvided: false,
+        ...etcd,
+        group: 'etcd',
+        ...file(`etcd-${h}`),
+        userProvided: false,
       });
     }
     specs.push({
-      id: 'etcd-client', title: 'etcd client', cn: 'etcd', signer: 'root', isCA: false, sans: classifySans([]),
-      ...etcd, group: 'etcd', ...file('etcd-client'), userProvided: false,
+      id: 'etcd-client',
+      title: 'etcd client',
+      cn: 'etcd',
+      signer: 'root',
+      isCA: false,
+      sans: classifySans([]),
+      ...etcd,
+      group: 'etcd',
+      ...file('etcd-client'),
+      userProvided: false,
     });
   }
   const registryHosts = model.groups.image_registry ?? [];
@@ -140,12 +176,28 @@ export function planCerts(model: ClusterModel, pkiDir: string, cwd: string = pro
     if (auth !== '' && auth !== 'hub.kubesphere.com.cn') names.push(registryHost(auth));
     for (const h of registryHosts) names.push(...hostAddresses(model, h));
     specs.push({
-      id: 'image_registry', title: 'image registry server', cn: 'image_registry', signer: 'root', isCA: false,
-      sans: classifySans(names), ...reg, group: 'image_registry', ...file('image_registry'), userProvided: false,
+      id: 'image_registry',
+      title: 'image registry server',
+      cn: 'image_registry',
+      signer: 'root',
+      isCA: false,
+      sans: classifySans(names),
+      ...reg,
+      group: 'image_registry',
+      ...file('image_registry'),
+      userProvided: false,
     });
     specs.push({
-      id: 'image-registry-client', title: 'image registry client', cn: 'image-registry-client', signer: 'root', isCA: false,
-      sans: classifySans([]), ...reg, group: 'image_registry', ...file('image-registry-client'), userProvided: false,
+      id: 'image-registry-client',
+      title: 'image registry client',
+      cn: 'image-registry-client',
+      signer: 'root',
+      isCA: false,
+      sans: classifySans([]),
+      ...reg,
+      group: 'image_registry',
+      ...file('image-registry-client'),
+      userProvided: false,
     });
   }
   return specs;

@@ -85,10 +85,7 @@ export function inspect(spec: CertSpec, now: Date, issuer: NodeX509 | null): Ins
   }
   try {
     const have = certSans(pem);
-    const missing = [
-      ...spec.sans.dns.filter((d) => !have.dns.includes(d.toLowerCase())),
-      ...spec.sans.ips.filter((ip) => !have.ips.includes(normIp(ip))),
-    ];
+    const missing = [...spec.sans.dns.filter((d) => !have.dns.includes(d.toLowerCase())), ...spec.sans.ips.filter((ip) => !have.ips.includes(normIp(ip)))];
     if (missing.length > 0) problems.push(`SANs do not cover ${missing.join(', ')}`);
   } catch (err) {
     problems.push(`SANs do not parse: ${errorMessage(err)}`);

@@ -5,7 +5,11 @@ import { apiHost, parseReference, type ImageReference } from './reference';
 import { RegistryClient, isIndexType, MEDIA, type RegistryEndpoint } from './registry-client';
 import { blobPath, ensureLayout, findImage, hasBlob, readBlob, tagImage, writeBlob, type Descriptor, type ImageIndex } from './oci-layout';
 
-interface Manifest { mediaType?: string; config: Descriptor; layers: Descriptor[] }
+interface Manifest {
+  mediaType?: string;
+  config: Descriptor;
+  layers: Descriptor[];
+}
 
 export interface PullOptions {
   /** `linux/amd64` … (from download.arch). */
@@ -19,7 +23,12 @@ export interface PullOptions {
   name?: string;
 }
 
-export interface PullResult { ref: string; digest: string; platforms: string[]; blobs: number }
+export interface PullResult {
+  ref: string;
+  digest: string;
+  platforms: string[];
+  blobs: number;
+}
 
 const clients = new WeakMap<object, Map<string, RegistryClient>>();
 function clientFor(owner: object, ep: RegistryEndpoint): RegistryClient {
@@ -69,9 +78,8 @@ export async function pullImage(ref: string, layoutDir: string, o: PullOptions):
     }
     // The original index is kept byte for byte when every entry came along, so its digest stays
     // the upstream one; otherwise (a subset of platforms) kk writes an index of what it has.
-    const bytes = chosen.length === index.manifests.length
-      ? top.bytes
-      : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: top.mediaType, manifests: chosen }));
+    const bytes =
+      chosen.length === index.manifests.length ? top.bytes : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: top.mediaType, manifests: chosen }));
     const digest = writeBlob(layoutDir, bytes);
     desc = { mediaType: top.mediaType, digest, size: bytes.length };
     got = chosen.map(platformOf);
@@ -86,7 +94,12 @@ export async function pullImage(ref: string, layoutDir: string, o: PullOptions):
   return { ref: name, digest: desc.digest, platforms: got, blobs };
 }
 
-export interface PushResult { target: string; digest: string; blobsPushed: number; blobsPresent: number }
+export interface PushResult {
+  target: string;
+  digest: string;
+  blobsPushed: number;
+  blobsPresent: number;
+}
 
 /** Pushes image `ref` (as named in the layout) to `target` on `endpoint`. */
 export async function pushImage(layoutDir: string, ref: string, target: ImageReference, endpoint: RegistryEndpoint): Promise<PushResult> {

@@ -22,7 +22,9 @@ export async function pullPlanImages(images: PlannedImage[], layoutDir: string, 
     try {
       const r = await pullImage(img.ref, layoutDir, { ...o, platforms: img.platforms, name: img.name });
       results.push(r);
-      o.onLine?.(`[${i + 1}/${images.length}] ${img.ref}${img.ref === r.ref ? '' : ` as ${r.ref}`}: ${r.platforms.join(', ')} (${r.blobs} new blob${r.blobs === 1 ? '' : 's'})`);
+      o.onLine?.(
+        `[${i + 1}/${images.length}] ${img.ref}${img.ref === r.ref ? '' : ` as ${r.ref}`}: ${r.platforms.join(', ')} (${r.blobs} new blob${r.blobs === 1 ? '' : 's'})`,
+      );
     } catch (err) {
       failures.push(`${img.ref}: ${(err as Error).message}`);
       o.onLine?.(`[${i + 1}/${images.length}] ${img.ref}: FAILED: ${(err as Error).message}`);
@@ -33,7 +35,12 @@ export async function pullPlanImages(images: PlannedImage[], layoutDir: string, 
 }
 
 /** Pushes every image that has a pushRef from the layout to `endpoint`. */
-export async function pushPlanImages(images: PlannedImage[], layoutDir: string, endpoint: RegistryEndpoint, onLine?: (line: string) => void): Promise<PushResult[]> {
+export async function pushPlanImages(
+  images: PlannedImage[],
+  layoutDir: string,
+  endpoint: RegistryEndpoint,
+  onLine?: (line: string) => void,
+): Promise<PushResult[]> {
   const out: PushResult[] = [];
   for (const img of images) {
     if (!img.pushRef) continue;

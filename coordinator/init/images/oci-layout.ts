@@ -13,7 +13,11 @@ export interface Descriptor {
   annotations?: Record<string, string>;
 }
 
-export interface ImageIndex { schemaVersion: 2; mediaType?: string; manifests: Descriptor[] }
+export interface ImageIndex {
+  schemaVersion: 2;
+  mediaType?: string;
+  manifests: Descriptor[];
+}
 
 /** The full reference (registry/repository:tag) each image in the layout is known by. */
 export const REF_ANNOTATION = 'io.containerd.image.name';

@@ -2,7 +2,12 @@
 // with Docker Hub's shorthands (`nginx` → docker.io/library/nginx:latest).
 import { UserError } from '../../../shared/errors';
 
-export interface ImageReference { registry: string; repository: string; tag: string; digest?: string }
+export interface ImageReference {
+  registry: string;
+  repository: string;
+  tag: string;
+  digest?: string;
+}
 
 export function parseReference(ref: string): ImageReference {
   const m = /^(?:([^/]+)\/)?([^:@]+(?:\/[^:@]+)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$/.exec(ref.trim());

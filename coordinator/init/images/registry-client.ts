@@ -35,12 +35,19 @@ export const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerL
 export const isIndexType = (t: string) => t === MEDIA.ociIndex || t === MEDIA.dockerList;
 
 export class RegistryError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
 
-interface Response { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 
 type Body = Buffer | { file: string; size: number };
 
@@ -63,7 +70,8 @@ export class RegistryClient {
   async getManifest(repo: string, reference: string): Promise<{ mediaType: string; bytes: Buffer; digest: string }> {
     const r = await this.request('GET', `/v2/${repo}/manifests/${reference}`, { scope: `repository:${repo}:pull`, headers: { Accept: MANIFEST_ACCEPT } });
     if (r.status === 404) throw new RegistryError(`${this.ep.host}/${repo}:${reference} does not exist`, 404);
-    if (r.status !== 200) throw new RegistryError(`${this.ep.host}/${repo}: manifest ${reference}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 200)}`, r.status);
+    if (r.status !== 200)
+      throw new RegistryError(`${this.ep.host}/${repo}: manifest ${reference}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 200)}`, r.status);
     const digest = sha256Digest(r.body);
     if (reference.startsWith('sha256:') && reference !== digest) {
       throw new RegistryError(`${this.ep.host}/${repo}@${reference}: the registry sent a manifest whose digest is ${digest}`);
@@ -110,23 +118,32 @@ export class RegistryClient {
     const scope = `repository:${repo}:pull,push`;
     const start = await this.request('POST', `/v2/${repo}/blobs/uploads/`, { scope, body: Buffer.alloc(0) });
     if (start.status !== 202 || !start.headers.location) {
-      throw new RegistryError(`${this.ep.host}/${repo}: starting a blob upload: HTTP ${start.status} ${start.body.toString('utf8').slice(0, 200)}`, start.status);
+      throw new RegistryError(
+        `${this.ep.host}/${repo}: starting a blob upload: HTTP ${start.status} ${start.body.toString('utf8').slice(0, 200)}`,
+        start.status,
+      );
     }
     const loc = new URL(start.headers.location, this.base);
     loc.searchParams.set('digest', digest);
     const size = statSync(file).size;
     const put = await this.request('PUT', loc.href, {
-      scope, headers: { 'Content-Type': 'application/octet-stream' }, body: { file, size },
+      scope,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: { file, size },
     });
-    if (put.status !== 201) throw new RegistryError(`${this.ep.host}/${repo}: uploading blob ${digest}: HTTP ${put.status} ${put.body.toString('utf8').slice(0, 200)}`, put.status);
+    if (put.status !== 201)
+      throw new RegistryError(`${this.ep.host}/${repo}: uploading blob ${digest}: HTTP ${put.status} ${put.body.toString('utf8').slice(0, 200)}`, put.status);
     return 'pushed';
   }
 
   async putManifest(repo: string, reference: string, mediaType: string, bytes: Buffer): Promise<string> {
     const r = await this.request('PUT', `/v2/${repo}/manifests/${reference}`, {
-      scope: `repository:${repo}:pull,push`, headers: { 'Content-Type': mediaType }, body: bytes,
+      scope: `repository:${repo}:pull,push`,
+      headers: { 'Content-Type': mediaType },
+      body: bytes,
     });
-    if (r.status !== 201) throw new RegistryError(`${this.ep.host}/${repo}: pushing manifest ${reference}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`, r.status);
+    if (r.status !== 201)
+      throw new RegistryError(`${this.ep.host}/${repo}: pushing manifest ${reference}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`, r.status);
     return String(r.headers['docker-content-digest'] ?? sha256Digest(bytes));
   }
 
@@ -146,33 +163,41 @@ export class RegistryClient {
   private open(method: string, url: string, o: { scope: string; headers?: Record<string, string>; body?: Body }, redirects = 0): Promise<IncomingMessage> {
     const target = new URL(url);
     const sameHost = target.host === this.ep.host;
-    const auth = sameHost ? this.tokens.get(o.scope) ?? this.tokens.get('*') : undefined;
+    const auth = sameHost ? (this.tokens.get(o.scope) ?? this.tokens.get('*')) : undefined;
     const headers: Record<string, string> = { 'User-Agent': 'kk-coordinator', ...o.headers };
     if (auth) headers.Authorization = auth;
     if (o.body) headers['Content-Length'] = String(Buffer.isBuffer(o.body) ? o.body.length : o.body.size);
     const mod = target.protocol === 'http:' ? http : https;
     const timeout = this.ep.timeoutMs ?? 60_000;
     return new Promise((resolve, reject) => {
-      const req = mod.request(target, {
-        method, headers,
-        ca: this.ep.ca?.length ? [...tls.rootCertificates, ...this.ep.ca] : undefined,
-        rejectUnauthorized: !this.ep.skipTlsVerify,
-        timeout,
-      }, (res) => {
-        const status = res.statusCode ?? 0;
-        // Blob GETs are often redirected to storage (S3, a CDN); credentials stay with the registry.
-        if ((method === 'GET' || method === 'HEAD') && status >= 300 && status < 400 && res.headers.location && redirects < 5) {
-          res.resume();
-          this.open(method, new URL(res.headers.location, target).href, { ...o, scope: o.scope }, redirects + 1).then(resolve, reject);
-          return;
-        }
-        resolve(res);
-      });
+      const req = mod.request(
+        target,
+        {
+          method,
+          headers,
+          ca: this.ep.ca?.length ? [...tls.rootCertificates, ...this.ep.ca] : undefined,
+          rejectUnauthorized: !this.ep.skipTlsVerify,
+          timeout,
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          // Blob GETs are often redirected to storage (S3, a CDN); credentials stay with the registry.
+          if ((method === 'GET' || method === 'HEAD') && status >= 300 && status < 400 && res.headers.location && redirects < 5) {
+            res.resume();
+            this.open(method, new URL(res.headers.location, target).href, { ...o, scope: o.scope }, redirects + 1).then(resolve, reject);
+            return;
+          }
+          resolve(res);
+        },
+      );
       req.on('timeout', () => req.destroy(new RegistryError(`${target.host}: no progress for ${timeout} ms (${method} ${target.pathname})`)));
       req.on('error', (err) => reject(err instanceof RegistryError ? err : new RegistryError(`${target.host}: ${err.message} (${method} ${target.pathname})`)));
       if (!o.body) req.end();
       else if (Buffer.isBuffer(o.body)) req.end(o.body);
-      else createReadStream(o.body.file).on('error', (e) => req.destroy(e)).pipe(req);
+      else
+        createReadStream(o.body.file)
+          .on('error', (e) => req.destroy(e))
+          .pipe(req);
     });
   }
 
@@ -194,18 +219,26 @@ export class RegistryClient {
     if (wanted) realm.searchParams.set('scope', wanted);
     const mod = realm.protocol === 'http:' ? http : https;
     const body = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-      const req = mod.get(realm, {
-        headers: basic ? { Authorization: basic } : {},
-        ca: this.ep.ca?.length ? [...tls.rootCertificates, ...this.ep.ca] : undefined,
-        rejectUnauthorized: !this.ep.skipTlsVerify,
-        timeout: this.ep.timeoutMs ?? 60_000,
-      }, (res) => {
-        readAll(res).then((b) => resolve({ status: res.statusCode ?? 0, body: b }), reject);
-      });
+      const req = mod.get(
+        realm,
+        {
+          headers: basic ? { Authorization: basic } : {},
+          ca: this.ep.ca?.length ? [...tls.rootCertificates, ...this.ep.ca] : undefined,
+          rejectUnauthorized: !this.ep.skipTlsVerify,
+          timeout: this.ep.timeoutMs ?? 60_000,
+        },
+        (res) => {
+          readAll(res).then((b) => resolve({ status: res.statusCode ?? 0, body: b }), reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timed out')));
       req.on('error', (err) => reject(new RegistryError(`token service ${realm.origin}: ${err.message}`)));
     });
-    if (body.status !== 200) throw new RegistryError(`token service ${realm.origin} refused ${basic ? `user ${this.ep.username}` : 'anonymous access'} for ${wanted || 'the registry'}: HTTP ${body.status}`, 401);
+    if (body.status !== 200)
+      throw new RegistryError(
+        `token service ${realm.origin} refused ${basic ? `user ${this.ep.username}` : 'anonymous access'} for ${wanted || 'the registry'}: HTTP ${body.status}`,
+        401,
+      );
     const json = JSON.parse(body.body.toString('utf8')) as { token?: string; access_token?: string };
     const token = json.token ?? json.access_token;
     if (!token) throw new RegistryError(`token service ${realm.origin} answered without a token`, 401);

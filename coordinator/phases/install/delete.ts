@@ -10,7 +10,11 @@ import { makeStepsPhase } from './phase';
 import { script, type InstallStep } from './step';
 import { hostsIn, q } from './steps/common';
 
-export interface DeleteOptions { all: boolean; withData: boolean; maxParallel?: number }
+export interface DeleteOptions {
+  all: boolean;
+  withData: boolean;
+  maxParallel?: number;
+}
 
 const anyHosts = (m: ClusterModel): string[] => hostsIn(m, 'k8s_cluster', 'etcd', 'image_registry', 'nfs');
 
@@ -36,7 +40,7 @@ const external = (m: ClusterModel): boolean => (getString(m.vars, 'etcd.deployme
 function kubernetesReset(): InstallStep {
   return {
     name: 'kubernetes-reset',
-    title: 'kubeadm reset, the kubelet and Kubernetes\' files',
+    title: "kubeadm reset, the kubelet and Kubernetes' files",
     hosts: (m) => hostsIn(m, 'k8s_cluster'),
     stage: () => ({ mode: 'parallel' }),
     plan: (inputs) => [
@@ -44,7 +48,8 @@ function kubernetesReset(): InstallStep {
         task: 'kubeadm reset',
         waitMs: 10 * 60_000,
         description: 'kubeadm reset -f (when the node has Kubernetes), kubelet stopped and removed',
-        spec: script(`if [ ! -e /etc/kubernetes ] && [ ! -e /var/lib/kubelet ] && ! systemctl list-unit-files kubelet.service 2>/dev/null | grep -q kubelet; then exit $UNCHANGED; fi
+        spec: script(
+          `if [ ! -e /etc/kubernetes ] && [ ! -e /var/lib/kubelet ] && ! systemctl list-unit-files kubelet.service 2>/dev/null | grep -q kubelet; then exit $UNCHANGED; fi
 if command -v kubeadm >/dev/null && [ -d /etc/kubernetes ]; then kubeadm reset -f --cleanup-tmp-dir${external(inputs.model) ? ' --skip-phases remove-etcd-member' : ''} 2>&1 | tail -n 5 || true; fi
 systemctl disable --now kubelet 2>/dev/null || true
 rm -rf /etc/systemd/system/kubelet.service /etc/systemd/system/kubelet.service.d
@@ -66,7 +71,9 @@ for t in filter nat mangle; do
   iptables-save -t $t 2>/dev/null | grep -qE 'KUBE-|FLANNEL|CNI-' || continue
   iptables-save -t $t | grep -vE -- '-j (KUBE-|FLANNEL|CNI-)|^:(KUBE-|FLANNEL|CNI-)|-A (KUBE-|FLANNEL|CNI-)' | iptables-restore -T $t || true
 done
-echo "Kubernetes removed from this node"`, { timeoutMs: 9 * 60_000 }),
+echo "Kubernetes removed from this node"`,
+          { timeoutMs: 9 * 60_000 },
+        ),
       },
     ],
   };
@@ -83,8 +90,10 @@ function criRemove(withData: boolean): InstallStep {
       const units = docker ? ['cri-dockerd.service', 'docker.service', 'containerd.service'] : ['containerd.service'];
       return units.map((u) => ({
         task: `remove ${u}`,
-        description: `${u} stopped and removed${withData && u === 'containerd.service' ? ', with /var/lib/containerd\'s contents' : ''}`,
-        spec: script(`${u === 'containerd.service' ? 'ctr -n k8s.io tasks ls -q 2>/dev/null | xargs -r -n1 ctr -n k8s.io tasks kill -s KILL 2>/dev/null || true\n' : ''}${removeUnit(u, [`/etc/systemd/system/${u}`, ...(u === 'containerd.service' ? ['/etc/containerd', '/etc/crictl.yaml'] : []), ...(u === 'docker.service' ? ['/etc/docker'] : [])])}${withData && u === 'containerd.service' ? '\nfind /var/lib/containerd -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true' : ''}`),
+        description: `${u} stopped and removed${withData && u === 'containerd.service' ? ", with /var/lib/containerd's contents" : ''}`,
+        spec: script(
+          `${u === 'containerd.service' ? 'ctr -n k8s.io tasks ls -q 2>/dev/null | xargs -r -n1 ctr -n k8s.io tasks kill -s KILL 2>/dev/null || true\n' : ''}${removeUnit(u, [`/etc/systemd/system/${u}`, ...(u === 'containerd.service' ? ['/etc/containerd', '/etc/crictl.yaml'] : []), ...(u === 'docker.service' ? ['/etc/docker'] : [])])}${withData && u === 'containerd.service' ? '\nfind /var/lib/containerd -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true' : ''}`,
+        ),
       }));
     },
   };
@@ -99,7 +108,17 @@ function etcdRemove(withData: boolean): InstallStep {
     plan: (inputs) => {
       const dataDir = getString(inputs.model.vars, 'etcd.env.data_dir') ?? '/var/lib/etcd';
       return [
-        { task: 'remove backup timer', description: 'backup-etcd timer and service', spec: script(removeUnit('backup-etcd.timer', ['/etc/systemd/system/backup-etcd.timer', '/etc/systemd/system/backup-etcd.service', '/usr/local/bin/kube-scripts/backup_etcd.sh'])) },
+        {
+          task: 'remove backup timer',
+          description: 'backup-etcd timer and service',
+          spec: script(
+            removeUnit('backup-etcd.timer', [
+              '/etc/systemd/system/backup-etcd.timer',
+              '/etc/systemd/system/backup-etcd.service',
+              '/usr/local/bin/kube-scripts/backup_etcd.sh',
+            ]),
+          ),
+        },
         {
           task: 'remove etcd',
           description: `etcd stopped; unit, env and certificates removed${withData ? `; ${dataDir} removed` : ` (data in ${dataDir} kept: --with-data removes it)`}`,
@@ -118,11 +137,15 @@ function registryRemove(withData: boolean): InstallStep {
     stage: () => ({ mode: 'parallel' }),
     plan: (inputs) => {
       const rootdir = getString(inputs.model.vars, 'image_registry.docker_registry.storage.filesystem.rootdir') ?? '/var/lib/docker-registry/data';
-      return [{
-        task: 'remove docker-registry',
-        description: `docker-registry stopped and removed${withData ? `, with ${rootdir}` : ''}`,
-        spec: script(removeUnit('docker-registry.service', ['/etc/systemd/system/docker-registry.service', '/etc/docker-registry', ...(withData ? [rootdir] : [])])),
-      }];
+      return [
+        {
+          task: 'remove docker-registry',
+          description: `docker-registry stopped and removed${withData ? `, with ${rootdir}` : ''}`,
+          spec: script(
+            removeUnit('docker-registry.service', ['/etc/systemd/system/docker-registry.service', '/etc/docker-registry', ...(withData ? [rootdir] : [])]),
+          ),
+        },
+      ];
     },
   };
 }
@@ -130,17 +153,19 @@ function registryRemove(withData: boolean): InstallStep {
 function hostsBlocks(): InstallStep {
   return {
     name: 'hosts-cleanup',
-    title: 'kk\'s /etc/hosts blocks',
+    title: "kk's /etc/hosts blocks",
     hosts: anyHosts,
     stage: () => ({ mode: 'parallel' }),
-    plan: () => [{
-      task: 'remove hosts blocks',
-      description: 'kk\'s marked blocks in /etc/hosts removed',
-      spec: script(`grep -q '^# kubekey ' /etc/hosts || exit $UNCHANGED
+    plan: () => [
+      {
+        task: 'remove hosts blocks',
+        description: "kk's marked blocks in /etc/hosts removed",
+        spec: script(`grep -q '^# kubekey ' /etc/hosts || exit $UNCHANGED
 tmp=$(mktemp /etc/.hosts.XXXXXX)
 sed -e '/^# kubekey hosts BEGIN$/,/^# kubekey hosts END$/d' -e '/^# kubekey kubernetes control_plane_endpoint BEGIN$/,/^# kubekey kubernetes control_plane_endpoint END$/d' /etc/hosts > "$tmp"
 chmod 644 "$tmp"; cat "$tmp" > /etc/hosts; rm -f "$tmp"`),
-    }],
+      },
+    ],
   };
 }
 
@@ -150,6 +175,7 @@ export function uninstallSteps(o: DeleteOptions): InstallStep[] {
 
 export function makeDeletePhase(o: DeleteOptions): Phase {
   return makeStepsPhase('delete', o.all ? 'Kubernetes, container runtime, etcd, image registry' : 'Kubernetes (kubeadm reset)', {
-    steps: uninstallSteps(o), ...(o.maxParallel ? { maxParallel: o.maxParallel } : {}),
+    steps: uninstallSteps(o),
+    ...(o.maxParallel ? { maxParallel: o.maxParallel } : {}),
   });
 }

@@ -58,7 +58,19 @@ function inputsFor(ctx: PhaseContext, opts: InstallOptions): StepInputs {
     artifact: (name, arch) => {
       const a = plan.artifacts.find((x) => x.name === name && (x.arch === null || x.arch === arch));
       if (!a) throw new UserError(`the config's artifact plan has no ${name} for ${arch}`);
-      return { id: a.id, name: a.name, kind: a.kind, arch: a.arch, version: a.version, base: a.base, dest: a.dest, sha256: NOT_YET, size: 0, url: a.url, verified: 'not yet' };
+      return {
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        arch: a.arch,
+        version: a.version,
+        base: a.base,
+        dest: a.dest,
+        sha256: NOT_YET,
+        size: 0,
+        url: a.url,
+        verified: 'not yet',
+      };
     },
     pki: (file) => {
       try {
@@ -74,7 +86,11 @@ const taskName = (step: InstallStep, t: StepTask): string => `${step.name}: ${t.
 
 function toPlanned(step: InstallStep, host: string, t: StepTask): PlannedTask {
   return {
-    task: taskName(step, t), host, step: step.name, spec: t.spec, description: t.description,
+    task: taskName(step, t),
+    host,
+    step: step.name,
+    spec: t.spec,
+    description: t.description,
     ...(t.onlyIfChanged ? { onlyIfChanged: t.onlyIfChanged.map((d) => `${step.name}: ${d}`) } : {}),
     ...(t.always ? { always: true } : {}),
     ...(t.waitMs ? { waitMs: t.waitMs } : {}),
@@ -82,7 +98,14 @@ function toPlanned(step: InstallStep, host: string, t: StepTask): PlannedTask {
   };
 }
 
-interface StepPlan { step: InstallStep; hosts: string[]; stage: Stage; tasks: PlannedTask[]; gate: PlannedTask | null; coordinator: PlannedTask | null }
+interface StepPlan {
+  step: InstallStep;
+  hosts: string[];
+  stage: Stage;
+  tasks: PlannedTask[];
+  gate: PlannedTask | null;
+  coordinator: PlannedTask | null;
+}
 
 function planSteps(ctx: PhaseContext, opts: InstallOptions): { steps: StepPlan[]; skipped: string[] } {
   const inputs = inputsFor(ctx, opts);
@@ -96,9 +119,11 @@ function planSteps(ctx: PhaseContext, opts: InstallOptions): { steps: StepPlan[]
       continue;
     }
     const tasks = hosts.flatMap((h) => step.plan(inputs, h).map((t) => toPlanned(step, h, t)));
-    const g = hosts.length > 0 ? step.gate?.(inputs, hosts) ?? null : null;
+    const g = hosts.length > 0 ? (step.gate?.(inputs, hosts) ?? null) : null;
     const gate = g ? { ...toPlanned(step, g.host, g.task), always: true } : null;
-    const coordinator = work ? { task: `${step.name}: ${work.task}`, host: COORDINATOR_HOST, step: step.name, spec: null, description: work.description } : null;
+    const coordinator = work
+      ? { task: `${step.name}: ${work.task}`, host: COORDINATOR_HOST, step: step.name, spec: null, description: work.description }
+      : null;
     steps.push({ step, hosts, stage: step.stage(inputs, hosts), tasks, gate, coordinator });
   }
   return { steps, skipped };
@@ -111,7 +136,13 @@ function concurrency(stage: Stage, hosts: number, max: number): number {
 }
 
 /** Runs a step's coordinator work, recorded as a task on '@coordinator' (redone on --resume: it is idempotent). */
-async function coordinatorWork(ctx: PhaseContext, phase: PhaseName, s: StepPlan, inputs: StepInputs, opts: InstallOptions): Promise<{ ok: boolean; message: string }> {
+async function coordinatorWork(
+  ctx: PhaseContext,
+  phase: PhaseName,
+  s: StepPlan,
+  inputs: StepInputs,
+  opts: InstallOptions,
+): Promise<{ ok: boolean; message: string }> {
   const work = s.step.coordinator;
   if (!s.coordinator || !work || !ctx.run) return { ok: true, message: '' };
   const key = { phase, task: s.coordinator.task, host: COORDINATOR_HOST };
@@ -121,13 +152,25 @@ async function coordinatorWork(ctx: PhaseContext, phase: PhaseName, s: StepPlan,
   let ok: boolean;
   let summary: string;
   try {
-    [ok, summary] = await work.run({ inputs, artifactStore: opts.artifactStore, cwd: ctx.cwd, signal: ctx.signal, line: (t) => ctx.progress.note(`${s.step.name}: ${t}`) });
+    [ok, summary] = await work.run({
+      inputs,
+      artifactStore: opts.artifactStore,
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+      line: (t) => ctx.progress.note(`${s.step.name}: ${t}`),
+    });
   } catch (err) {
     ok = false;
     summary = errorMessage(err);
   }
   const durationMs = ctx.now().getTime() - started.getTime();
-  ctx.run.store.updateTask(ctx.run.id, key, { status: ok ? 'ok' : 'failed', finishedAt: ctx.now().toISOString(), durationMs, outputTail: summary, error: ok ? undefined : summary });
+  ctx.run.store.updateTask(ctx.run.id, key, {
+    status: ok ? 'ok' : 'failed',
+    finishedAt: ctx.now().toISOString(),
+    durationMs,
+    outputTail: summary,
+    error: ok ? undefined : summary,
+  });
   ctx.progress.task(COORDINATOR_HOST, phase, s.coordinator.task, ok ? 'ok' : 'failed', { durationMs, detail: summary });
   return { ok, message: ok ? summary : `${s.coordinator.task} on the coordinator failed: ${summary}` };
 }
@@ -146,7 +189,12 @@ export function makeStepsPhase(name: PhaseName, title: string, opts: InstallOpti
       const { steps, skipped } = planSteps(ctx, opts);
       const notes = steps.map((s) => `step ${s.step.name} (${s.step.title}) on ${s.hosts.join(', ')} — ${s.stage.mode}`);
       if (skipped.length > 0) notes.push(`no hosts for: ${skipped.join(', ')}`);
-      return { phase: name, title: phase.title, tasks: steps.flatMap((s) => [...s.tasks, ...(s.gate ? [s.gate] : []), ...(s.coordinator ? [s.coordinator] : [])]), notes };
+      return {
+        phase: name,
+        title: phase.title,
+        tasks: steps.flatMap((s) => [...s.tasks, ...(s.gate ? [s.gate] : []), ...(s.coordinator ? [s.coordinator] : [])]),
+        notes,
+      };
     },
     async run(ctx) {
       const { steps } = planSteps(ctx, opts);
@@ -161,7 +209,11 @@ export function makeStepsPhase(name: PhaseName, title: string, opts: InstallOpti
           done.push(s.step.name);
           continue;
         }
-        const r = await runHostTasks(ctx, { phase: name, title: s.step.title, tasks: s.tasks, notes: [] }, { concurrency: concurrency(s.stage, s.hosts.length, max) });
+        const r = await runHostTasks(
+          ctx,
+          { phase: name, title: s.step.title, tasks: s.tasks, notes: [] },
+          { concurrency: concurrency(s.stage, s.hosts.length, max) },
+        );
         if (r.failures.length > 0) return { ok: false, message: `step ${s.step.name}: ${failureReport(name, r.failures)}` };
         if (r.cancelled) return { ok: false, message: `${name} cancelled in step ${s.step.name}` };
         if (s.gate) {
@@ -178,4 +230,3 @@ export function makeStepsPhase(name: PhaseName, title: string, opts: InstallOpti
   };
   return phase;
 }
-

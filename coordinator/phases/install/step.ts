@@ -80,14 +80,14 @@ export interface InstallStep {
 export const UNCHANGED = 80;
 
 export function script(text: string, opts: { env?: Record<string, string>; timeoutMs?: number } = {}): CommandSpec {
-  return { exec: { script: `set -euo pipefail\nUNCHANGED=${UNCHANGED}\n${text}`, env: opts.env ?? {}, timeoutMs: opts.timeoutMs ?? 0, unchangedExitCode: UNCHANGED } };
+  return {
+    exec: { script: `set -euo pipefail\nUNCHANGED=${UNCHANGED}\n${text}`, env: opts.env ?? {}, timeoutMs: opts.timeoutMs ?? 0, unchangedExitCode: UNCHANGED },
+  };
 }
 
 export function writeFile(path: string, content: string | Buffer, mode = 0o644): CommandSpec {
   return {
-    writeFile: typeof content === 'string'
-      ? { path, text: content, mode, makeParents: true }
-      : { path, data: content, mode, makeParents: true },
+    writeFile: typeof content === 'string' ? { path, text: content, mode, makeParents: true } : { path, data: content, mode, makeParents: true },
   };
 }
 

@@ -8,7 +8,12 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { RegistryProbe } from '../rule';
 
-export interface RegistryTarget { registry: string; plainHttp: boolean; caFile?: string; timeoutMs?: number }
+export interface RegistryTarget {
+  registry: string;
+  plainHttp: boolean;
+  caFile?: string;
+  timeoutMs?: number;
+}
 
 export async function probeRegistry(t: RegistryTarget): Promise<RegistryProbe> {
   const timeout = t.timeoutMs ?? 5000;
@@ -32,8 +37,14 @@ export async function probeRegistry(t: RegistryTarget): Promise<RegistryProbe> {
     }
   }
   const tcp = await new Promise<string | null>((resolve) => {
-    const s = net.connect({ host: address, port, timeout }, () => { s.destroy(); resolve(null); });
-    s.on('timeout', () => { s.destroy(); resolve(`no answer within ${timeout} ms`); });
+    const s = net.connect({ host: address, port, timeout }, () => {
+      s.destroy();
+      resolve(null);
+    });
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(`no answer within ${timeout} ms`);
+    });
     s.on('error', (err) => resolve(err.message));
   });
   if (tcp) return { ok: false, url: probed, step: 'TCP', error: tcp };
@@ -47,15 +58,27 @@ export async function probeRegistry(t: RegistryTarget): Promise<RegistryProbe> {
   }
   if (secure) {
     const handshake = await new Promise<string | null>((resolve) => {
-      const s = tls.connect({ host: address, port, servername: net.isIP(host) ? undefined : host, ca, timeout }, () => { s.destroy(); resolve(null); });
-      s.on('timeout', () => { s.destroy(); resolve(`TLS handshake did not finish within ${timeout} ms`); });
+      const s = tls.connect({ host: address, port, servername: net.isIP(host) ? undefined : host, ca, timeout }, () => {
+        s.destroy();
+        resolve(null);
+      });
+      s.on('timeout', () => {
+        s.destroy();
+        resolve(`TLS handshake did not finish within ${timeout} ms`);
+      });
       s.on('error', (err) => resolve(err.message));
     });
     if (handshake) return { ok: false, url: probed, step: 'TLS', error: handshake };
   }
   const status = await new Promise<number | string>((resolve) => {
-    const req = (secure ? https : http).get(probed, { ca, timeout }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-    req.on('timeout', () => { req.destroy(); resolve(`no HTTP answer within ${timeout} ms`); });
+    const req = (secure ? https : http).get(probed, { ca, timeout }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(`no HTTP answer within ${timeout} ms`);
+    });
     req.on('error', (err) => resolve(err.message));
   });
   // 401 is a healthy registry asking for credentials; /v2/ answering at all is what counts.

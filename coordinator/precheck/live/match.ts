@@ -5,9 +5,15 @@ import type { ClusterModel } from '../../model/cluster';
 import type { FactSet } from '../../../shared/facts/types';
 import { internalIps } from '../hosts';
 
-export interface AgentView { name: string; facts: FactSet | null }
+export interface AgentView {
+  name: string;
+  facts: FactSet | null;
+}
 
-export interface HostMatch { matches: Map<string, string>; unmatched: Map<string, string> }
+export interface HostMatch {
+  matches: Map<string, string>;
+  unmatched: Map<string, string>;
+}
 
 export function matchHosts(model: ClusterModel, agents: readonly AgentView[]): HostMatch {
   const byName = new Map(agents.map((a) => [a.name, a]));
@@ -33,7 +39,10 @@ export function matchHosts(model: ClusterModel, agents: readonly AgentView[]): H
       taken.add(agent);
     } else {
       const ips = [v4, v6].filter(Boolean).join(', ');
-      unmatched.set(host.name, `no enrolled agent is named "${host.name}"${ips ? ` or has ${ips}` : ''}: run the one-liner from \`kk-coordinator token create\` on it`);
+      unmatched.set(
+        host.name,
+        `no enrolled agent is named "${host.name}"${ips ? ` or has ${ips}` : ''}: run the one-liner from \`kk-coordinator token create\` on it`,
+      );
     }
   }
   return { matches, unmatched };

@@ -20,12 +20,14 @@ const CONNECT_ATTEMPTS = 3;
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
 }
 
 export function reachabilityRunner(sender: ProbeSender): ReachabilityRunner {
@@ -62,7 +64,14 @@ async function probeRound(sender: ProbeSender, pairs: ProbePair[], hostToNode: R
     for (const t of targets) {
       const node = hostToNode.get(t.target);
       if (!node) continue;
-      listening.set(`${t.target}\u0000${t.port}`, sender.send(node, { probe: { mode: 'listen', host: '', port: t.port, holdMs, timeoutMs: 0 } }, { id: id('l'), timeoutMs: holdMs + 60_000, signal: release.signal }));
+      listening.set(
+        `${t.target}\u0000${t.port}`,
+        sender.send(
+          node,
+          { probe: { mode: 'listen', host: '', port: t.port, holdMs, timeoutMs: 0 } },
+          { id: id('l'), timeoutMs: holdMs + 60_000, signal: release.signal },
+        ),
+      );
     }
     // The listeners start as soon as each agent accepts; a connect that is refused is tried again
     // shortly, so a listener that came up a moment late is not reported as unreachable.
@@ -73,12 +82,22 @@ async function probeRound(sender: ProbeSender, pairs: ProbePair[], hostToNode: R
       const node = hostToNode.get(p.source);
       const target = address(p.target);
       if (!node || !target) {
-        results.push({ source: p.source, target: p.target, port: p.port, ok: false, error: !node ? 'no agent for the source' : 'the target has no internal address' });
+        results.push({
+          source: p.source,
+          target: p.target,
+          port: p.port,
+          ok: false,
+          error: !node ? 'no agent for the source' : 'the target has no internal address',
+        });
         return;
       }
       let last = '';
       for (let attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
-        const out = await sender.send(node, { probe: { mode: 'connect', host: target, port: p.port, timeoutMs: CONNECT_TIMEOUT_MS, holdMs: 0 } }, { id: id('c'), timeoutMs: CONNECT_TIMEOUT_MS + 30_000 });
+        const out = await sender.send(
+          node,
+          { probe: { mode: 'connect', host: target, port: p.port, timeoutMs: CONNECT_TIMEOUT_MS, holdMs: 0 } },
+          { id: id('c'), timeoutMs: CONNECT_TIMEOUT_MS + 30_000 },
+        );
         const outcome = out.data?.outcome;
         if (out.status !== 'ok') {
           last = `probe ${out.status}${out.error ? `: ${out.error}` : ''}`;

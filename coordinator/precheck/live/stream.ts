@@ -33,7 +33,10 @@ export async function runLivePrecheck(deps: LiveDeps, req: LivePrecheckRequest, 
   let first = true;
   do {
     const ctx = await gatherLive(deps, req.model, {
-      workDir: req.workDir, skipped, keepFio, progress: first ? (l) => sink.progress(l) : undefined,
+      workDir: req.workDir,
+      skipped,
+      keepFio,
+      progress: first ? (l) => sink.progress(l) : undefined,
     });
     report = evaluate(ctx, { skip: req.skip, ignoreErrors: req.ignoreErrors });
     const key = JSON.stringify(report.results);

@@ -3,7 +3,13 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export interface Build { component: string; version: string; dir: string; seconds: number; recipe: string }
+export interface Build {
+  component: string;
+  version: string;
+  dir: string;
+  seconds: number;
+  recipe: string;
+}
 
 export const componentsDir = (): string => process.env.KK_COMPONENTS_DIR ?? '/var/cache/kk-components';
 

@@ -13,7 +13,11 @@ import { ensureLayout, tagImage, writeBlob } from '../../../coordinator/init/ima
 import { MEDIA } from '../../../coordinator/init/images/registry-client';
 import { parseReference } from '../../../coordinator/init/images/reference';
 
-export interface Layer { digest: string; diffId: string; size: number }
+export interface Layer {
+  digest: string;
+  diffId: string;
+  size: number;
+}
 
 export interface ImageSpec {
   ref: string;
@@ -30,7 +34,9 @@ const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 /** A layer from a directory tree: reproducible tar (root-owned, mtime 0, sorted), gzipped, stored as a blob. */
 export function layerFromDir(layout: string, dir: string): Layer {
   const tops = readdirSync(dir).sort();
-  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', dir, '-cf', '-', ...tops], { maxBuffer: 2 ** 31 });
+  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', dir, '-cf', '-', ...tops], {
+    maxBuffer: 2 ** 31,
+  });
   const gz = gzipSync(tar, { level: 6 });
   const digest = writeBlob(layout, gz);
   return { digest, diffId: `sha256:${createHash('sha256').update(tar).digest('hex')}`, size: gz.length };
@@ -79,13 +85,21 @@ export function staticBaseLayer(layout: string): Layer {
  */
 export function debianLayer(layout: string, debCache: string, packages: string[]): Layer {
   mkdirSync(debCache, { recursive: true });
-  const closure = execFileSync('apt-cache', ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...packages], { encoding: 'utf8' })
-    .split('\n').filter((l) => /^[a-z0-9]/.test(l)).map((l) => l.trim());
+  const closure = execFileSync(
+    'apt-cache',
+    ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...packages],
+    { encoding: 'utf8' },
+  )
+    .split('\n')
+    .filter((l) => /^[a-z0-9]/.test(l))
+    .map((l) => l.trim());
   const names = [...new Set(closure)].sort();
   execFileSync('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', ...names], { cwd: debCache, stdio: ['ignore', 'ignore', 'inherit'] });
   const stage = mkdtempSync(path.join(os.tmpdir(), 'kk-deb-'));
   try {
-    for (const deb of readdirSync(debCache).filter((f) => f.endsWith('.deb') && names.includes(f.split('_')[0]!)).sort()) {
+    for (const deb of readdirSync(debCache)
+      .filter((f) => f.endsWith('.deb') && names.includes(f.split('_')[0]!))
+      .sort()) {
       execFileSync('dpkg-deb', ['-x', path.join(debCache, deb), stage]);
     }
     writeEtc(stage);

@@ -10,8 +10,15 @@ import path from 'node:path';
 import { findFile, noV, withV, type Build } from './builds';
 
 export interface MirrorVersions {
-  kubernetes: string; etcd: string; containerd: string; runc: string; cniPlugins: string;
-  crictl: string; helm: string; flannel: string; registry: string;
+  kubernetes: string;
+  etcd: string;
+  containerd: string;
+  runc: string;
+  cniPlugins: string;
+  crictl: string;
+  helm: string;
+  flannel: string;
+  registry: string;
 }
 
 /** KubeKey's mirror host: the docker-registry image archive has no other upstream. */
@@ -21,7 +28,12 @@ export const KUBEKEY_MIRROR_HOST = 'kubekey.pek3b.qingstor.com';
  * A `docker save` tarball (gzipped) of a one-layer image: what KubeKey's mirror publishes for the
  * registry image and what `docker load` reads (manifest.json, the config, <id>/layer.tar).
  */
-export function dockerSaveTgz(out: string, repoTag: string, files: Record<string, { src?: string; text?: string; mode: number }>, config: Record<string, unknown>): void {
+export function dockerSaveTgz(
+  out: string,
+  repoTag: string,
+  files: Record<string, { src?: string; text?: string; mode: number }>,
+  config: Record<string, unknown>,
+): void {
   const stage = mkdtempSync(path.join(os.tmpdir(), 'kk-save-'));
   try {
     const layerDir = path.join(stage, 'layer');
@@ -32,7 +44,11 @@ export function dockerSaveTgz(out: string, repoTag: string, files: Record<string
       else writeFileSync(dst, f.text ?? '');
       chmodSync(dst, f.mode);
     }
-    const layerTar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', layerDir, '-cf', '-', ...readdirSync(layerDir).sort()], { maxBuffer: 2 ** 31 });
+    const layerTar = execFileSync(
+      'tar',
+      ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', layerDir, '-cf', '-', ...readdirSync(layerDir).sort()],
+      { maxBuffer: 2 ** 31 },
+    );
     const diffId = createHash('sha256').update(layerTar).digest('hex');
     const save = path.join(stage, 'save');
     mkdirSync(path.join(save, diffId), { recursive: true });
@@ -41,7 +57,9 @@ export function dockerSaveTgz(out: string, repoTag: string, files: Record<string
     const cfgHex = createHash('sha256').update(cfg).digest('hex');
     writeFileSync(path.join(save, `${cfgHex}.json`), cfg);
     writeFileSync(path.join(save, 'manifest.json'), JSON.stringify([{ Config: `${cfgHex}.json`, RepoTags: [repoTag], Layers: [`${diffId}/layer.tar`] }]));
-    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', save, '-cf', '-', '.'], { maxBuffer: 2 ** 31 });
+    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', save, '-cf', '-', '.'], {
+      maxBuffer: 2 ** 31,
+    });
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, execFileSync('gzip', ['-n', '-6'], { input: tar, maxBuffer: 2 ** 31 }));
   } finally {
@@ -70,7 +88,12 @@ health:
     threshold: 3
 `;
 
-export interface MirrorFile { upstream: string; path: string; sha256: string; size: number }
+export interface MirrorFile {
+  upstream: string;
+  path: string;
+  sha256: string;
+  size: number;
+}
 
 const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -85,7 +108,9 @@ export function tarGz(out: string, entries: Record<string, string>, mode = 0o755
       chmodSync(dst, mode);
     }
     const tops = [...new Set(Object.keys(entries).map((n) => n.split('/')[0]!))].sort();
-    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', ...tops], { maxBuffer: 2 ** 31 });
+    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', ...tops], {
+      maxBuffer: 2 ** 31,
+    });
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(`${out}.tmp`, execFileSync('gzip', ['-n', '-6'], { input: tar, maxBuffer: 2 ** 31 }));
     execFileSync('mv', ['-f', `${out}.tmp`, out]);
@@ -123,15 +148,18 @@ export function buildMirror(root: string, builds: Build[], v: MirrorVersions, ar
   const ev = withV(v.etcd);
   const etcdName = `etcd-${ev}-linux-${arch}`;
   const etcdBase = `https://github.com/etcd-io/etcd/releases/download/${ev}`;
-  const etcdSum = place(`${etcdBase}/${etcdName}.tar.gz`, (d) => tarGz(d, Object.fromEntries(['etcd', 'etcdctl', 'etcdutl'].map((b) => [`${etcdName}/${b}`, bin(b)]))));
+  const etcdSum = place(`${etcdBase}/${etcdName}.tar.gz`, (d) =>
+    tarGz(d, Object.fromEntries(['etcd', 'etcdctl', 'etcdutl'].map((b) => [`${etcdName}/${b}`, bin(b)]))),
+  );
   place(`${etcdBase}/SHA256SUMS`, text(`${etcdSum}  ${etcdName}.tar.gz\n`));
 
   const cv = withV(v.cniPlugins);
   const cniFile = `cni-plugins-linux-${arch}-${cv}.tgz`;
   const cniBuild = findFile(builds, 'bridge').build;
   const plugins = execFileSync('find', [cniBuild.dir, '-maxdepth', '1', '-type', 'f', '-perm', '-u+x'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  const cniSum = place(`https://github.com/containernetworking/plugins/releases/download/${cv}/${cniFile}`,
-    (d) => tarGz(d, Object.fromEntries(plugins.map((p) => [path.basename(p), p]))));
+  const cniSum = place(`https://github.com/containernetworking/plugins/releases/download/${cv}/${cniFile}`, (d) =>
+    tarGz(d, Object.fromEntries(plugins.map((p) => [path.basename(p), p]))),
+  );
   place(`https://github.com/containernetworking/plugins/releases/download/${cv}/${cniFile}.sha256`, text(`${cniSum}  ${cniFile}\n`));
 
   const hv = withV(v.helm);
@@ -154,18 +182,34 @@ export function buildMirror(root: string, builds: Build[], v: MirrorVersions, ar
   const runcSum = place(`${runcBase}/runc.${arch}`, copy(bin('runc')));
   place(`${runcBase}/runc.sha256sum`, text(`${runcSum}  runc.${arch}\n`));
 
-  place(`https://github.com/flannel-io/flannel/releases/download/${withV(v.flannel)}/flannel.tgz`, (d) => copyFileSync(findFile(builds, 'flannel.tgz').file, d));
+  place(`https://github.com/flannel-io/flannel/releases/download/${withV(v.flannel)}/flannel.tgz`, (d) =>
+    copyFileSync(findFile(builds, 'flannel.tgz').file, d),
+  );
 
   // The registry image archive (KubeKey publishes it only on its own mirror, as a docker-save tgz).
   const regV = noV(v.registry);
   const regFile = `docker-registry-${regV}-linux-${arch}.tgz`;
-  place(`https://${KUBEKEY_MIRROR_HOST}/docker.io/registry/${regV}/${regFile}`, (d) => dockerSaveTgz(d, `registry:${regV}`, {
-    'bin/registry': { src: bin('registry'), mode: 0o755 },
-    'etc/distribution/config.yml': { text: REGISTRY_CONFIG, mode: 0o644 },
-  }, {
-    architecture: arch, os: 'linux', created: '1970-01-01T00:00:00Z',
-    config: { Entrypoint: ['registry'], Cmd: ['serve', '/etc/distribution/config.yml'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ExposedPorts: { '5000/tcp': {} } },
-  }));
+  place(`https://${KUBEKEY_MIRROR_HOST}/docker.io/registry/${regV}/${regFile}`, (d) =>
+    dockerSaveTgz(
+      d,
+      `registry:${regV}`,
+      {
+        'bin/registry': { src: bin('registry'), mode: 0o755 },
+        'etc/distribution/config.yml': { text: REGISTRY_CONFIG, mode: 0o644 },
+      },
+      {
+        architecture: arch,
+        os: 'linux',
+        created: '1970-01-01T00:00:00Z',
+        config: {
+          Entrypoint: ['registry'],
+          Cmd: ['serve', '/etc/distribution/config.yml'],
+          Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+          ExposedPorts: { '5000/tcp': {} },
+        },
+      },
+    ),
+  );
 
   return files;
 }

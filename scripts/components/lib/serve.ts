@@ -20,7 +20,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface Running { url: string; stop(): Promise<void> }
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
 
 export async function serveDirectory(root: string): Promise<Running> {
   const base = path.resolve(root);
@@ -53,10 +56,12 @@ export async function startRegistry(dir: string): Promise<Running & { host: stri
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${stderr.trim()}`);
     const ok = await new Promise<boolean>((resolve) => {
-      http.get(`http://${host}/v2/`, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      }).on('error', () => resolve(false));
+      http
+        .get(`http://${host}/v2/`, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
     });
     if (ok) break;
     if (i > 200) throw new Error(`docker-registry on ${host} did not answer: ${stderr.trim()}`);

@@ -6,13 +6,30 @@ import pino from 'pino';
 import { startCommandListener } from '../../../agent/commands/listener';
 import { nodeInboxPrefix } from '../../../shared/subjects';
 
-const conf = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as { port: number; caFile: string; node: string; seed: string; jwt: string; publicKeyPem: string; dataDir: string };
+const conf = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as {
+  port: number;
+  caFile: string;
+  node: string;
+  seed: string;
+  jwt: string;
+  publicKeyPem: string;
+  dataDir: string;
+};
 const nc = await connect({
-  servers: [`127.0.0.1:${conf.port}`], tls: { caFile: conf.caFile }, authenticator: jwtAuthenticator(conf.jwt, new TextEncoder().encode(conf.seed)),
-  inboxPrefix: nodeInboxPrefix(conf.node), reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 100,
+  servers: [`127.0.0.1:${conf.port}`],
+  tls: { caFile: conf.caFile },
+  authenticator: jwtAuthenticator(conf.jwt, new TextEncoder().encode(conf.seed)),
+  inboxPrefix: nodeInboxPrefix(conf.node),
+  reconnect: true,
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 100,
 });
 startCommandListener(nc, {
-  nodeName: conf.node, signingPublicKeyPem: conf.publicKeyPem, caPem: '', serverUrl: 'https://127.0.0.1:1', dataDir: conf.dataDir,
+  nodeName: conf.node,
+  signingPublicKeyPem: conf.publicKeyPem,
+  caPem: '',
+  serverUrl: 'https://127.0.0.1:1',
+  dataDir: conf.dataDir,
   log: pino({ level: 'warn' }, pino.destination(2)),
 });
 await nc.flush();

@@ -34,13 +34,17 @@ const fresh = (over: Record<string, unknown> = {}) => ({ issuedAtMs: Date.now(),
 test('round trip: output streams while the command runs; the result has exit code, duration, tails', async () => {
   const chunks: OutputEvent[] = [];
   let chunksBeforeEnd = 0;
-  const o = await env.dispatcher.send(A, { exec: { script: 'for i in 1 2 3; do echo "line $i"; sleep 0.3; done; echo oops >&2; exit 7' } }, {
-    id: 'run1-hello-node-a',
-    onOutput: (c) => {
-      chunks.push(c);
-      if (!c.data.toString().includes('line 3')) chunksBeforeEnd += 1;
+  const o = await env.dispatcher.send(
+    A,
+    { exec: { script: 'for i in 1 2 3; do echo "line $i"; sleep 0.3; done; echo oops >&2; exit 7' } },
+    {
+      id: 'run1-hello-node-a',
+      onOutput: (c) => {
+        chunks.push(c);
+        if (!c.data.toString().includes('line 3')) chunksBeforeEnd += 1;
+      },
     },
-  });
+  );
   assert.equal(o.status, 'failed');
   assert.equal(o.exitCode, 7);
   assert.equal(o.node, A);
@@ -50,7 +54,10 @@ test('round trip: output streams while the command runs; the result has exit cod
   assert.ok(o.durationMs >= 900, `duration ${o.durationMs}`);
   assert.ok(chunksBeforeEnd >= 1, 'output arrived before the command finished');
   assert.equal(Buffer.concat(chunks.filter((c) => c.stream === 'stdout').map((c) => c.data)).toString(), 'line 1\nline 2\nline 3\n');
-  assert.deepEqual(chunks.map((c) => c.seq), chunks.map((_, i) => i));
+  assert.deepEqual(
+    chunks.map((c) => c.seq),
+    chunks.map((_, i) => i),
+  );
 });
 
 test('refused and never run: unsigned', async () => {
@@ -79,14 +86,27 @@ test('refused and never run: a signature that does not match the bytes (tampered
 });
 
 test('refused and never run: expired', async () => {
-  const r = await publishAndWait(env, A, 'expired-1', signedBytes({ id: 'expired-1', node: A, issuedAtMs: Date.now() - 7200_000, expiresAtMs: Date.now() - 3600_000, ...touch('expired') }, env.signing.privateKeyPem));
+  const r = await publishAndWait(
+    env,
+    A,
+    'expired-1',
+    signedBytes(
+      { id: 'expired-1', node: A, issuedAtMs: Date.now() - 7200_000, expiresAtMs: Date.now() - 3600_000, ...touch('expired') },
+      env.signing.privateKeyPem,
+    ),
+  );
   assert.equal(r.status, 'refused');
   assert.match(r.error, /expired/);
   assert.equal(existsSync(marker('expired')), false);
 });
 
 test('refused and never run: a command signed for another node', async () => {
-  const r = await publishAndWait(env, A, 'othernode-1', signedBytes({ id: 'othernode-1', node: B, ...fresh(), ...touch('othernode') }, env.signing.privateKeyPem));
+  const r = await publishAndWait(
+    env,
+    A,
+    'othernode-1',
+    signedBytes({ id: 'othernode-1', node: B, ...fresh(), ...touch('othernode') }, env.signing.privateKeyPem),
+  );
   assert.equal(r.status, 'refused');
   assert.match(r.error, /for node "node-b.example"/);
   assert.equal(existsSync(marker('othernode')), false);
@@ -101,7 +121,7 @@ test('refused and never run: a replayed id with a different payload', async () =
   assert.equal(existsSync(marker('replay')), false);
 });
 
-test('refused by NATS: a command published with another node\'s credentials never reaches the agent', async () => {
+test("refused by NATS: a command published with another node's credentials never reaches the agent", async () => {
   const nodeB = env.nodes[B];
   assert.ok(nodeB);
   const ncB = await connectAsNode(env.port, env.tls.caFile, nodeB);
@@ -163,9 +183,15 @@ test('redelivery while the command still runs does not start it again', async ()
 test('cancel through the dispatcher kills the command on the node', async () => {
   const after = marker('after-cancel');
   const ac = new AbortController();
-  const p = env.dispatcher.send(A, { exec: { script: `echo started; sleep 30; touch ${after}` } }, {
-    id: 'cancel-me', signal: ac.signal, onOutput: () => ac.abort(),
-  });
+  const p = env.dispatcher.send(
+    A,
+    { exec: { script: `echo started; sleep 30; touch ${after}` } },
+    {
+      id: 'cancel-me',
+      signal: ac.signal,
+      onOutput: () => ac.abort(),
+    },
+  );
   const o = await within(p, 20_000, 'cancelled outcome');
   assert.equal(o.status, 'cancelled');
   assert.equal(o.fromJournal, false);
@@ -185,20 +211,27 @@ test('a node with no agent is unreachable, and the command never ran', async () 
 test('50 MB of output: streamed in bounded chunks, truncated tail, every message within max_payload', async () => {
   let maxMessage = 0;
   let wireBytes = 0;
-  const watch = env.coord.subscribe(`kk.res.${A}.big-output.>`, { callback: (_e, m) => {
-    maxMessage = Math.max(maxMessage, m.data.length);
-    wireBytes += m.data.length;
-  } });
+  const watch = env.coord.subscribe(`kk.res.${A}.big-output.>`, {
+    callback: (_e, m) => {
+      maxMessage = Math.max(maxMessage, m.data.length);
+      wireBytes += m.data.length;
+    },
+  });
   let streamed = 0;
   let dropped = 0;
   const heapBefore = process.memoryUsage().heapUsed;
-  const o = await env.dispatcher.send(A, { exec: { argv: ['seq', '1', '6500000'] } }, {
-    id: 'big-output', timeoutMs: 120_000,
-    onOutput: (c) => {
-      streamed += c.data.length;
-      dropped += c.droppedBytes;
+  const o = await env.dispatcher.send(
+    A,
+    { exec: { argv: ['seq', '1', '6500000'] } },
+    {
+      id: 'big-output',
+      timeoutMs: 120_000,
+      onOutput: (c) => {
+        streamed += c.data.length;
+        dropped += c.droppedBytes;
+      },
     },
-  });
+  );
   watch.unsubscribe();
   const total = o.stdoutBytes;
   assert.equal(o.status, 'ok');

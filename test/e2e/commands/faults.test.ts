@@ -77,7 +77,11 @@ test('nats-server killed mid-command: restarted by the supervisor, the command c
   try {
     const counter = path.join(env.dir, 'nats-counter');
     const started = path.join(env.dir, 'nats-started');
-    const p = env.dispatcher.send(M, { exec: { script: `echo run >> ${counter}; touch ${started}; sleep 3; echo finished` } }, { id: 'nats-restart-1', timeoutMs: 90_000 });
+    const p = env.dispatcher.send(
+      M,
+      { exec: { script: `echo run >> ${counter}; touch ${started}; sleep 3; echo finished` } },
+      { id: 'nats-restart-1', timeoutMs: 90_000 },
+    );
     await eventually(() => existsSync(started), 'the command to start');
     const restarted = new Promise((r) => env.sup.once('restarted', r));
     const pid = env.sup.pid;

@@ -25,18 +25,37 @@ before(async () => {
     broughtUp = true;
   }
   const bundle = path.join(tmp.dir, 'service-runner.cjs');
-  await build({ entryPoints: [path.join(import.meta.dirname, 'service-runner.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(import.meta.dirname, 'service-runner.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   await execIn(node, ['mkdir', '-p', '/opt/kk-svc-test']);
   await copyIn(node, process.execPath, '/opt/kk-svc-test/node');
   await copyIn(node, bundle, '/opt/kk-svc-test/service-runner.cjs');
   const unit = (body: string) => ({ input: body });
-  await execIn(node, ['sh', '-c', 'cat > /etc/systemd/system/kk-good.service'], unit('[Unit]\nDescription=kk test good\n[Service]\nExecStart=/bin/sleep 600\n[Install]\nWantedBy=multi-user.target\n'));
-  await execIn(node, ['sh', '-c', 'cat > /etc/systemd/system/kk-bad.service'], unit("[Unit]\nDescription=kk test bad\n[Service]\nExecStart=/bin/sh -c 'echo kk-bad-boom; exit 3'\n"));
+  await execIn(
+    node,
+    ['sh', '-c', 'cat > /etc/systemd/system/kk-good.service'],
+    unit('[Unit]\nDescription=kk test good\n[Service]\nExecStart=/bin/sleep 600\n[Install]\nWantedBy=multi-user.target\n'),
+  );
+  await execIn(
+    node,
+    ['sh', '-c', 'cat > /etc/systemd/system/kk-bad.service'],
+    unit("[Unit]\nDescription=kk test bad\n[Service]\nExecStart=/bin/sh -c 'echo kk-bad-boom; exit 3'\n"),
+  );
 });
 
 after(async () => {
   if (!available.ok) return;
-  await execIn(node, ['sh', '-c', 'systemctl disable --now kk-good.service; rm -rf /etc/systemd/system/kk-good.service /etc/systemd/system/kk-bad.service /opt/kk-svc-test; systemctl daemon-reload']).catch(() => {});
+  await execIn(node, [
+    'sh',
+    '-c',
+    'systemctl disable --now kk-good.service; rm -rf /etc/systemd/system/kk-good.service /etc/systemd/system/kk-bad.service /opt/kk-svc-test; systemctl daemon-reload',
+  ]).catch(() => {});
   if (broughtUp) await testbedDown();
   tmp?.cleanup();
 });
@@ -47,24 +66,28 @@ async function service(spec: Record<string, unknown>): Promise<{ outcome: Execut
   return JSON.parse(r.stdout) as { outcome: ExecutorOutcome; stdout: string; stderr: string };
 }
 
-test('daemon-reload, start (changed, then unchanged), status, enable, stop — against the machine\'s systemd', { skip: available.ok ? false : available.reason }, async () => {
-  assert.equal((await service({ action: 'daemon-reload' })).outcome.status, 'ok');
-  const s1 = await service({ action: 'start', unit: 'kk-good.service' });
-  assert.equal(s1.outcome.status, 'ok', s1.outcome.error);
-  assert.equal(s1.outcome.changed, true);
-  assert.equal(s1.outcome.data?.ActiveState, 'active');
-  assert.equal((await execIn(node, ['systemctl', 'is-active', 'kk-good.service'])).stdout.trim(), 'active');
-  assert.equal((await service({ action: 'start', unit: 'kk-good.service' })).outcome.changed, false);
-  const st = await service({ action: 'status', unit: 'kk-good.service' });
-  assert.equal(st.outcome.data?.SubState, 'running');
-  const en = await service({ action: 'enable', unit: 'kk-good.service' });
-  assert.equal(en.outcome.changed, true);
-  assert.equal(en.outcome.data?.UnitFileState, 'enabled');
-  assert.equal((await service({ action: 'enable', unit: 'kk-good.service' })).outcome.changed, false);
-  const stop = await service({ action: 'stop', unit: 'kk-good.service' });
-  assert.equal(stop.outcome.changed, true);
-  assert.equal((await execIn(node, ['systemctl', 'is-active', 'kk-good.service'])).stdout.trim(), 'inactive');
-});
+test(
+  "daemon-reload, start (changed, then unchanged), status, enable, stop — against the machine's systemd",
+  { skip: available.ok ? false : available.reason },
+  async () => {
+    assert.equal((await service({ action: 'daemon-reload' })).outcome.status, 'ok');
+    const s1 = await service({ action: 'start', unit: 'kk-good.service' });
+    assert.equal(s1.outcome.status, 'ok', s1.outcome.error);
+    assert.equal(s1.outcome.changed, true);
+    assert.equal(s1.outcome.data?.ActiveState, 'active');
+    assert.equal((await execIn(node, ['systemctl', 'is-active', 'kk-good.service'])).stdout.trim(), 'active');
+    assert.equal((await service({ action: 'start', unit: 'kk-good.service' })).outcome.changed, false);
+    const st = await service({ action: 'status', unit: 'kk-good.service' });
+    assert.equal(st.outcome.data?.SubState, 'running');
+    const en = await service({ action: 'enable', unit: 'kk-good.service' });
+    assert.equal(en.outcome.changed, true);
+    assert.equal(en.outcome.data?.UnitFileState, 'enabled');
+    assert.equal((await service({ action: 'enable', unit: 'kk-good.service' })).outcome.changed, false);
+    const stop = await service({ action: 'stop', unit: 'kk-good.service' });
+    assert.equal(stop.outcome.changed, true);
+    assert.equal((await execIn(node, ['systemctl', 'is-active', 'kk-good.service'])).stdout.trim(), 'inactive');
+  },
+);
 
 test('a unit that fails to start is reported failed with its journal tail', { skip: available.ok ? false : available.reason }, async () => {
   const r = await service({ action: 'start', unit: 'kk-bad.service', waitMs: 20_000 });

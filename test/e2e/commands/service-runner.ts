@@ -7,6 +7,15 @@ import type { ServiceCommand } from '../../../shared/commands/codec';
 
 const out = { stdout: '', stderr: '' };
 void runService(JSON.parse(process.argv[2] ?? '{}') as ServiceCommand, {
-  id: 'machine-test', signal: new AbortController().signal, dataDir: '/tmp', caPem: '', serverUrl: 'https://127.0.0.1:1', log: pino({ level: 'silent' }),
-  output: { write: (s, d) => { out[s] += d.toString(); } },
+  id: 'machine-test',
+  signal: new AbortController().signal,
+  dataDir: '/tmp',
+  caPem: '',
+  serverUrl: 'https://127.0.0.1:1',
+  log: pino({ level: 'silent' }),
+  output: {
+    write: (s, d) => {
+      out[s] += d.toString();
+    },
+  },
 }).then((outcome) => process.stdout.write(JSON.stringify({ outcome, ...out }) + '\n'));

@@ -30,7 +30,10 @@ export const FAST: DispatcherOptions = { republishMs: 300, livenessMs: 700, acce
 
 export function makeSigningKey(): { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 export async function setup(prefix: string, nodeNames: string[], dispatcherOptions: DispatcherOptions = FAST): Promise<Env> {
@@ -39,7 +42,11 @@ export async function setup(prefix: string, nodeNames: string[], dispatcherOptio
   const port = await freePort();
   const nodes = Object.fromEntries(nodeNames.map((n) => [n, makeNode(n)]));
   const sup = new NatsSupervisor({
-    dataDir: tmp.dir, host: '127.0.0.1', port, tls, log: memoryLogger().log,
+    dataDir: tmp.dir,
+    host: '127.0.0.1',
+    port,
+    tls,
+    log: memoryLogger().log,
     restartBackoff: { initialMs: 100, maxMs: 1000 },
   });
   await sup.start();
@@ -48,7 +55,14 @@ export async function setup(prefix: string, nodeNames: string[], dispatcherOptio
   const signing = makeSigningKey();
   const dispatcher = new CommandDispatcher(coord, signing.privateKeyPem, memoryLogger().log, dispatcherOptions);
   return {
-    dir: tmp.dir, tls, port, sup, coord, dispatcher, signing, nodes,
+    dir: tmp.dir,
+    tls,
+    port,
+    sup,
+    coord,
+    dispatcher,
+    signing,
+    nodes,
     async close() {
       await dispatcher.close();
       await coord.close().catch(() => {});
@@ -66,11 +80,23 @@ export async function inProcessAgent(env: Env, node: string, over: Partial<Param
   const dataDir = path.join(env.dir, `agent-${node}`);
   mkdirSync(dataDir, { recursive: true });
   const stop = startCommandListener(nc, {
-    nodeName: node, signingPublicKeyPem: env.signing.publicKeyPem, caPem: '', serverUrl: 'https://127.0.0.1:1', dataDir,
-    log: memoryLogger().log, ...over,
+    nodeName: node,
+    signingPublicKeyPem: env.signing.publicKeyPem,
+    caPem: '',
+    serverUrl: 'https://127.0.0.1:1',
+    dataDir,
+    log: memoryLogger().log,
+    ...over,
   });
   await nc.flush();
-  return { nc, dataDir, async stop() { await stop(); await nc.close(); } };
+  return {
+    nc,
+    dataDir,
+    async stop() {
+      await stop();
+      await nc.close();
+    },
+  };
 }
 
 /** The agent as its own process (so a test can kill -9 it); resolves once it listens. */
@@ -78,14 +104,31 @@ export async function agentProcess(env: Env, node: string, dataDir: string): Pro
   const identity = env.nodes[node];
   if (!identity) throw new Error(`no node ${node}`);
   const conf = path.join(env.dir, `agent-${node}.json`);
-  writeFileSync(conf, JSON.stringify({
-    port: env.port, caFile: env.tls.caFile, node, seed: Buffer.from(identity.seed).toString(), jwt: identity.jwt, publicKeyPem: env.signing.publicKeyPem, dataDir,
-  }));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'agent-process.ts'), conf], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await within(new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`agent process exited with ${code}`)));
-  }), 30_000, 'agent process to listen');
+  writeFileSync(
+    conf,
+    JSON.stringify({
+      port: env.port,
+      caFile: env.tls.caFile,
+      node,
+      seed: Buffer.from(identity.seed).toString(),
+      jwt: identity.jwt,
+      publicKeyPem: env.signing.publicKeyPem,
+      dataDir,
+    }),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'agent-process.ts'), conf], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await within(
+    new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`agent process exited with ${code}`)));
+    }),
+    30_000,
+    'agent process to listen',
+  );
   return child;
 }
 
@@ -100,8 +143,12 @@ export async function publishAndWait(env: Env, node: string, id: string, bytes: 
   const sub = env.coord.subscribe(commandResultSubject(node, id), { max: 1 });
   await env.coord.flush();
   env.coord.publish(subject ?? `kk.cmd.${node}`, bytes);
-  return within((async () => {
-    for await (const m of sub) return decodeResult(m.data);
-    throw new Error('subscription closed');
-  })(), 20_000, `result of ${id}`);
+  return within(
+    (async () => {
+      for await (const m of sub) return decodeResult(m.data);
+      throw new Error('subscription closed');
+    })(),
+    20_000,
+    `result of ${id}`,
+  );
 }

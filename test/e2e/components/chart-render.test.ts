@@ -39,8 +39,12 @@ function images(objs: K8sObject[]): string[] {
   return out;
 }
 
-test('cilium: the ConfigMap carries kk\'s pod CIDR and mask size; every image is the cluster registry\'s, by tag', { skip: missing('cilium', CILIUM) }, () => {
-  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: cilium, cilium_version: ${CILIUM}, pod_cidr: 10.42.0.0/16, ipv4_mask_size: 25}\n`, 'cilium', CILIUM);
+test("cilium: the ConfigMap carries kk's pod CIDR and mask size; every image is the cluster registry's, by tag", { skip: missing('cilium', CILIUM) }, () => {
+  const values = kkValues(
+    `  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: cilium, cilium_version: ${CILIUM}, pod_cidr: 10.42.0.0/16, ipv4_mask_size: 25}\n`,
+    'cilium',
+    CILIUM,
+  );
   const objs = render('cilium', 'kube-system', chartFile('cilium', CILIUM), values);
   const data = find(objs, 'ConfigMap', 'cilium-config').data as Record<string, string>;
   assert.equal(data['cluster-pool-ipv4-cidr'], '10.42.0.0/16');
@@ -59,23 +63,48 @@ test('cilium: the ConfigMap carries kk\'s pod CIDR and mask size; every image is
   assert.ok(imgs.includes(`${REGISTRY}/cilium/operator-generic:v${CILIUM}`), imgs.join(' '));
 });
 
-test('cilium with every optional part on (hubble, node init, preflight, clustermesh, spire): each image kk moves is the cluster registry\'s', { skip: missing('cilium', CILIUM) }, () => {
-  const custom = 'hubble: {relay: {enabled: true}, ui: {enabled: true}, tls: {auto: {method: cronJob}}}\nnodeinit: {enabled: true}\npreflight: {enabled: true}\n'
-    + 'clustermesh: {useAPIServer: true}\nauthentication: {enabled: true, mutual: {spire: {enabled: true}}}\n';
-  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: cilium, cilium_version: ${CILIUM}, cilium: {values: ${JSON.stringify(custom)}}}\n`, 'cilium', CILIUM);
-  const imgs = [...new Set(images(render('cilium', 'kube-system', chartFile('cilium', CILIUM), values)))];
-  for (const name of ['cilium/hubble-relay', 'cilium/hubble-ui', 'cilium/hubble-ui-backend', 'cilium/startup-script', 'cilium/clustermesh-apiserver', 'cilium/certgen',
-    'spiffe/spire-agent', 'spiffe/spire-server', 'library/busybox']) {
-    assert.ok(imgs.some((i) => i.startsWith(`${REGISTRY}/${name}:`)), `${name} among ${imgs.join(' ')}`);
-  }
-  for (const i of imgs) {
-    assert.ok(i.startsWith(`${REGISTRY}/`), i);
-    assert.ok(!i.includes('@sha256:'), i);
-  }
-});
+test(
+  "cilium with every optional part on (hubble, node init, preflight, clustermesh, spire): each image kk moves is the cluster registry's",
+  { skip: missing('cilium', CILIUM) },
+  () => {
+    const custom =
+      'hubble: {relay: {enabled: true}, ui: {enabled: true}, tls: {auto: {method: cronJob}}}\nnodeinit: {enabled: true}\npreflight: {enabled: true}\n' +
+      'clustermesh: {useAPIServer: true}\nauthentication: {enabled: true, mutual: {spire: {enabled: true}}}\n';
+    const values = kkValues(
+      `  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: cilium, cilium_version: ${CILIUM}, cilium: {values: ${JSON.stringify(custom)}}}\n`,
+      'cilium',
+      CILIUM,
+    );
+    const imgs = [...new Set(images(render('cilium', 'kube-system', chartFile('cilium', CILIUM), values)))];
+    for (const name of [
+      'cilium/hubble-relay',
+      'cilium/hubble-ui',
+      'cilium/hubble-ui-backend',
+      'cilium/startup-script',
+      'cilium/clustermesh-apiserver',
+      'cilium/certgen',
+      'spiffe/spire-agent',
+      'spiffe/spire-server',
+      'library/busybox',
+    ]) {
+      assert.ok(
+        imgs.some((i) => i.startsWith(`${REGISTRY}/${name}:`)),
+        `${name} among ${imgs.join(' ')}`,
+      );
+    }
+    for (const i of imgs) {
+      assert.ok(i.startsWith(`${REGISTRY}/`), i);
+      assert.ok(!i.includes('@sha256:'), i);
+    }
+  },
+);
 
 test('cilium dual stack with multus: both cluster pools, IPv6 on, CNI not exclusive, VLAN bypass', { skip: missing('cilium', CILIUM) }, () => {
-  const values = kkValues(`  cni: {type: cilium, cilium_version: ${CILIUM}, multi_cni: multus, pod_cidr: "10.42.0.0/16,fd00:42::/56", ipv6_mask_size: 64}\n`, 'cilium', CILIUM);
+  const values = kkValues(
+    `  cni: {type: cilium, cilium_version: ${CILIUM}, multi_cni: multus, pod_cidr: "10.42.0.0/16,fd00:42::/56", ipv6_mask_size: 64}\n`,
+    'cilium',
+    CILIUM,
+  );
   const objs = render('cilium', 'kube-system', chartFile('cilium', CILIUM), values);
   const data = find(objs, 'ConfigMap', 'cilium-config').data as Record<string, string>;
   assert.deepEqual([data['enable-ipv4'], data['enable-ipv6']], ['true', 'true']);
@@ -99,8 +128,12 @@ test('calico: the Installation carries the cluster registry and BGP; the operato
   for (const i of imgs) assert.ok(i.startsWith(`${REGISTRY}/`), i);
 });
 
-test('calico: the operator\'s cni.calico.values are laid over kk\'s in what helm renders', { skip: missing('tigera-operator', CALICO) }, () => {
-  const values = kkValues(`  cni:\n    type: calico\n    calico_version: ${CALICO}\n    calico:\n      values: |\n        installation:\n          calicoNetwork: {bgp: Disabled, mtu: 1400}\n`, 'tigera-operator', CALICO);
+test("calico: the operator's cni.calico.values are laid over kk's in what helm renders", { skip: missing('tigera-operator', CALICO) }, () => {
+  const values = kkValues(
+    `  cni:\n    type: calico\n    calico_version: ${CALICO}\n    calico:\n      values: |\n        installation:\n          calicoNetwork: {bgp: Disabled, mtu: 1400}\n`,
+    'tigera-operator',
+    CALICO,
+  );
   const objs = render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values);
   const spec = find(objs, 'Installation', 'default').spec as Record<string, unknown>;
   assert.deepEqual(spec.calicoNetwork, { bgp: 'Disabled', mtu: 1400 });
@@ -108,19 +141,34 @@ test('calico: the operator\'s cni.calico.values are laid over kk\'s in what helm
   assert.ok(images(objs).includes('quay.io/tigera/operator:v1.34.13'), images(objs).join(' '));
 });
 
-test('calico: the chart runs calicoctl (only for OpenShift) from kk\'s calicoctl image in the cluster registry', { skip: missing('tigera-operator', CALICO) }, () => {
-  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: calico, calico_version: ${CALICO}, calico: {values: "installation: {kubernetesProvider: openshift}"}}\n`, 'tigera-operator', CALICO);
-  const imgs = images(render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values));
-  assert.ok(imgs.includes(`${REGISTRY}/calico/ctl:${CALICO}`), imgs.join(' '));
-});
+test(
+  "calico: the chart runs calicoctl (only for OpenShift) from kk's calicoctl image in the cluster registry",
+  { skip: missing('tigera-operator', CALICO) },
+  () => {
+    const values = kkValues(
+      `  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: calico, calico_version: ${CALICO}, calico: {values: "installation: {kubernetesProvider: openshift}"}}\n`,
+      'tigera-operator',
+      CALICO,
+    );
+    const imgs = images(render('calico', 'tigera-operator', chartFile('tigera-operator', CALICO), values));
+    assert.ok(imgs.includes(`${REGISTRY}/calico/ctl:${CALICO}`), imgs.join(' '));
+  },
+);
 
 const FLANNEL = pins.FLANNEL_VERSION ?? '';
 const flannelChart = path.join(root, 'build', 'flannel-chart', FLANNEL, 'flannel.tgz');
-const flannelMissing = !helmBin ? missing('flannel', FLANNEL) : existsSync(path.join(root, 'build', 'flannel-chart', FLANNEL, 'build.json')) ? undefined
-  : `${flannelChart} not built: run \`make components\` (scripts/components/build.sh flannel-chart)`;
+const flannelMissing = !helmBin
+  ? missing('flannel', FLANNEL)
+  : existsSync(path.join(root, 'build', 'flannel-chart', FLANNEL, 'build.json'))
+    ? undefined
+    : `${flannelChart} not built: run \`make components\` (scripts/components/build.sh flannel-chart)`;
 
-test('flannel dual stack through a cluster registry: net-conf.json has both networks, images are the registry\'s', { skip: flannelMissing }, () => {
-  const values = kkValues(`  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: flannel, flannel_version: ${FLANNEL}, pod_cidr: "10.42.0.0/16,fd00:42::/56"}\n`, 'flannel', FLANNEL);
+test("flannel dual stack through a cluster registry: net-conf.json has both networks, images are the registry's", { skip: flannelMissing }, () => {
+  const values = kkValues(
+    `  image_registry: {auth: {registry: "${REGISTRY}"}}\n  cni: {type: flannel, flannel_version: ${FLANNEL}, pod_cidr: "10.42.0.0/16,fd00:42::/56"}\n`,
+    'flannel',
+    FLANNEL,
+  );
   const objs = render('flannel', 'kube-flannel', flannelChart, values);
   const net = JSON.parse((find(objs, 'ConfigMap', 'kube-flannel-cfg').data as Record<string, string>)['net-conf.json']!) as Record<string, unknown>;
   assert.deepEqual([net.Network, net.IPv6Network, net.EnableIPv6], ['10.42.0.0/16', 'fd00:42::/56', true]);
@@ -128,19 +176,37 @@ test('flannel dual stack through a cluster registry: net-conf.json has both netw
   assert.deepEqual(imgs, [`${REGISTRY}/flannel-io/flannel-cni-plugin:v1.8.0-flannel1`, `${REGISTRY}/flannel-io/flannel:${FLANNEL}`].sort());
 });
 
-test('the packaged charts sit in the mirror at the paths of the URLs kk\'s init downloads them from', { skip: missing('cilium', CILIUM) ?? missing('tigera-operator', CALICO) ?? (existsSync(path.join(root, 'mirror')) ? undefined : `no ${root}/mirror yet: run \`make components\``) }, () => {
-  const plan = planArtifacts(model(`  kubernetes: {kube_version: v1.34.3}\n  cni: {type: cilium, cilium_version: ${CILIUM}}\n`, INV), { cwd: tempDir() });
-  const calicoPlan = planArtifacts(model(`  kubernetes: {kube_version: v1.34.3}\n  cni: {type: calico, calico_version: ${CALICO}}\n`, INV), { cwd: tempDir() });
-  const cilium = plan.artifacts.find((a) => a.name === 'cilium');
-  const tigera = calicoPlan.artifacts.find((a) => a.name === 'tigera-operator');
-  assert.ok(cilium && tigera);
-  for (const [a, file] of [[cilium, chartFile('cilium', CILIUM)], [tigera, chartFile('tigera-operator', CALICO)]] as const) {
-    const mirrored = path.join(root, 'mirror', layoutPath(a.url));
-    assert.ok(existsSync(mirrored), `${mirrored} (for ${a.url})`);
-    assert.ok(readFileSync(mirrored).equals(readFileSync(file)), `${mirrored} is the packaged ${file}`);
-  }
-});
+test(
+  "the packaged charts sit in the mirror at the paths of the URLs kk's init downloads them from",
+  {
+    skip:
+      missing('cilium', CILIUM) ??
+      missing('tigera-operator', CALICO) ??
+      (existsSync(path.join(root, 'mirror')) ? undefined : `no ${root}/mirror yet: run \`make components\``),
+  },
+  () => {
+    const plan = planArtifacts(model(`  kubernetes: {kube_version: v1.34.3}\n  cni: {type: cilium, cilium_version: ${CILIUM}}\n`, INV), { cwd: tempDir() });
+    const calicoPlan = planArtifacts(model(`  kubernetes: {kube_version: v1.34.3}\n  cni: {type: calico, calico_version: ${CALICO}}\n`, INV), {
+      cwd: tempDir(),
+    });
+    const cilium = plan.artifacts.find((a) => a.name === 'cilium');
+    const tigera = calicoPlan.artifacts.find((a) => a.name === 'tigera-operator');
+    assert.ok(cilium && tigera);
+    for (const [a, file] of [
+      [cilium, chartFile('cilium', CILIUM)],
+      [tigera, chartFile('tigera-operator', CALICO)],
+    ] as const) {
+      const mirrored = path.join(root, 'mirror', layoutPath(a.url));
+      assert.ok(existsSync(mirrored), `${mirrored} (for ${a.url})`);
+      assert.ok(readFileSync(mirrored).equals(readFileSync(file)), `${mirrored} is the packaged ${file}`);
+    }
+  },
+);
 
-test('kube-ovn, hybridnet, spiderpool, openebs localpv and the NFS provisioner rendered by helm', {
-  skip: 'their charts cannot be obtained here: the Go module proxy refuses their modules (403), so their values are checked by the unit tests only',
-}, () => {});
+test(
+  'kube-ovn, hybridnet, spiderpool, openebs localpv and the NFS provisioner rendered by helm',
+  {
+    skip: 'their charts cannot be obtained here: the Go module proxy refuses their modules (403), so their values are checked by the unit tests only',
+  },
+  () => {},
+);

@@ -73,7 +73,9 @@ export function nodeComponents(): Found<NodeComponents> {
     pause: pins.PAUSE_VERSION ?? '',
     agnhost: pins.AGNHOST_VERSION ?? '',
   };
-  const unpinned = Object.entries(versions).filter(([, v]) => !v).map(([k]) => k);
+  const unpinned = Object.entries(versions)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
   if (unpinned.length > 0) return { ok: false, reason: `${VERSIONS_ENV} pins no version for ${unpinned.join(', ')}` };
   const root = componentsRoot();
   const bins = {} as Record<NodeBin, string>;
@@ -90,7 +92,8 @@ export function nodeComponents(): Found<NodeComponents> {
     return {
       ok: false,
       reason: `${haveManifest ? '' : `no ${manifestPath()} (\`make components\` writes it) and `}the component builds under ${root} lack ${
-        missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ')} (scripts/components/build.sh makes them)`,
+        missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ')
+      } (scripts/components/build.sh makes them)`,
     };
   }
   return { ok: true, value: { bins, versions, source: haveManifest ? 'manifest' : 'build-dirs' } };

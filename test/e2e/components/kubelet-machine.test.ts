@@ -12,7 +12,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  copyIn, execIn, hostBridgeIp, kubeTestbedAvailable, runTestbed, testbedDataDir, testbedDown, testbedMode, testbedStatus, testbedUp,
+  copyIn,
+  execIn,
+  hostBridgeIp,
+  kubeTestbedAvailable,
+  runTestbed,
+  testbedDataDir,
+  testbedDown,
+  testbedMode,
+  testbedStatus,
+  testbedUp,
   type ExecResult,
 } from '../lib/testbed';
 import { imageLayout, nodeComponents } from './components';
@@ -130,7 +139,12 @@ async function writeIn(file: string, body: string): Promise<void> {
  * reports that what we wait for cannot happen any more (its unit failed); the cap is only a guard
  * against a hang, far above what a working machine needs even on a loaded host.
  */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, dead: () => Promise<string | undefined>, diagnose: () => Promise<string>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  dead: () => Promise<string | undefined>,
+  diagnose: () => Promise<string>,
+): Promise<T> {
   const guard = Date.now() + 8 * 60_000;
   for (;;) {
     const v = await probe();
@@ -158,8 +172,12 @@ async function memoryOfMachine(): Promise<string> {
   const status = (await runTestbed(['status'])).stdout.trim();
   const stat = (await execIn(NODE, ['cat', '/sys/fs/cgroup/memory/memory.stat'])).stdout;
   const mib = (key: string) => Math.round(Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(stat)?.[1] ?? 0) / 1048576);
-  const ps = (await execIn(NODE, ['ps', '-eo', 'rss=,comm=', '--sort=-rss'])).stdout.trim().split('\n').slice(0, 5)
-    .map((l) => l.trim().split(/\s+/)).map(([rss, comm]) => `${comm} ${Math.round(Number(rss) / 1024)}MiB`);
+  const ps = (await execIn(NODE, ['ps', '-eo', 'rss=,comm=', '--sort=-rss'])).stdout
+    .trim()
+    .split('\n')
+    .slice(0, 5)
+    .map((l) => l.trim().split(/\s+/))
+    .map(([rss, comm]) => `${comm} ${Math.round(Number(rss) / 1024)}MiB`);
   return `${status}; rss=${mib('total_rss')}MiB page-cache=${mib('total_cache')}MiB; largest: ${ps.join(', ')}`;
 }
 
@@ -175,11 +193,19 @@ before(async () => {
   }
   nodeIp = (await testbedStatus()).find((m) => m.name === NODE)?.ip ?? '';
   // What a previous run on a reused machine may have left.
-  await execIn(NODE, 'systemctl stop kk-test-kubelet kk-test-containerd; systemctl reset-failed kk-test-kubelet kk-test-containerd; rm -rf /etc/kubernetes/manifests');
+  await execIn(
+    NODE,
+    'systemctl stop kk-test-kubelet kk-test-containerd; systemctl reset-failed kk-test-kubelet kk-test-containerd; rm -rf /etc/kubernetes/manifests',
+  );
   const b = comps.bins;
   for (const [bin, dst] of [
-    [b.containerd, '/usr/local/bin/containerd'], [b['containerd-shim-runc-v2'], '/usr/local/bin/containerd-shim-runc-v2'], [b.ctr, '/usr/local/bin/ctr'],
-    [b.runc, '/usr/local/sbin/runc'], [b.crictl, '/usr/local/bin/crictl'], [b.kubelet, '/usr/local/bin/kubelet'], [b.kubeadm, '/usr/local/bin/kubeadm'],
+    [b.containerd, '/usr/local/bin/containerd'],
+    [b['containerd-shim-runc-v2'], '/usr/local/bin/containerd-shim-runc-v2'],
+    [b.ctr, '/usr/local/bin/ctr'],
+    [b.runc, '/usr/local/sbin/runc'],
+    [b.crictl, '/usr/local/bin/crictl'],
+    [b.kubelet, '/usr/local/bin/kubelet'],
+    [b.kubeadm, '/usr/local/bin/kubeadm'],
   ] as const) {
     await copyIn(NODE, bin, dst);
   }
@@ -188,7 +214,9 @@ before(async () => {
   await writeIn('/etc/kubernetes/kubelet.yaml', KUBELET_CONFIG);
   await sh('mkdir -p /etc/kubernetes/manifests');
   // containerd as its upstream unit runs it: notify, delegated cgroup, only the main process killed on stop.
-  await sh('systemd-run --unit=kk-test-containerd -p Type=notify -p Delegate=yes -p KillMode=process /usr/local/bin/containerd --config /etc/containerd/config.toml');
+  await sh(
+    'systemd-run --unit=kk-test-containerd -p Type=notify -p Delegate=yes -p KillMode=process /usr/local/bin/containerd --config /etc/containerd/config.toml',
+  );
 });
 
 after(async () => {
@@ -202,7 +230,10 @@ describe('kk component builds on a --kube test machine', () => {
     const v = comps!.versions;
     assert.equal((await sh('kubeadm version -o short')).stdout.trim(), v.kubernetes);
     assert.equal((await sh('kubelet --version')).stdout.trim(), `Kubernetes ${v.kubernetes}`);
-    assert.match((await sh('containerd --version')).stdout, new RegExp(`^containerd github\\.com/containerd/containerd ${v.containerd.replace(/\./g, '\\.')} [0-9a-f]{40}\\n`));
+    assert.match(
+      (await sh('containerd --version')).stdout,
+      new RegExp(`^containerd github\\.com/containerd/containerd ${v.containerd.replace(/\./g, '\\.')} [0-9a-f]{40}\\n`),
+    );
     assert.match((await sh('runc --version')).stdout, new RegExp(`^runc version ${v.runc.replace(/^v/, '').replace(/\./g, '\\.')}\\n`, 'm'));
     assert.equal((await sh('crictl --version')).stdout.trim(), `crictl version ${v.crictl}`);
     // kubectl runs on the operator's side: here, on the host.
@@ -211,11 +242,16 @@ describe('kk component builds on a --kube test machine', () => {
     assert.equal((JSON.parse(kubectl.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion, v.kubernetes);
   });
 
-  test('containerd serves the CRI with runc, overlayfs snapshots on the machine\'s own disk directory', { skip }, async () => {
-    const info = await waitFor('containerd CRI', async () => {
-      const r = await execIn(NODE, ['crictl', 'info']);
-      return r.code === 0 ? (JSON.parse(r.stdout) as CriInfo) : undefined;
-    }, () => unitDead('kk-test-containerd'), journal('kk-test-containerd'));
+  test("containerd serves the CRI with runc, overlayfs snapshots on the machine's own disk directory", { skip }, async () => {
+    const info = await waitFor(
+      'containerd CRI',
+      async () => {
+        const r = await execIn(NODE, ['crictl', 'info']);
+        return r.code === 0 ? (JSON.parse(r.stdout) as CriInfo) : undefined;
+      },
+      () => unitDead('kk-test-containerd'),
+      journal('kk-test-containerd'),
+    );
     const runtimeReady = info.status.conditions.find((c) => c.type === 'RuntimeReady');
     assert.equal(runtimeReady?.status, true, JSON.stringify(info.status));
     assert.equal(info.config.containerd.snapshotter, 'overlayfs');
@@ -233,23 +269,30 @@ describe('kk component builds on a --kube test machine', () => {
     assert.ok(existsSync(path.join(dataDir, 'io.containerd.snapshotter.v1.overlayfs')));
   });
 
-  test('the kubelet, started by hand in standalone mode, answers /healthz with ok inside the machine\'s own cgroup tree', { skip }, async (t: TestContext) => {
+  test("the kubelet, started by hand in standalone mode, answers /healthz with ok inside the machine's own cgroup tree", { skip }, async (t: TestContext) => {
     await sh('systemd-run --unit=kk-test-kubelet /usr/local/bin/kubelet --config=/etc/kubernetes/kubelet.yaml --v=2');
-    const body = await waitFor('kubelet /healthz', async () => {
-      const r = await execIn(NODE, ['curl', '-sS', '--max-time', '5', 'http://127.0.0.1:10248/healthz']);
-      return r.code === 0 && r.stdout === 'ok' ? r.stdout : undefined;
-    }, () => unitDead('kk-test-kubelet'), journal('kk-test-kubelet'));
+    const body = await waitFor(
+      'kubelet /healthz',
+      async () => {
+        const r = await execIn(NODE, ['curl', '-sS', '--max-time', '5', 'http://127.0.0.1:10248/healthz']);
+        return r.code === 0 && r.stdout === 'ok' ? r.stdout : undefined;
+      },
+      () => unitDead('kk-test-kubelet'),
+      journal('kk-test-kubelet'),
+    );
     assert.equal(body, 'ok');
     // The kubelet's pod cgroups are in the machine's cgroup namespace: on the host they sit under the
     // machine's own kk-testbed/node1 cgroup in every controller, never next to another machine's.
     await sh('test -d /sys/fs/cgroup/memory/kubepods.slice && test -d /sys/fs/cgroup/cpu/kubepods.slice && test -d /sys/fs/cgroup/pids/kubepods.slice');
-    const hostSide = spawnSync('find', ['/sys/fs/cgroup/cpu', '-maxdepth', '4', '-type', 'd', '-name', 'kubepods.slice'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const hostSide = spawnSync('find', ['/sys/fs/cgroup/cpu', '-maxdepth', '4', '-type', 'd', '-name', 'kubepods.slice'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n');
     assert.deepEqual(hostSide, [`/sys/fs/cgroup/cpu/kk-testbed/${NODE}/kubepods.slice`]);
     t.diagnostic(`memory with containerd and kubelet running: ${await memoryOfMachine()}`);
   });
 
   // Skipped test by test (not the whole block), so the runner's summary counts them as skipped.
-  describe('images from a TLS registry on the host\'s bridge address', () => {
+  describe("images from a TLS registry on the host's bridge address", () => {
     let registry: BridgeRegistry | undefined;
     let direct = '';
 
@@ -267,9 +310,15 @@ describe('kk component builds on a --kube test machine', () => {
       // registry.k8s.io (the machine has no route to the internet, and no DNS).
       const ca = registry.caPem;
       await writeIn(`/etc/containerd/certs.d/${registry.host}/ca.crt`, ca);
-      await writeIn(`/etc/containerd/certs.d/${registry.host}/hosts.toml`, `server = "https://${registry.host}"\n\n[host."https://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/containerd/certs.d/${registry.host}/ca.crt"\n`);
+      await writeIn(
+        `/etc/containerd/certs.d/${registry.host}/hosts.toml`,
+        `server = "https://${registry.host}"\n\n[host."https://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/containerd/certs.d/${registry.host}/ca.crt"\n`,
+      );
       await writeIn('/etc/containerd/certs.d/registry.k8s.io/ca.crt', ca);
-      await writeIn('/etc/containerd/certs.d/registry.k8s.io/hosts.toml', `server = "https://registry.k8s.io"\n\n[host."https://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/containerd/certs.d/registry.k8s.io/ca.crt"\n`);
+      await writeIn(
+        '/etc/containerd/certs.d/registry.k8s.io/hosts.toml',
+        `server = "https://registry.k8s.io"\n\n[host."https://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/containerd/certs.d/registry.k8s.io/ca.crt"\n`,
+      );
     });
 
     after(async () => {
@@ -277,7 +326,12 @@ describe('kk component builds on a --kube test machine', () => {
     });
 
     /** The registry's access-log lines for requests from `ip` (combined log format: the client address first). */
-    const requestsFrom = (ip: string): string => registry!.log().split('\n').filter((l) => l.startsWith(`${ip} `)).join('\n');
+    const requestsFrom = (ip: string): string =>
+      registry!
+        .log()
+        .split('\n')
+        .filter((l) => l.startsWith(`${ip} `))
+        .join('\n');
 
     test('containerd pulls over the bridge (TLS, CA from certs.d) and runc runs the image', { skip: imagesSkip }, async () => {
       await sh(`ctr -n k8s.io images pull --hosts-dir /etc/containerd/certs.d '${direct}'`);
@@ -290,32 +344,56 @@ describe('kk component builds on a --kube test machine', () => {
       assert.match(cg.stdout, /^\d+:memory:\/k8s\.io\/kk-test-cg$/m);
     });
 
-    test('the kubelet pulls through the registry.k8s.io mirror and runs a static pod that crictl shows running', { skip: imagesSkip }, async (t: TestContext) => {
-      await writeIn(`/etc/kubernetes/manifests/${STATIC_POD}.yaml`, staticPod());
-      const podName = `${STATIC_POD}-${NODE}`;
-      type Ps = { containers: { id: string; podSandboxId: string; state: string; metadata: { name: string }; image: { image: string } }[] };
-      const container = await waitFor('static pod container running', async () => {
-        const r = await execIn(NODE, ['crictl', 'ps', '--name', 'netexec', '-o', 'json']);
-        if (r.code !== 0) return undefined;
-        return (JSON.parse(r.stdout) as Ps).containers.find((c) => c.state === 'CONTAINER_RUNNING');
-      }, () => unitDead('kk-test-kubelet'), async () => `${(await execIn(NODE, 'crictl pods; crictl ps -a')).stdout}\n${await journal('kk-test-kubelet')()}`);
-      const pods = JSON.parse((await sh(`crictl pods --name ${podName} -o json`)).stdout) as { items: { id: string; state: string; metadata: { name: string; namespace: string } }[] };
-      const pod = pods.items.find((p) => p.id === container.podSandboxId);
-      assert.equal(pod?.metadata.name, podName);
-      assert.equal(pod?.state, 'SANDBOX_READY');
-      // The container answers: netexec reports the pod's hostname, which for a host-network pod is the machine's.
-      const hostname = await waitFor('netexec answering', async () => {
-        const r = await execIn(NODE, ['curl', '-sS', '--max-time', '5', `http://127.0.0.1:${NETEXEC_PORT}/hostname`]);
-        return r.code === 0 ? r.stdout : undefined;
-      }, () => unitDead('kk-test-kubelet'), journal('kk-test-kubelet'));
-      assert.equal(hostname, NODE);
-      // Both images came over the bridge: the machine has no other way to registry.k8s.io.
-      const images = (await sh('crictl images -o json')).stdout;
-      assert.ok(images.includes(`"${PAUSE}"`), images);
-      assert.ok(images.includes(`"${AGNHOST}"`), images);
-      assert.match(requestsFrom(nodeIp), new RegExp(`"(?:HEAD|GET) /v2/pause/manifests/${comps!.versions.pause.replace(/\./g, '\\.')}\\?ns=registry\\.k8s\\.io `), 'the sandbox image came through the mirror');
-      assert.match(requestsFrom(nodeIp), /"(?:HEAD|GET) \/v2\/e2e-test-images\/agnhost\/manifests\/[^ ]*\?ns=registry\.k8s\.io /, 'the pod image came through the mirror');
-      t.diagnostic(`memory with containerd, kubelet and the static pod running: ${await memoryOfMachine()}`);
-    });
+    test(
+      'the kubelet pulls through the registry.k8s.io mirror and runs a static pod that crictl shows running',
+      { skip: imagesSkip },
+      async (t: TestContext) => {
+        await writeIn(`/etc/kubernetes/manifests/${STATIC_POD}.yaml`, staticPod());
+        const podName = `${STATIC_POD}-${NODE}`;
+        type Ps = { containers: { id: string; podSandboxId: string; state: string; metadata: { name: string }; image: { image: string } }[] };
+        const container = await waitFor(
+          'static pod container running',
+          async () => {
+            const r = await execIn(NODE, ['crictl', 'ps', '--name', 'netexec', '-o', 'json']);
+            if (r.code !== 0) return undefined;
+            return (JSON.parse(r.stdout) as Ps).containers.find((c) => c.state === 'CONTAINER_RUNNING');
+          },
+          () => unitDead('kk-test-kubelet'),
+          async () => `${(await execIn(NODE, 'crictl pods; crictl ps -a')).stdout}\n${await journal('kk-test-kubelet')()}`,
+        );
+        const pods = JSON.parse((await sh(`crictl pods --name ${podName} -o json`)).stdout) as {
+          items: { id: string; state: string; metadata: { name: string; namespace: string } }[];
+        };
+        const pod = pods.items.find((p) => p.id === container.podSandboxId);
+        assert.equal(pod?.metadata.name, podName);
+        assert.equal(pod?.state, 'SANDBOX_READY');
+        // The container answers: netexec reports the pod's hostname, which for a host-network pod is the machine's.
+        const hostname = await waitFor(
+          'netexec answering',
+          async () => {
+            const r = await execIn(NODE, ['curl', '-sS', '--max-time', '5', `http://127.0.0.1:${NETEXEC_PORT}/hostname`]);
+            return r.code === 0 ? r.stdout : undefined;
+          },
+          () => unitDead('kk-test-kubelet'),
+          journal('kk-test-kubelet'),
+        );
+        assert.equal(hostname, NODE);
+        // Both images came over the bridge: the machine has no other way to registry.k8s.io.
+        const images = (await sh('crictl images -o json')).stdout;
+        assert.ok(images.includes(`"${PAUSE}"`), images);
+        assert.ok(images.includes(`"${AGNHOST}"`), images);
+        assert.match(
+          requestsFrom(nodeIp),
+          new RegExp(`"(?:HEAD|GET) /v2/pause/manifests/${comps!.versions.pause.replace(/\./g, '\\.')}\\?ns=registry\\.k8s\\.io `),
+          'the sandbox image came through the mirror',
+        );
+        assert.match(
+          requestsFrom(nodeIp),
+          /"(?:HEAD|GET) \/v2\/e2e-test-images\/agnhost\/manifests\/[^ ]*\?ns=registry\.k8s\.io /,
+          'the pod image came through the mirror',
+        );
+        t.diagnostic(`memory with containerd, kubelet and the static pod running: ${await memoryOfMachine()}`);
+      },
+    );
   });
 });

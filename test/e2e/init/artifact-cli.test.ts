@@ -124,9 +124,24 @@ test('create cluster --artifact: init takes every file from the bundle, offline,
   try {
     const work = path.join(dir, 'from-bundle');
     writeFileSync(path.join(dir, 'cluster.yaml'), config(work));
-    writeFileSync(path.join(dir, 'inventory.yaml'), 'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nspec:\n  hosts:\n    node1: { internal_ipv4: 10.0.0.1 }\n  groups:\n    kube_control_plane: { hosts: [node1] }\n    k8s_cluster: { groups: [kube_control_plane] }\n    etcd: { hosts: [node1] }\n');
+    writeFileSync(
+      path.join(dir, 'inventory.yaml'),
+      'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nspec:\n  hosts:\n    node1: { internal_ipv4: 10.0.0.1 }\n  groups:\n    kube_control_plane: { hosts: [node1] }\n    k8s_cluster: { groups: [kube_control_plane] }\n    etcd: { hosts: [node1] }\n',
+    );
     // The mirror is stopped: anything not in the bundle would have to be downloaded, and fail.
-    const ok = await coord.cli(['create', 'cluster', '-y', '--phases', 'init', '-i', path.join(dir, 'inventory.yaml'), '-c', path.join(dir, 'cluster.yaml'), '--artifact', bundle]);
+    const ok = await coord.cli([
+      'create',
+      'cluster',
+      '-y',
+      '--phases',
+      'init',
+      '-i',
+      path.join(dir, 'inventory.yaml'),
+      '-c',
+      path.join(dir, 'cluster.yaml'),
+      '--artifact',
+      bundle,
+    ]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /every entry verified/);
     const plan = planArtifacts(loadModel(path.join(dir, 'cluster.yaml')), { cwd: dir });
@@ -140,7 +155,19 @@ test('create cluster --artifact: init takes every file from the bundle, offline,
     const at = Math.floor(bytes.length * 0.6);
     bytes[at] = (bytes[at] ?? 0) ^ 0xff;
     writeFileSync(tampered, bytes);
-    const bad = await coord.cli(['create', 'cluster', '-y', '--phases', 'init', '-i', path.join(dir, 'inventory.yaml'), '-c', path.join(dir, 'cluster.yaml'), '--artifact', tampered]);
+    const bad = await coord.cli([
+      'create',
+      'cluster',
+      '-y',
+      '--phases',
+      'init',
+      '-i',
+      path.join(dir, 'inventory.yaml'),
+      '-c',
+      path.join(dir, 'cluster.yaml'),
+      '--artifact',
+      tampered,
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /offline bundle .*tampered\.tgz/);
   } finally {

@@ -35,7 +35,10 @@ const tmp = () => {
   return d;
 };
 const cleanPlan = (workDir: string): ArtifactPlan => ({
-  ...up.plan, workDir, binaryDir: path.join(workDir, 'kubekey'), artifactDir: path.join(workDir, 'artifact'),
+  ...up.plan,
+  workDir,
+  binaryDir: path.join(workDir, 'kubekey'),
+  artifactDir: path.join(workDir, 'artifact'),
 });
 const dirsOf = (p: ArtifactPlan) => ({ binaryDir: p.binaryDir, workDir: p.workDir, artifactDir: p.artifactDir });
 
@@ -50,11 +53,14 @@ before(async () => {
   ensureLayout(seed);
   const layer = Buffer.from('not really a tarball, but a blob all the same\n');
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(layer)}`] } }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: MEDIA.ociManifest,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: writeBlob(seed, config), size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: writeBlob(seed, layer), size: layer.length }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: writeBlob(seed, config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: writeBlob(seed, layer), size: layer.length }],
+    }),
+  );
   tagImage(seed, { mediaType: MEDIA.ociManifest, digest: writeBlob(seed, manifest), size: manifest.length }, 'seed/pause:3.10', '3.10');
   imageRef = `${registry.host}/kubernetes/pause:3.10`;
   await pushImage(seed, 'seed/pause:3.10', parseReference(imageRef), { host: registry.host, plainHttp: true });
@@ -67,7 +73,7 @@ before(async () => {
   bundle = path.join(tmp(), 'kk-artifact.tgz');
   const res = await exportBundle({ plan: up.plan, resolved: out.resolved, artifactDir: up.plan.artifactDir, imageLayout: layout, images: [pulled] }, bundle);
   exported = { sha256: res.sha256, md5: res.md5 };
-  assert.equal(res.sha256, sha256(readFileSync(bundle)), 'the reported sha256 is the file\'s');
+  assert.equal(res.sha256, sha256(readFileSync(bundle)), "the reported sha256 is the file's");
   // From here on there is no network: the mirror and the registry are gone.
   await mirror.stop();
   await registry.stop();
@@ -100,7 +106,10 @@ test('a bundle imports on a clean work dir with the network off, and a download 
 
 test('artifact_sha256 / artifact_md5 that do not match the file stop the import (precheck artifact.file)', async () => {
   const plan = cleanPlan(tmp());
-  await assert.rejects(importBundle(bundle, { ...dirsOf(plan), expectSha256: '0'.repeat(64) }), /sha256 of .*kk-artifact\.tgz is [0-9a-f]{64}, download\.artifact_sha256 says 0{64}/);
+  await assert.rejects(
+    importBundle(bundle, { ...dirsOf(plan), expectSha256: '0'.repeat(64) }),
+    /sha256 of .*kk-artifact\.tgz is [0-9a-f]{64}, download\.artifact_sha256 says 0{64}/,
+  );
   await assert.rejects(importBundle(bundle, { ...dirsOf(plan), expectMd5: 'f'.repeat(32) }), /download\.artifact_md5 says f{32}/);
   assert.equal(existsSync(path.join(plan.artifactDir, 'artifacts.json')), false);
 });
@@ -140,7 +149,10 @@ test('a re-packed bundle with one file changed or one file left out names that f
   const helm = all.find((p) => p.includes('helm-v3'))!;
 
   const missing = path.join(tmp(), 'missing.tgz');
-  await repack(missing, all.filter((p) => p !== etcd));
+  await repack(
+    missing,
+    all.filter((p) => p !== etcd),
+  );
   await assert.rejects(importBundle(missing, dirsOf(cleanPlan(tmp()))), new RegExp(`${etcd.replace(/\./g, '\\.')}: missing from the bundle`));
 
   const changed = path.join(tmp(), 'changed.tgz');

@@ -41,11 +41,14 @@ function buildImage(dir: string): { ref: string; layers: Map<string, string> } {
     layers.set(arch, layerDigest);
     const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256Digest(raw)] }, config: {} }));
     const configDigest = writeBlob(dir, config);
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: MEDIA.ociManifest,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: gz.length }],
-    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: gz.length }],
+      }),
+    );
     children.push({ mediaType: MEDIA.ociManifest, digest: writeBlob(dir, manifest), size: manifest.length, platform: { os: 'linux', architecture: arch } });
   }
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: children }));
@@ -93,7 +96,12 @@ test('an image goes upstream → OCI layout (one platform) → TLS registry with
   // A platform the image lacks: strict fails naming it, warn notes it.
   await assert.rejects(pullImage(upstreamRef, tmp(), { platforms: ['linux/s390x'], endpoint: () => ({ plainHttp: true }) }), /no image for linux\/s390x/);
   const notes: string[] = [];
-  await pullImage(upstreamRef, tmp(), { platforms: ['linux/amd64', 'linux/s390x'], policy: 'warn', endpoint: () => ({ plainHttp: true }), onNote: (n) => notes.push(n) });
+  await pullImage(upstreamRef, tmp(), {
+    platforms: ['linux/amd64', 'linux/s390x'],
+    policy: 'warn',
+    endpoint: () => ({ plainHttp: true }),
+    onNote: (n) => notes.push(n),
+  });
   assert.match(notes.join('\n'), /linux\/s390x/);
 
   // Push to the TLS + token registry, as KubeKey does for registry.k8s.io images (kubernetes/<name>).
@@ -102,20 +110,28 @@ test('an image goes upstream → OCI layout (one platform) → TLS registry with
   const pushed = await pushImage(layout, upstreamRef, dest, ep);
   assert.equal(pushed.digest, pulled.digest);
   assert.equal(pushed.blobsPushed, 2);
-  assert.ok(tokens.requests.some((q) => q.includes('scope=repository%3Akubernetes%2Fhello%3Apull%2Cpush')), 'a push-scoped token was requested');
+  assert.ok(
+    tokens.requests.some((q) => q.includes('scope=repository%3Akubernetes%2Fhello%3Apull%2Cpush')),
+    'a push-scoped token was requested',
+  );
   const again = await pushImage(layout, upstreamRef, dest, ep);
   assert.equal(again.blobsPushed, 0, 'blobs the registry has are not sent again');
 
   const back = tmp();
-  const round = await pullImage(`${target.host}/kubernetes/hello:v1`, back, { platforms: ['linux/amd64'], endpoint: () => ({ ca: [tlsMaterial.caPem], username: 'admin', password: 'secret' }) });
+  const round = await pullImage(`${target.host}/kubernetes/hello:v1`, back, {
+    platforms: ['linux/amd64'],
+    endpoint: () => ({ ca: [tlsMaterial.caPem], username: 'admin', password: 'secret' }),
+  });
   assert.equal(round.digest, pulled.digest, 'the same index digest came back');
   assert.ok(readFileSync(blobPath(back, layers.get('amd64')!)).equals(readFileSync(blobPath(layout, layers.get('amd64')!))));
   assert.ok(findImage(back, `${target.host}/kubernetes/hello:v1`));
 });
 
 test('the target registry refuses wrong credentials and an unknown CA, with a clear error', async () => {
-  await assert.rejects(new RegistryClient({ host: target.host, ca: [tlsMaterial.caPem], username: 'admin', password: 'wrong' }).getManifest('kubernetes/hello', 'v1'),
-    /token service https:\/\/127\.0\.0\.1:\d+ refused user admin/);
+  await assert.rejects(
+    new RegistryClient({ host: target.host, ca: [tlsMaterial.caPem], username: 'admin', password: 'wrong' }).getManifest('kubernetes/hello', 'v1'),
+    /token service https:\/\/127\.0\.0\.1:\d+ refused user admin/,
+  );
   await assert.rejects(new RegistryClient({ host: target.host, username: 'admin', password: 'secret' }).ping(), /certificate/i);
   await new RegistryClient({ host: target.host, ca: [tlsMaterial.caPem], username: 'admin', password: 'secret' }).ping();
   mkdirSync(tmp(), { recursive: true });

@@ -18,11 +18,38 @@ export function registryInstalled(): boolean {
   return existsSync(REGISTRY_BIN);
 }
 
-export interface TokenService { realm: string; service: string; issuer: string; bundle: string; requests: string[]; stop(): Promise<void> }
+export interface TokenService {
+  realm: string;
+  service: string;
+  issuer: string;
+  bundle: string;
+  requests: string[];
+  stop(): Promise<void>;
+}
 
 /** Grants what is asked to user `admin`/`secret`, nothing to anyone else. */
 export async function startTokenService(tlsMaterial: Throwaway, dir: string): Promise<TokenService> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=kk test token issuer'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'token.key',
+      '-out',
+      'token.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=kk test token issuer',
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
   const key = readFileSync(path.join(dir, 'token.key'), 'utf8');
   const certPem = readFileSync(path.join(dir, 'token.crt'), 'utf8');
   const der = new X509Certificate(certPem).raw.toString('base64');
@@ -58,15 +85,24 @@ export async function startTokenService(tlsMaterial: Throwaway, dir: string): Pr
   const port = (server.address() as AddressInfo).port;
   const bundle = path.join(dir, 'token.crt');
   return {
-    realm: `https://127.0.0.1:${port}/token`, service, issuer, bundle, requests,
-    stop: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    realm: `https://127.0.0.1:${port}/token`,
+    service,
+    issuer,
+    bundle,
+    requests,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-export interface RunningRegistry { host: string; stop(): Promise<void>; log: () => string }
+export interface RunningRegistry {
+  host: string;
+  stop(): Promise<void>;
+  log: () => string;
+}
 
 export async function startRegistry(o: { tls?: Throwaway; token?: TokenService } = {}): Promise<RunningRegistry> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kk-registry-'));
@@ -85,7 +121,9 @@ export async function startRegistry(o: { tls?: Throwaway; token?: TokenService }
     lines.push(`  tls: { certificate: ${JSON.stringify(path.join(dir, 'srv.crt'))}, key: ${JSON.stringify(path.join(dir, 'srv.key'))} }`);
   }
   if (o.token) {
-    lines.push(`auth: { token: { realm: ${JSON.stringify(o.token.realm)}, service: ${o.token.service}, issuer: ${o.token.issuer}, rootcertbundle: ${JSON.stringify(o.token.bundle)} } }`);
+    lines.push(
+      `auth: { token: { realm: ${JSON.stringify(o.token.realm)}, service: ${o.token.service}, issuer: ${o.token.issuer}, rootcertbundle: ${JSON.stringify(o.token.bundle)} } }`,
+    );
   }
   writeFileSync(path.join(dir, 'config.yml'), lines.join('\n') + '\n');
   let log = '';

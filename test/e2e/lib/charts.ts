@@ -39,17 +39,38 @@ spec:
 
 /** The values file kk writes on the node for the config's primary CNI (the step's own task). */
 export function kkValues(spec: string, chart: string, version: string): string {
-  const resolved: ResolvedArtifact[] = [{
-    id: `${chart}/${version}`, name: chart, kind: 'chart', arch: null, version, base: 'binary_dir', dest: `x/${chart}.tgz`,
-    sha256: '0'.repeat(64), size: 1, url: 'https://x', verified: 'first-download',
-  }];
-  const inputs = stepInputs({ model: model(`  kubernetes: {kube_version: v1.34.3}\n${spec}`, CHART_TEST_INVENTORY), resolved, pkiDir: tempDir('kk-pki-'), arches: ['amd64'], param: (_k, make) => make() });
+  const resolved: ResolvedArtifact[] = [
+    {
+      id: `${chart}/${version}`,
+      name: chart,
+      kind: 'chart',
+      arch: null,
+      version,
+      base: 'binary_dir',
+      dest: `x/${chart}.tgz`,
+      sha256: '0'.repeat(64),
+      size: 1,
+      url: 'https://x',
+      verified: 'first-download',
+    },
+  ];
+  const inputs = stepInputs({
+    model: model(`  kubernetes: {kube_version: v1.34.3}\n${spec}`, CHART_TEST_INVENTORY),
+    resolved,
+    pkiDir: tempDir('kk-pki-'),
+    arches: ['amd64'],
+    param: (_k, make) => make(),
+  });
   const write = cniStep.plan(inputs, 'cp1').find((t) => t.task.startsWith('write ') && t.task.endsWith(' values'));
   assert.ok(write && 'writeFile' in write.spec);
   return write.spec.writeFile.text ?? '';
 }
 
-export interface K8sObject { kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown }
+export interface K8sObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [k: string]: unknown;
+}
 
 /** `helm template` of a packaged chart with a values text; the rendered objects (CRDs too with includeCrds). */
 export function render(release: string, namespace: string, chart: string, values: string, opts: { includeCrds?: boolean } = {}): K8sObject[] {
@@ -57,7 +78,13 @@ export function render(release: string, namespace: string, chart: string, values
   const file = path.join(dir, 'values.yaml');
   writeFileSync(file, values);
   const env = { ...process.env, HELM_CACHE_HOME: path.join(dir, 'cache'), HELM_CONFIG_HOME: path.join(dir, 'config'), HELM_DATA_HOME: path.join(dir, 'data') };
-  const r = spawnSync(helmBin!, ['template', release, chart, '-n', namespace, '-f', file, '--kube-version', 'v1.34.3', ...(opts.includeCrds ? ['--include-crds'] : [])], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    helmBin!,
+    ['template', release, chart, '-n', namespace, '-f', file, '--kube-version', 'v1.34.3', ...(opts.includeCrds ? ['--include-crds'] : [])],
+    { env, encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   assert.equal(r.status, 0, `helm template ${release}: ${r.stderr}`);
-  return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null);
+  return YAML.parseAllDocuments(r.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
 }

@@ -34,28 +34,42 @@ ${hosts}
 `;
 }
 
-export async function joinedCluster(n: number, configExtra = '', coordinatorEnv: NodeJS.ProcessEnv = {}, opts: { kube?: boolean } = {}): Promise<JoinedCluster> {
+export async function joinedCluster(
+  n: number,
+  configExtra = '',
+  coordinatorEnv: NodeJS.ProcessEnv = {},
+  opts: { kube?: boolean } = {},
+): Promise<JoinedCluster> {
   const machines = await testbedUp(n, { kube: opts.kube ?? false });
   const coord = new TestCoordinator({ listen: hostBridgeIp, advertise: hostBridgeIp, env: coordinatorEnv });
   await coord.start();
   const oneLiner = (await coord.token(['--ttl', '2h'])).oneLiner;
-  await Promise.all(machines.map(async (m) => {
-    const r = await execIn(m.name, ['sh', '-c', oneLiner]);
-    if (r.code !== 0) throw new Error(`one-liner on ${m.name} failed: ${r.stderr}`);
-  }));
-  await eventually(async () => {
-    const l = await coord.json<NodeInfo__Output[]>(['nodes']);
-    return l.filter((x) => x.connected && x.kernel).length === n;
-  }, `${n} nodes connected`, 60_000);
+  await Promise.all(
+    machines.map(async (m) => {
+      const r = await execIn(m.name, ['sh', '-c', oneLiner]);
+      if (r.code !== 0) throw new Error(`one-liner on ${m.name} failed: ${r.stderr}`);
+    }),
+  );
+  await eventually(
+    async () => {
+      const l = await coord.json<NodeInfo__Output[]>(['nodes']);
+      return l.filter((x) => x.connected && x.kernel).length === n;
+    },
+    `${n} nodes connected`,
+    60_000,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'kk-e2e-cluster-'));
   const inventory = path.join(dir, 'inventory.yaml');
   const config = path.join(dir, 'config.yaml');
   writeFileSync(inventory, inventoryYaml(machines));
-  writeFileSync(config, `apiVersion: kubekey.kubesphere.io/v1
+  writeFileSync(
+    config,
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Config
 spec:
   kubernetes:
     kube_version: v1.33.1
-${configExtra}`);
+${configExtra}`,
+  );
   return { coord, machines, oneLiner, dir, inventory, config };
 }

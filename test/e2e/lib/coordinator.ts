@@ -11,14 +11,23 @@ export const REPO = path.resolve(import.meta.dirname, '../../..');
 export const COORDINATOR_BIN = path.join(REPO, 'bin/kk-coordinator');
 export const AGENT_BIN = path.join(REPO, 'bin/kk-agent');
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function run(bin: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(bin, args, { env: { ...process.env, KK_LOG_FORMAT: 'json', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
-    });
+    execFile(
+      bin,
+      args,
+      { env: { ...process.env, KK_LOG_FORMAT: 'json', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+      },
+    );
   });
 }
 
@@ -62,11 +71,29 @@ export class TestCoordinator {
       ? [process.execPath, ['--enable-source-maps', ...this.nodeArgs, path.join(REPO, 'dist/kk-coordinator.cjs')]]
       : [COORDINATOR_BIN, []];
     const from = this.log.length;
-    this.proc = spawn(bin, [...pre,
-      'serve', '--data-dir', this.dataDir, '--listen-address', this.listen, '--advertise-address', this.advertise,
-      '--grpc-port', String(this.grpcPort), '--http-port', String(this.httpPort), '--nats-port', String(this.natsPort),
-    ], { env: { ...process.env, KK_LOG_FORMAT: 'json', KK_LOG_LEVEL: 'debug', ...this.env }, stdio: ['ignore', 'inherit', 'pipe'] });
-    this.proc.stderr?.on('data', (d: Buffer) => { this.log += d.toString(); });
+    this.proc = spawn(
+      bin,
+      [
+        ...pre,
+        'serve',
+        '--data-dir',
+        this.dataDir,
+        '--listen-address',
+        this.listen,
+        '--advertise-address',
+        this.advertise,
+        '--grpc-port',
+        String(this.grpcPort),
+        '--http-port',
+        String(this.httpPort),
+        '--nats-port',
+        String(this.natsPort),
+      ],
+      { env: { ...process.env, KK_LOG_FORMAT: 'json', KK_LOG_LEVEL: 'debug', ...this.env }, stdio: ['ignore', 'inherit', 'pipe'] },
+    );
+    this.proc.stderr?.on('data', (d: Buffer) => {
+      this.log += d.toString();
+    });
     await this.waitForLog(/coordinator ready/, 30_000, from);
   }
 
@@ -74,7 +101,8 @@ export class TestCoordinator {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (re.test(this.log.slice(from))) return;
-      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined) throw new Error(`coordinator exited (${this.proc.exitCode}):\n${this.log.slice(-3000)}`);
+      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined)
+        throw new Error(`coordinator exited (${this.proc.exitCode}):\n${this.log.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${re} in the coordinator log:\n${this.log.slice(-3000)}`);
@@ -102,11 +130,18 @@ export class TestCoordinator {
   }
 
   adminCredentials(): { caPem: string; certPem: string; keyPem: string; coordinator: string } {
-    return JSON.parse(readFileSync(path.join(this.dataDir, 'admin-credentials.json'), 'utf8')) as { caPem: string; certPem: string; keyPem: string; coordinator: string };
+    return JSON.parse(readFileSync(path.join(this.dataDir, 'admin-credentials.json'), 'utf8')) as {
+      caPem: string;
+      certPem: string;
+      keyPem: string;
+      coordinator: string;
+    };
   }
 
   natsPid(): number | undefined {
-    const m = [...this.log.matchAll(/"pid":(\d+),("host":"[^"]*","port":\d+,"msg":"nats-server is ready"|"restarts":\d+,"msg":"nats-server restarted")/g)].pop();
+    const m = [
+      ...this.log.matchAll(/"pid":(\d+),("host":"[^"]*","port":\d+,"msg":"nats-server is ready"|"restarts":\d+,"msg":"nats-server restarted")/g),
+    ].pop();
     return m?.[1] ? Number(m[1]) : undefined;
   }
 
@@ -127,13 +162,19 @@ export class TestCoordinator {
 }
 
 /** GET over HTTPS trusting the coordinator CA; resolves status and body. */
-export function httpsGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Record<string, string | string[] | undefined> }> {
+export function httpsGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca, headers, servername: 'kk-coordinator' }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
-    }).on('error', reject);
+    https
+      .get(url, { ca, headers, servername: 'kk-coordinator' }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+      })
+      .on('error', reject);
   });
 }
 

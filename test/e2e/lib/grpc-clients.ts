@@ -15,18 +15,25 @@ export function agentClient(address: string, caPem: string, client?: { keyPem: s
   return new (loadGrpc().kk.v1.AgentService)(address, creds, { 'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME });
 }
 
-export interface Enrolled { res: EnrollResponse__Output; keyPem: string; certPem: string }
+export interface Enrolled {
+  res: EnrollResponse__Output;
+  keyPem: string;
+  certPem: string;
+}
 
 export const randomMachineId = () => randomBytes(16).toString('hex');
 
 export async function enrollDirect(address: string, caPem: string, req: Partial<EnrollRequest> & { token: string; name: string }): Promise<Enrolled> {
   const { keys, privateKeyPem } = await generateKeyPair();
-  const csrPem = req.csrPem ?? await createCsr(keys, req.name);
+  const csrPem = req.csrPem ?? (await createCsr(keys, req.name));
   const c = agentClient(address, caPem);
   try {
     const res = await new Promise<EnrollResponse__Output>((resolve, reject) => {
-      c.Enroll({ machineId: randomMachineId(), natsPublicKey: createUser().getPublicKey(), agentVersion: 'test', ...req, csrPem },
-        { deadline: Date.now() + 15_000 }, (err, r) => (err ? reject(err) : r ? resolve(r) : reject(new Error('empty'))));
+      c.Enroll(
+        { machineId: randomMachineId(), natsPublicKey: createUser().getPublicKey(), agentVersion: 'test', ...req, csrPem },
+        { deadline: Date.now() + 15_000 },
+        (err, r) => (err ? reject(err) : r ? resolve(r) : reject(new Error('empty'))),
+      );
     });
     return { res, keyPem: privateKeyPem, certPem: res.certificatePem };
   } finally {

@@ -71,7 +71,10 @@ export function kubeTestbedAvailable(): { ok: boolean; reason?: string } {
   if (!base.ok) return base;
   const missing = KUBE_CGROUP_CONTROLLERS.filter((c) => !existsSync(`/sys/fs/cgroup/${c}/cgroup.procs`));
   if (missing.length > 0) {
-    return { ok: false, reason: `--kube test machines need the cgroup v1 controllers ${missing.join(', ')} mounted under /sys/fs/cgroup (a cgroup v1 or hybrid host)` };
+    return {
+      ok: false,
+      reason: `--kube test machines need the cgroup v1 controllers ${missing.join(', ')} mounted under /sys/fs/cgroup (a cgroup v1 or hybrid host)`,
+    };
   }
   if (!existsSync('/dev/kmsg')) return { ok: false, reason: '--kube test machines need /dev/kmsg on the host' };
   return { ok: true };

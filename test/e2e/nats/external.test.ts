@@ -34,17 +34,24 @@ test('an operator server including kk’s auth.conf takes new nodes without a re
   const dataDir = path.join(tmp.dir, 'kk-data');
   const authFile = new NatsTrust(dataDir).writeFiles();
   const opConf = path.join(tmp.dir, 'operator.conf');
-  writeFileSync(opConf, [
-    `host: "127.0.0.1"`, `port: ${port}`, `jetstream { store_dir: ${confString(path.join(tmp.dir, 'js'))} }`,
-    `tls { cert_file: ${confString(tlsFiles.certFile)}, key_file: ${confString(tlsFiles.keyFile)} }`,
-    // nats-server 2.9 resolves include paths against the including file's directory, even absolute ones.
-    `include ${confString(path.relative(tmp.dir, authFile))}`, '',
-  ].join('\n'));
+  writeFileSync(
+    opConf,
+    [
+      `host: "127.0.0.1"`,
+      `port: ${port}`,
+      `jetstream { store_dir: ${confString(path.join(tmp.dir, 'js'))} }`,
+      `tls { cert_file: ${confString(tlsFiles.certFile)}, key_file: ${confString(tlsFiles.keyFile)} }`,
+      // nats-server 2.9 resolves include paths against the including file's directory, even absolute ones.
+      `include ${confString(path.relative(tmp.dir, authFile))}`,
+      '',
+    ].join('\n'),
+  );
   let server = startServer(opConf);
-  const ready = async (s: typeof server) => eventually(() => {
-    if (s.proc.exitCode !== null) throw new Error(`operator server exited: ${s.log()}`);
-    return s.log().includes('Server is ready');
-  }, 'operator server to start');
+  const ready = async (s: typeof server) =>
+    eventually(() => {
+      if (s.proc.exitCode !== null) throw new Error(`operator server exited: ${s.log()}`);
+      return s.log().includes('Server is ready');
+    }, 'operator server to start');
   try {
     await ready(server);
     const servers = [`127.0.0.1:${port}`];

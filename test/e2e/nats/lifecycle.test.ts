@@ -34,7 +34,12 @@ test('start writes its files, stop leaves no process behind, and a restart keeps
     const conf = readFileSync(confFile, 'utf8');
     assert.match(conf, /^max_payload: 1048576$/m);
     assert.match(conf, /^include "auth\.conf"$/m);
-    for (const [f, prefix] of [['operator.nk', 'SO'], ['system-account.nk', 'SA'], ['kk-account.nk', 'SA'], ['system-user.nk', 'SU']] as const) {
+    for (const [f, prefix] of [
+      ['operator.nk', 'SO'],
+      ['system-account.nk', 'SA'],
+      ['kk-account.nk', 'SA'],
+      ['system-user.nk', 'SU'],
+    ] as const) {
       assert.equal(statSync(path.join(natsDir, f)).mode & 0o777, 0o600, f);
       assert.match(readFileSync(path.join(natsDir, f), 'utf8'), new RegExp(`^${prefix}[A-Z2-7]{56}\n$`), f);
     }
@@ -99,7 +104,10 @@ test('start fails with a clear UserError when the port is taken, leaving nothing
     const port = await freePort();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
     const sup = new NatsSupervisor({ dataDir: tmp.dir, host: '127.0.0.1', port, tls: tlsFiles, log: memoryLogger().log });
-    await assert.rejects(sup.start(), (e: Error) => e instanceof UserError && /exited during startup/.test(e.message) && /address already in use/.test(e.message));
+    await assert.rejects(
+      sup.start(),
+      (e: Error) => e instanceof UserError && /exited during startup/.test(e.message) && /address already in use/.test(e.message),
+    );
     assert.equal(sup.pid, undefined);
     assert.deepEqual(processesWithArg(path.join(tmp.dir, 'nats', 'nats.conf')), []);
   } finally {
@@ -112,7 +120,11 @@ test('start fails with a clear UserError when nats-server is missing', async () 
   const tmp = makeTempDir('kk-nats-nobin-');
   try {
     const sup = new NatsSupervisor({
-      dataDir: tmp.dir, host: '127.0.0.1', port: await freePort(), tls: makeTls(tmp.dir), log: memoryLogger().log,
+      dataDir: tmp.dir,
+      host: '127.0.0.1',
+      port: await freePort(),
+      tls: makeTls(tmp.dir),
+      log: memoryLogger().log,
       binary: path.join(tmp.dir, 'no-such-nats-server'),
     });
     await assert.rejects(sup.start(), (e: Error) => e instanceof UserError && /nats-server not found/.test(e.message));
@@ -135,7 +147,11 @@ test('a data dir with quotes, dollars, backslashes and spaces is written literal
       await (await coord.jetstream().views.kv('kk-path')).put('k', sc.encode('v'));
       await coord.close();
       assert.ok(existsSync(path.join(dataDir, 'nats', 'jetstream')), 'store created at the literal path');
-      const nc = await connectAsNode(Number(/^port: (\d+)$/m.exec(readFileSync(path.join(dataDir, 'nats', 'nats.conf'), 'utf8'))?.[1]), path.join(tmp.dir, 'ca.crt'), node);
+      const nc = await connectAsNode(
+        Number(/^port: (\d+)$/m.exec(readFileSync(path.join(dataDir, 'nats', 'nats.conf'), 'utf8'))?.[1]),
+        path.join(tmp.dir, 'ca.crt'),
+        node,
+      );
       await nc.close();
     } finally {
       await sup.stop();
@@ -164,15 +180,19 @@ test('a nats-server orphaned by a coordinator killed with -9 is cleaned up by th
       cwd: fileURLToPath(new URL('../../..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const orphanPid = await within(new Promise<number>((resolve, reject) => {
-      let out = '';
-      coordinator.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /READY (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      coordinator.once('exit', (code) => reject(new Error(`coordinator child exited early (${code})`)));
-    }), 30_000, 'the child coordinator to start nats-server');
+    const orphanPid = await within(
+      new Promise<number>((resolve, reject) => {
+        let out = '';
+        coordinator.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /READY (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        coordinator.once('exit', (code) => reject(new Error(`coordinator child exited early (${code})`)));
+      }),
+      30_000,
+      'the child coordinator to start nats-server',
+    );
     coordinator.kill('SIGKILL');
     await new Promise((r) => coordinator.once('exit', r));
     assert.ok(processAlive(orphanPid), 'nats-server outlives a coordinator killed with -9');

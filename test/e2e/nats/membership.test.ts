@@ -112,7 +112,13 @@ test("node A's JWT presented with node B's seed is refused", async () => {
   const a = credit(sup, makeNode('node-a'))[0]!;
   const b = credit(sup, makeNode('node-b'))[0]!;
   await assert.rejects(
-    connect({ servers: [`127.0.0.1:${port}`], tls: { caFile: tlsFiles.caFile }, authenticator: jwtAuthenticator(a.jwt!, b.seed), inboxPrefix: nodeInboxPrefix('node-a'), reconnect: false }),
+    connect({
+      servers: [`127.0.0.1:${port}`],
+      tls: { caFile: tlsFiles.caFile },
+      authenticator: jwtAuthenticator(a.jwt!, b.seed),
+      inboxPrefix: nodeInboxPrefix('node-a'),
+      reconnect: false,
+    }),
     refused,
   );
   // Each with its own seed is fine.

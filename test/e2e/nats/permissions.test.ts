@@ -4,14 +4,7 @@ import assert from 'node:assert/strict';
 import { connect, Events, nkeyAuthenticator, StringCodec, type NatsConnection, type NatsError, type Status } from 'nats';
 import { createUser } from 'nkeys.js';
 import type { NatsSupervisor } from '../../../coordinator/nats/supervisor';
-import {
-  ALL_RESULTS_WILDCARD,
-  commandResultSubject,
-  commandSubject,
-  nodeInboxPrefix,
-  parseResultSubject,
-  resultSubject,
-} from '../../../shared/subjects';
+import { ALL_RESULTS_WILDCARD, commandResultSubject, commandSubject, nodeInboxPrefix, parseResultSubject, resultSubject } from '../../../shared/subjects';
 import { connectAsNode, credit, eventually, makeNode, sleep, within, type TlsMaterial, startedNats, type StartedNats } from './helpers';
 
 const sc = StringCodec();
@@ -114,12 +107,12 @@ test("a node cannot subscribe to another node's commands or inbox, nor to wildca
       assert.deepEqual(err.permissionContext, { operation: 'subscription', subject: o.subject, queue: undefined });
     }
     await sleep(200);
-    assert.deepEqual(outcomes.flatMap((o) => o.delivered), [], 'nothing addressed to B reached A');
     assert.deepEqual(
-      errors.map((s) => s.permissionContext?.subject).sort(),
-      [...forbidden].sort(),
-      'each violation is also reported on the status stream',
+      outcomes.flatMap((o) => o.delivered),
+      [],
+      'nothing addressed to B reached A',
     );
+    assert.deepEqual(errors.map((s) => s.permissionContext?.subject).sort(), [...forbidden].sort(), 'each violation is also reported on the status stream');
   } finally {
     await a.close();
   }
@@ -150,7 +143,10 @@ test("a node's publishes outside its own result subjects are refused and never d
     await a.flush();
     await eventually(() => heardByCoord.includes('kk.res.node-a_lab.still-here'), 'allowed publish after violations');
     assert.deepEqual(heardByB, []);
-    assert.deepEqual(heardByCoord.filter((s) => forbidden.includes(s)), []);
+    assert.deepEqual(
+      heardByCoord.filter((s) => forbidden.includes(s)),
+      [],
+    );
   } finally {
     await a.close();
     await b.close();

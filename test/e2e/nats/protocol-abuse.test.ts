@@ -43,10 +43,14 @@ async function bystanderStillWorks(): Promise<void> {
   await other.flush();
   await coord.flush();
   coord.publish(commandSubject(bystander.name), sc.encode('go'));
-  await within((async () => {
-    for await (const m of cmds) other.publish(resultSubject(bystander.name, 'ok'), m.data);
-    for await (const m of results) assert.equal(sc.decode(m.data), 'go');
-  })(), 5000, 'bystander round trip');
+  await within(
+    (async () => {
+      for await (const m of cmds) other.publish(resultSubject(bystander.name, 'ok'), m.data);
+      for await (const m of results) assert.equal(sc.decode(m.data), 'go');
+    })(),
+    5000,
+    'bystander round trip',
+  );
 }
 
 test('plaintext garbage where the TLS handshake belongs: connection dropped', async () => {

@@ -43,10 +43,14 @@ async function commandRoundTrip(coord: NatsConnection, nc: NatsConnection): Prom
   await nc.flush();
   await coord.flush();
   coord.publish(commandSubject(node.name), sc.encode('again'));
-  await within((async () => {
-    for await (const m of cmds) nc.publish(resultSubject(node.name, 'r'), m.data);
-    for await (const m of results) assert.equal(sc.decode(m.data), 'again');
-  })(), 10_000, 'command round trip');
+  await within(
+    (async () => {
+      for await (const m of cmds) nc.publish(resultSubject(node.name, 'r'), m.data);
+      for await (const m of results) assert.equal(sc.decode(m.data), 'again');
+    })(),
+    10_000,
+    'command round trip',
+  );
 }
 
 test('kill -9: restarted with a log line and an event, clients reconnect, KV data survives', async () => {

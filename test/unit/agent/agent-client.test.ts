@@ -28,8 +28,26 @@ test('every AgentService method: same path, streaming and names as proto-loader;
 
 const samples: Record<string, { request: object; response: object }> = {
   Enroll: {
-    request: { token: 'id.secret', name: 'node1', machineId: 'a'.repeat(32), csrPem: '-----BEGIN CERTIFICATE REQUEST-----\n', natsPublicKey: 'U'.repeat(56), force: true, agentVersion: '0.1.0' },
-    response: { nodeName: 'node1', certificatePem: 'c', caPem: 'ca', natsUrls: ['tls://10.0.0.1:9442', 'tls://[fd00::1]:9442'], commandSigningPublicKeyPem: 'k', commandSubject: 'kk.cmd.node1', resultSubjectPrefix: 'kk.res.node1', factsIntervalSeconds: 30, natsUserJwt: 'a.b.c' },
+    request: {
+      token: 'id.secret',
+      name: 'node1',
+      machineId: 'a'.repeat(32),
+      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\n',
+      natsPublicKey: 'U'.repeat(56),
+      force: true,
+      agentVersion: '0.1.0',
+    },
+    response: {
+      nodeName: 'node1',
+      certificatePem: 'c',
+      caPem: 'ca',
+      natsUrls: ['tls://10.0.0.1:9442', 'tls://[fd00::1]:9442'],
+      commandSigningPublicKeyPem: 'k',
+      commandSubject: 'kk.cmd.node1',
+      resultSubjectPrefix: 'kk.res.node1',
+      factsIntervalSeconds: 30,
+      natsUserJwt: 'a.b.c',
+    },
   },
   ReportFacts: {
     request: { facts: factSetToWire(fullFactSet()), lastRoundTripMs: 4, reason: 'requested', requestId: 'r1' },
@@ -51,10 +69,16 @@ test('requests and responses encode to the same bytes and decode to the same obj
     assert.deepEqual(m.responseDeserialize(res), ref.responseDeserialize(res), `${name} response object`);
   }
   // The samples are real fields: they survive the round trip (unknown ones would vanish on both sides).
-  const enrolled = lean.Enroll!.responseDeserialize(reference.Enroll!.responseSerialize(samples.Enroll!.response)) as { natsUserJwt: string; natsUrls: string[] };
+  const enrolled = lean.Enroll!.responseDeserialize(reference.Enroll!.responseSerialize(samples.Enroll!.response)) as {
+    natsUserJwt: string;
+    natsUrls: string[];
+  };
   assert.equal(enrolled.natsUserJwt, 'a.b.c');
   assert.equal(enrolled.natsUrls.length, 2);
-  const ev = lean.Session!.responseDeserialize(reference.Session!.responseSerialize(samples.Session!.response)) as { event?: string; refreshFacts?: { requestId: string } };
+  const ev = lean.Session!.responseDeserialize(reference.Session!.responseSerialize(samples.Session!.response)) as {
+    event?: string;
+    refreshFacts?: { requestId: string };
+  };
   assert.equal(ev.event, 'refreshFacts');
   assert.equal(ev.refreshFacts?.requestId, 'r2');
 });

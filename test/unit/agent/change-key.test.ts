@@ -4,11 +4,28 @@ import { factsChangeKey } from '../../../agent/runtime/change-key';
 import type { FactSet } from '../../../shared/facts/types';
 
 const base = (): FactSet => ({
-  schemaVersion: 1, collectedAtMs: 1, hostname: 'n1', machineId: 'm', productUuid: null,
-  os: null, cpu: null, memory: { totalBytes: 8e9, availableBytes: 4e9, swapTotalBytes: 0, swapFreeBytes: 0 },
-  interfaces: [], defaultRoute: null, listeningPorts: [], sysctl: { 'net.ipv4.ip_forward': '1' }, kernelModules: [],
-  cgroup: null, binaries: {}, services: null, paths: {}, disks: [{ mount: '/', totalBytes: 100e9, freeBytes: 50e9 }],
-  blockDevices: [], time: { epochMs: 5, ntpSynchronized: true }, fio: null, probeErrors: {},
+  schemaVersion: 1,
+  collectedAtMs: 1,
+  hostname: 'n1',
+  machineId: 'm',
+  productUuid: null,
+  os: null,
+  cpu: null,
+  memory: { totalBytes: 8e9, availableBytes: 4e9, swapTotalBytes: 0, swapFreeBytes: 0 },
+  interfaces: [],
+  defaultRoute: null,
+  listeningPorts: [],
+  sysctl: { 'net.ipv4.ip_forward': '1' },
+  kernelModules: [],
+  cgroup: null,
+  binaries: {},
+  services: null,
+  paths: {},
+  disks: [{ mount: '/', totalBytes: 100e9, freeBytes: 50e9 }],
+  blockDevices: [],
+  time: { epochMs: 5, ntpSynchronized: true },
+  fio: null,
+  probeErrors: {},
 });
 
 test('readings that move on their own are not changes', () => {

@@ -13,10 +13,20 @@ import { isNatsAuthError } from '../../../agent/runtime/nats-credentials';
 function state(natsJwt?: string): AgentState {
   return {
     identity: {
-      nodeName: 'n1', server: 'https://127.0.0.1:1', grpcAddress: '127.0.0.1:2', natsUrls: ['tls://127.0.0.1:3'], commandSubject: 'kk.cmd.n1',
-      resultSubjectPrefix: 'kk.res.n1', commandSigningPublicKeyPem: '', factsIntervalSeconds: 30, enrolledAtMs: 1,
+      nodeName: 'n1',
+      server: 'https://127.0.0.1:1',
+      grpcAddress: '127.0.0.1:2',
+      natsUrls: ['tls://127.0.0.1:3'],
+      commandSubject: 'kk.cmd.n1',
+      resultSubjectPrefix: 'kk.res.n1',
+      commandSigningPublicKeyPem: '',
+      factsIntervalSeconds: 30,
+      enrolledAtMs: 1,
     },
-    keyPem: 'k', certPem: 'c', caPem: 'ca', natsSeed: new TextDecoder().decode(createUser().getSeed()),
+    keyPem: 'k',
+    certPem: 'c',
+    caPem: 'ca',
+    natsSeed: new TextDecoder().decode(createUser().getSeed()),
     ...(natsJwt ? { natsJwt } : {}),
   };
 }

@@ -35,17 +35,34 @@ test('every AdminService method: same path, streaming and client method name as 
 // Messages with maps, repeated fields, enums-as-strings, 64-bit numbers, optional and nested fields.
 const samples: Record<string, { request?: object; response?: object }> = {
   RunCommand: {
-    request: { inventoryName: '/srv/inventory.yaml', inventoryYaml: 'a: 1\n', configName: '', configYaml: '', hosts: ['node1', 'etcd'], argv: ['bash', '-c', 'echo ü'], timeoutSeconds: 30 },
+    request: {
+      inventoryName: '/srv/inventory.yaml',
+      inventoryYaml: 'a: 1\n',
+      configName: '',
+      configYaml: '',
+      hosts: ['node1', 'etcd'],
+      argv: ['bash', '-c', 'echo ü'],
+      timeoutSeconds: 30,
+    },
     response: { finished: { runId: 'adhoc-x', status: 'failed', exitCodes: { node1: 0, node2: 2 }, errors: { node2: 'timeout: no result' } } },
   },
-  RefreshFacts: { request: { names: ['a', 'b'], fioDirectory: '/var/lib/etcd', timeoutMs: 30_000 }, response: { refreshed: ['a'], failed: { b: 'agent not connected' } } },
+  RefreshFacts: {
+    request: { names: ['a', 'b'], fioDirectory: '/var/lib/etcd', timeoutMs: 30_000 },
+    response: { refreshed: ['a'], failed: { b: 'agent not connected' } },
+  },
   ListNodes: {
     request: {},
-    response: { nodes: [{ name: 'n1', internalIps: ['10.0.0.1'], connected: true, lastSeenMs: 1764057600123, memoryBytes: 8 * 2 ** 30, cpuCount: 4, clockOffsetMs: -12 }], coordinatorTimeMs: 1764057600999 },
+    response: {
+      nodes: [{ name: 'n1', internalIps: ['10.0.0.1'], connected: true, lastSeenMs: 1764057600123, memoryBytes: 8 * 2 ** 30, cpuCount: 4, clockOffsetMs: -12 }],
+      coordinatorTimeMs: 1764057600999,
+    },
   },
   GetFacts: { request: { name: 'n1' }, response: { facts: factSetToWire(fullFactSet()), receivedAtMs: 1764057600123, clockOffsetMs: 3 } },
   GetFactsNulls: { response: { facts: factSetToWire(nullLeavesFactSet()), receivedAtMs: 1, clockOffsetMs: 0 } },
-  CreateToken: { request: { ttlSeconds: 86400, uses: 0, description: 'x' }, response: { id: 't1', token: 'h::t1.s', oneLiner: 'curl …', usesAllowed: 3, expiresAtMs: 1764057600123 } },
+  CreateToken: {
+    request: { ttlSeconds: 86400, uses: 0, description: 'x' },
+    response: { id: 't1', token: 'h::t1.s', oneLiner: 'curl …', usesAllowed: 3, expiresAtMs: 1764057600123 },
+  },
 };
 
 test('requests and responses encode to the same bytes and decode to the same objects', () => {
@@ -66,9 +83,14 @@ test('requests and responses encode to the same bytes and decode to the same obj
     }
   }
   // The samples are real fields (unknown ones would vanish on both sides alike).
-  const run = light.RunCommand!.responseDeserialize(reference.RunCommand!.responseSerialize(samples.RunCommand!.response!)) as { finished: { exitCodes: Record<string, number>; errors: Record<string, string> } };
+  const run = light.RunCommand!.responseDeserialize(reference.RunCommand!.responseSerialize(samples.RunCommand!.response!)) as {
+    finished: { exitCodes: Record<string, number>; errors: Record<string, string> };
+  };
   assert.deepEqual(run.finished.exitCodes, { node1: 0, node2: 2 });
-  const nodes = light.ListNodes!.responseDeserialize(reference.ListNodes!.responseSerialize(samples.ListNodes!.response!)) as { nodes: { memoryBytes: number; clockOffsetMs: number }[]; coordinatorTimeMs: number };
+  const nodes = light.ListNodes!.responseDeserialize(reference.ListNodes!.responseSerialize(samples.ListNodes!.response!)) as {
+    nodes: { memoryBytes: number; clockOffsetMs: number }[];
+    coordinatorTimeMs: number;
+  };
   assert.equal(nodes.nodes[0]?.memoryBytes, 8 * 2 ** 30);
   assert.equal(nodes.nodes[0]?.clockOffsetMs, -12);
   assert.equal(nodes.coordinatorTimeMs, 1764057600999);
@@ -78,9 +100,16 @@ test('requests and responses encode to the same bytes and decode to the same obj
   assert.throws(() => light.RunCommand!.requestSerialize([] as unknown as object), /expected object/);
 });
 
-test('a method\'s messages are built from just the part of the descriptor they reach', () => {
+test("a method's messages are built from just the part of the descriptor they reach", () => {
   const names = (ns: object) => Object.keys((ns as { nested: { kk: { nested: { v1: { nested: object } } } } }).nested.kk.nested.v1.nested).sort();
-  assert.deepEqual(names(descriptorFor(['RunCommandRequest', 'RunEvent'])), ['ProgressEvent', 'ProgressKind', 'RunCommandRequest', 'RunEvent', 'RunFinished', 'TaskState']);
+  assert.deepEqual(names(descriptorFor(['RunCommandRequest', 'RunEvent'])), [
+    'ProgressEvent',
+    'ProgressKind',
+    'RunCommandRequest',
+    'RunEvent',
+    'RunFinished',
+    'TaskState',
+  ]);
   assert.deepEqual(names(descriptorFor(['RefreshFactsRequest', '.kk.v1.RefreshFactsResponse'])), ['RefreshFactsRequest', 'RefreshFactsResponse']);
   const facts = names(descriptorFor(['GetFactsResponse']));
   assert.ok(facts.includes('FactSet') && facts.includes('FioLatency') && facts.includes('NullableString'), facts.join(','));
@@ -89,14 +118,28 @@ test('a method\'s messages are built from just the part of the descriptor they r
 
 // Compile-time: a key missing from either table, or one too many, fails the type-check.
 const UNARY: Record<keyof AdminUnaryMethods, true> = {
-  CreateToken: true, ListTokens: true, RevokeToken: true, ListNodes: true, GetFacts: true, RemoveNode: true,
-  RefreshFacts: true, ListRuns: true, ShowRun: true, RunLogs: true,
+  CreateToken: true,
+  ListTokens: true,
+  RevokeToken: true,
+  ListNodes: true,
+  GetFacts: true,
+  RemoveNode: true,
+  RefreshFacts: true,
+  ListRuns: true,
+  ShowRun: true,
+  RunLogs: true,
 };
 const STREAMING: Record<keyof AdminStreamMethods, true> = { Precheck: true, CreateCluster: true, DeleteCluster: true, RunCommand: true };
 
-test('the CLI\'s method table names every AdminService method, with its streaming kind', () => {
-  const unary = Object.entries(reference).filter(([, m]) => !m.requestStream && !m.responseStream).map(([n]) => n).sort();
-  const streaming = Object.entries(reference).filter(([, m]) => !m.requestStream && m.responseStream).map(([n]) => n).sort();
+test("the CLI's method table names every AdminService method, with its streaming kind", () => {
+  const unary = Object.entries(reference)
+    .filter(([, m]) => !m.requestStream && !m.responseStream)
+    .map(([n]) => n)
+    .sort();
+  const streaming = Object.entries(reference)
+    .filter(([, m]) => !m.requestStream && m.responseStream)
+    .map(([n]) => n)
+    .sort();
   assert.deepEqual(Object.keys(UNARY).sort(), unary);
   assert.deepEqual(Object.keys(STREAMING).sort(), streaming);
   assert.equal(unary.length + streaming.length, Object.keys(reference).length, 'no client-streaming methods');

@@ -24,7 +24,10 @@ const server = new grpc.Server();
 const seen: Record<string, unknown> = {};
 let cancelledOnServer = false;
 
-const nodesAnswer = { nodes: [{ name: 'n1', internalIps: ['10.0.0.1'], connected: true, lastSeenMs: 1764057600123, memoryBytes: 8 * 2 ** 30, cpuCount: 4, clockOffsetMs: -12 }], coordinatorTimeMs: 1764057600999 };
+const nodesAnswer = {
+  nodes: [{ name: 'n1', internalIps: ['10.0.0.1'], connected: true, lastSeenMs: 1764057600123, memoryBytes: 8 * 2 ** 30, cpuCount: 4, clockOffsetMs: -12 }],
+  coordinatorTimeMs: 1764057600999,
+};
 const factsAnswer = { facts: factSetToWire(fullFactSet()), receivedAtMs: 1764057600123, clockOffsetMs: 3 };
 
 before(async () => {
@@ -38,7 +41,9 @@ before(async () => {
     RemoveNode: (call: grpc.ServerUnaryCall<object, object>, cb: grpc.sendUnaryData<object>) => {
       cb({ code: grpc.status.NOT_FOUND, details: 'no node named «ghost» — see `kk-coordinator nodes`' });
     },
-    ListRuns: () => { /* never answers: the client's deadline must end the call */ },
+    ListRuns: () => {
+      /* never answers: the client's deadline must end the call */
+    },
     RunCommand: (call: grpc.ServerWritableStream<object, object>) => {
       seen.RunCommand = call.request;
       call.write({ output: '[n1] hello ü\n' });
@@ -48,7 +53,9 @@ before(async () => {
     },
     Precheck: (call: grpc.ServerWritableStream<object, object>) => {
       call.write({ progress: 'gathering facts' });
-      call.on('cancelled', () => { cancelledOnServer = true; });
+      call.on('cancelled', () => {
+        cancelledOnServer = true;
+      });
     },
   });
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
@@ -132,9 +139,22 @@ test('a call past its deadline ends with DEADLINE_EXCEEDED', async () => {
 test('cancel ends the stream on both sides', async () => {
   const a = socketAdmin(socket);
   try {
-    const stream = a.stream('Precheck', { inventoryName: 'i', inventoryYaml: 'x', configName: '', configYaml: '', skip: [], ignoreErrors: [], watch: true, workDir: '/', watchIntervalMs: 1000 });
+    const stream = a.stream('Precheck', {
+      inventoryName: 'i',
+      inventoryYaml: 'x',
+      configName: '',
+      configYaml: '',
+      skip: [],
+      ignoreErrors: [],
+      watch: true,
+      workDir: '/',
+      watchIntervalMs: 1000,
+    });
     const err = await new Promise<AdminCallError>((resolve) => {
-      stream.on('data', () => stream.cancel()).on('error', resolve).on('end', () => resolve(new AdminCallError(-1, 'ended instead')));
+      stream
+        .on('data', () => stream.cancel())
+        .on('error', resolve)
+        .on('end', () => resolve(new AdminCallError(-1, 'ended instead')));
     });
     assert.equal(err.code, GrpcStatus.CANCELLED);
     for (let i = 0; i < 50 && !cancelledOnServer; i++) await new Promise((r) => setTimeout(r, 20));
@@ -146,7 +166,10 @@ test('cancel ends the stream on both sides', async () => {
 
 test('no socket, or nothing listening on it, is UNAVAILABLE naming the socket', async () => {
   const missing = socketAdmin(path.join(dir, 'none.sock'));
-  await assert.rejects(missing.unary('ListNodes', {}, 5000), (err: unknown) => err instanceof AdminCallError && err.code === GrpcStatus.UNAVAILABLE && /ENOENT on .*none\.sock/.test(err.details));
+  await assert.rejects(
+    missing.unary('ListNodes', {}, 5000),
+    (err: unknown) => err instanceof AdminCallError && err.code === GrpcStatus.UNAVAILABLE && /ENOENT on .*none\.sock/.test(err.details),
+  );
   missing.close();
   // A socket file whose server is gone.
   const stale = path.join(dir, 'stale.sock');
@@ -175,7 +198,11 @@ test('a peer that is not gRPC is an error, not a hang or a crash', async () => {
 test('AdminService messages carry no bytes fields (JSON could not hand them over as Buffers)', () => {
   const scalarsOnly = new Set(['double', 'float']);
   for (const [name, m] of Object.entries(contractTypes.AdminService?.methods ?? {})) {
-    const types = (descriptorFor([m.requestType, m.responseType]) as unknown as { nested: { kk: { nested: { v1: { nested: Record<string, { fields?: Record<string, { type: string }> }> } } } } }).nested.kk.nested.v1.nested;
+    const types = (
+      descriptorFor([m.requestType, m.responseType]) as unknown as {
+        nested: { kk: { nested: { v1: { nested: Record<string, { fields?: Record<string, { type: string }> }> } } } };
+      }
+    ).nested.kk.nested.v1.nested;
     for (const [t, def] of Object.entries(types)) {
       for (const [f, field] of Object.entries(def.fields ?? {})) {
         assert.notEqual(localName(field.type), 'bytes', `${name}: ${t}.${f} is bytes`);

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { OPERATOR_WORDS } from '../../../coordinator/cli/fast-start/operator-words';
 import type * as CommandTableModule from '../../../coordinator/cli/command-table';
 
-test('the operator bundle\'s words are the commands it registers', async () => {
+test("the operator bundle's words are the commands it registers", async () => {
   const before = process.env.KK_CLI_BUNDLE;
   process.env.KK_CLI_BUNDLE = 'operator';
   let table;
   try {
     // A fresh evaluation of the table under the operator bundle's setting (the query makes it a new module).
-    table = (await import(`../../../coordinator/cli/command-table.ts?operator=${Date.now()}`) as typeof CommandTableModule).COMMANDS;
+    table = ((await import(`../../../coordinator/cli/command-table.ts?operator=${Date.now()}`)) as typeof CommandTableModule).COMMANDS;
   } finally {
     if (before === undefined) delete process.env.KK_CLI_BUNDLE;
     else process.env.KK_CLI_BUNDLE = before;

@@ -32,7 +32,14 @@ test('a script runs with /bin/bash (not a login shell), stdin and cwd', async ()
   const t = tempDir('kk-exec-');
   try {
     const ctx = testContext();
-    const r = await runExec({ script: 'echo "$0 $BASH_VERSION" | cut -c1-7; shopt -q login_shell && echo login || echo nologin; pwd; cat; echo err >&2; exit 3', stdin: Buffer.from('from-stdin\n'), cwd: t.dir }, ctx);
+    const r = await runExec(
+      {
+        script: 'echo "$0 $BASH_VERSION" | cut -c1-7; shopt -q login_shell && echo login || echo nologin; pwd; cat; echo err >&2; exit 3',
+        stdin: Buffer.from('from-stdin\n'),
+        cwd: t.dir,
+      },
+      ctx,
+    );
     assert.equal(r.status, 'failed');
     assert.equal(r.exitCode, 3);
     assert.equal(ctx.text('stdout'), `kk-exec\nnologin\n${t.dir}\nfrom-stdin\n`);

@@ -36,7 +36,10 @@ before(async () => {
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     if (start >= body.length) return void res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
-    res.writeHead(m ? 206 : 200, { 'Content-Length': body.length - start, ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
+    res.writeHead(m ? 206 : 200, {
+      'Content-Length': body.length - start,
+      ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    });
     if (cutNextAfter > 0) {
       const cut = cutNextAfter;
       cutNextAfter = 0;
@@ -111,7 +114,10 @@ test('a sha256 mismatch fails, installs nothing and keeps nothing in the cache',
 
 test('a server not signed by the coordinator CA is refused', async () => {
   const other = await CertificateAuthority.loadOrCreate(path.join(t.dir, 'other-pki'));
-  const r = await runFetch({ urlPath: '/artifacts/blob', sha256: blobSha }, testContext({ dataDir: path.join(t.dir, 'agent5'), caPem: other.caPem, serverUrl }));
+  const r = await runFetch(
+    { urlPath: '/artifacts/blob', sha256: blobSha },
+    testContext({ dataDir: path.join(t.dir, 'agent5'), caPem: other.caPem, serverUrl }),
+  );
   assert.equal(r.status, 'failed');
   assert.match(r.error ?? '', /certificate|self.signed|issuer/i);
 });

@@ -15,10 +15,16 @@ export function testContext(over: Partial<ExecutorContext> = {}): TestContext {
   const out: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
   const abort = new AbortController();
   return {
-    id: 'test-cmd', signal: abort.signal, abort, dataDir: '/nonexistent', caPem: '', serverUrl: 'https://127.0.0.1:1',
+    id: 'test-cmd',
+    signal: abort.signal,
+    abort,
+    dataDir: '/nonexistent',
+    caPem: '',
+    serverUrl: 'https://127.0.0.1:1',
     log: pino({ level: 'silent' }),
     output: { write: (s, d) => void out[s].push(d) },
-    out, text: (s) => Buffer.concat(out[s]).toString(),
+    out,
+    text: (s) => Buffer.concat(out[s]).toString(),
     ...over,
   };
 }

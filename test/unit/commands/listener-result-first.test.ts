@@ -13,7 +13,11 @@ import { signCommand } from '../../../shared/commands/signing';
 import { commandSubject } from '../../../shared/subjects';
 import { eventually, tempDir } from './helpers';
 
-interface Published { subject: string; data: Uint8Array; journalState: string | null }
+interface Published {
+  subject: string;
+  data: Uint8Array;
+  journalState: string | null;
+}
 
 /** Just enough of a NATS connection for the listener: one subscription, published messages kept. */
 function fakeNats(journalFile: () => string) {
@@ -23,7 +27,12 @@ function fakeNats(journalFile: () => string) {
   const nc = {
     subscribe: (subject: string, opts: { callback: (err: Error | null, msg: { data: Uint8Array }) => void }) => {
       deliver = (data) => opts.callback(null, { data });
-      return { getSubject: () => subject, unsubscribe: () => { deliver = undefined; } };
+      return {
+        getSubject: () => subject,
+        unsubscribe: () => {
+          deliver = undefined;
+        },
+      };
     },
     publish: (subject: string, data: Uint8Array) => {
       const f = journalFile();
@@ -43,8 +52,12 @@ test('exec: the result leaves while the journal still says started; a redelivery
   const journalFile = () => path.join(dir, 'commands', 'journal', `${id}.json`);
   const fake = fakeNats(journalFile);
   const stop = startCommandListener(fake.nc, {
-    nodeName: 'node1', signingPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), caPem: '', serverUrl: 'https://127.0.0.1:1',
-    dataDir: dir, log: pino({ level: 'silent' }),
+    nodeName: 'node1',
+    signingPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    caPem: '',
+    serverUrl: 'https://127.0.0.1:1',
+    dataDir: dir,
+    log: pino({ level: 'silent' }),
   });
   try {
     const now = Date.now();

@@ -30,7 +30,10 @@ test('chunks are at most 64 KiB, in order, and carry everything while under the 
   s.write('stdout', data.subarray(100_000));
   const end = s.close();
   assert.ok(chunks.every((c) => c.data.length <= MAX_CHUNK_BYTES));
-  assert.deepEqual(chunks.map((c) => c.seq), chunks.map((_, i) => i));
+  assert.deepEqual(
+    chunks.map((c) => c.seq),
+    chunks.map((_, i) => i),
+  );
   assert.ok(Buffer.concat(chunks.filter((c) => c.stream === 'stdout').map((c) => c.data)).equals(data));
   assert.equal(Buffer.concat(chunks.filter((c) => c.stream === 'stderr').map((c) => c.data)).toString(), 'oops');
   assert.equal(end.stdoutBytes, 300_000);
@@ -68,7 +71,13 @@ test('output smaller than a chunk is sent by the flush timer, which the first ou
     assert.equal(chunks.map((c) => c.data.toString()).join(''), 'partial line');
     s.write('stderr', Buffer.from('more'));
     for (let i = 0; i < 500 && chunks.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(chunks.map((c) => [c.stream, c.data.toString()]), [['stdout', 'partial line'], ['stderr', 'more']]);
+    assert.deepEqual(
+      chunks.map((c) => [c.stream, c.data.toString()]),
+      [
+        ['stdout', 'partial line'],
+        ['stderr', 'more'],
+      ],
+    );
   } finally {
     s.close();
   }

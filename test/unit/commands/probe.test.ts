@@ -35,7 +35,11 @@ test('connect reports refused on a closed port and timeout on an unanswered addr
   assert.equal(refused.data?.outcome, 'refused');
   // A listener that never accepts, with its accept queue filled: further SYNs go unanswered.
   // (Node always accepts, so the listener is a tiny python3 process.)
-  const py = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const py = spawn(
+    'python3',
+    ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const p = Number(await new Promise<string>((r) => py.stdout.once('data', (d: Buffer) => r(d.toString().trim()))));
     const fillers: net.Socket[] = [];

@@ -44,7 +44,8 @@ function scripted(states: string[], actionResult: RunResult = { code: 0, stdout:
   return { run, calls };
 }
 
-const show = (active: string, extra = '') => `LoadState=loaded\nActiveState=${active}\nSubState=x\nResult=${active === 'failed' ? 'exit-code' : 'success'}\nUnitFileState=enabled\nExecMainStatus=0\n${extra}`;
+const show = (active: string, extra = '') =>
+  `LoadState=loaded\nActiveState=${active}\nSubState=x\nResult=${active === 'failed' ? 'exit-code' : 'success'}\nUnitFileState=enabled\nExecMainStatus=0\n${extra}`;
 
 test('start waits through activating until active; already active is unchanged', async () => {
   const a = scripted([show('inactive'), show('activating'), show('activating'), show('active')]);

@@ -74,7 +74,9 @@ test('KubeKey defaults that precheck rules read', () => {
 });
 
 test('derived values follow their inputs unless set', () => {
-  const v = loadCluster(INV, config(`  work_dir: /opt/kk
+  const v = loadCluster(
+    INV,
+    config(`  work_dir: /opt/kk
   cni:
     service_cidr: 10.96.0.0/12
   image_registry:
@@ -83,7 +85,8 @@ test('derived values follow their inputs unless set', () => {
   dns:
     coredns:
       ip: 10.96.0.10
-`)).vars;
+`),
+  ).vars;
   assert.equal(getString(v, 'binary_dir'), '/opt/kk/kubekey');
   assert.equal(getString(v, 'dns.coredns.ip'), '10.96.0.10', 'a set value wins over the derived one');
   assert.equal(getString(v, 'image_registry.dockerio_registry'), 'reg.local:5000/kk');
@@ -94,7 +97,9 @@ test('derived values follow their inputs unless set', () => {
 });
 
 test('a registry installed on the image_registry group is addressed by its first host', () => {
-  const inv = tempFile('inv.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inv.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -103,7 +108,8 @@ spec:
   groups:
     image_registry:
       hosts: [reg1, reg2]
-`);
+`,
+  );
   const v = loadCluster(inv, config('  image_registry:\n    type: harbor\n')).vars;
   assert.equal(getString(v, 'image_registry.auth.registry'), '10.0.0.9');
   assert.equal(getString(v, 'image_registry.auth.username'), 'admin');

@@ -5,10 +5,22 @@ import { closestKey, editDistance } from '../../../coordinator/config/typo';
 import { nthAddress } from '../../../coordinator/config/derived';
 
 test('CIDR lists: single, v4,v6 and v4/v6 forms', () => {
-  assert.deepEqual(parseCidrList('10.233.64.0/18')?.map((c) => [c.family, c.address, c.prefix]), [['ipv4', '10.233.64.0', 18]]);
-  assert.deepEqual(parseCidrList('10.233.64.0/18,fd85:ee78::/108')?.map((c) => c.family), ['ipv4', 'ipv6']);
-  assert.deepEqual(parseCidrList('10.233.64.0/18/fd85:ee78::/108')?.map((c) => c.text), ['10.233.64.0/18', 'fd85:ee78::/108']);
-  assert.deepEqual(parseCidrList('fd85:ee78::/108')?.map((c) => c.prefix), [108]);
+  assert.deepEqual(
+    parseCidrList('10.233.64.0/18')?.map((c) => [c.family, c.address, c.prefix]),
+    [['ipv4', '10.233.64.0', 18]],
+  );
+  assert.deepEqual(
+    parseCidrList('10.233.64.0/18,fd85:ee78::/108')?.map((c) => c.family),
+    ['ipv4', 'ipv6'],
+  );
+  assert.deepEqual(
+    parseCidrList('10.233.64.0/18/fd85:ee78::/108')?.map((c) => c.text),
+    ['10.233.64.0/18', 'fd85:ee78::/108'],
+  );
+  assert.deepEqual(
+    parseCidrList('fd85:ee78::/108')?.map((c) => c.prefix),
+    [108],
+  );
   // Count and family rules belong to precheck; the parser only reads.
   assert.equal(parseCidrList('10.0.0.0/8,10.1.0.0/16')?.length, 2);
   for (const bad of ['10.233.64.0/33', '10.233.64.0', '10.233.64/18', 'fd85::/129', '10.0.0.0/8,', 'a/b/c/d', '', '10.0.0.0/-1', '010.0.0.0/8']) {

@@ -37,7 +37,13 @@ test('the starter config pins the version-specific component versions in the fil
 });
 
 test('starter config refuses a non-version or an unsupported minor with exit code 2', () => {
-  for (const [bad, msg] of [['latest', /"latest" is not a version/], ['v1.22.0', /v1\.23–v1\.34 only/]] as const) {
-    assert.throws(() => starterConfig(bad), (err: unknown) => err instanceof UserError && err.exitCode === 2 && msg.test(err.message));
+  for (const [bad, msg] of [
+    ['latest', /"latest" is not a version/],
+    ['v1.22.0', /v1\.23–v1\.34 only/],
+  ] as const) {
+    assert.throws(
+      () => starterConfig(bad),
+      (err: unknown) => err instanceof UserError && err.exitCode === 2 && msg.test(err.message),
+    );
   }
 });

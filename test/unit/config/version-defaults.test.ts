@@ -49,7 +49,10 @@ test('v1.23 defaults to docker; a user value beats the version pin', () => {
 });
 
 test('a version in inventory spec.vars picks the pins too; no version → no pins', () => {
-  const inv = tempFile('inv.yaml', 'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nspec:\n  hosts: {n1: {}}\n  vars:\n    kubernetes:\n      kube_version: "1.29.3"\n');
+  const inv = tempFile(
+    'inv.yaml',
+    'apiVersion: kubekey.kubesphere.io/v1\nkind: Inventory\nspec:\n  hosts: {n1: {}}\n  vars:\n    kubernetes:\n      kube_version: "1.29.3"\n',
+  );
   assert.equal(getString(loadCluster(inv, null).vars, 'cni.calico_version'), 'v3.29.7');
   const none = loadCluster(INV, null);
   assert.equal(getVar(none.vars, 'etcd.etcd_version'), undefined);
@@ -59,7 +62,10 @@ test('a version in inventory spec.vars picks the pins too; no version → no pin
 test('a minor without pins loads with a warning and no component versions', () => {
   const m = loadCluster(INV, config('  kubernetes:\n    kube_version: v1.36.0\n'));
   assert.equal(getVar(m.vars, 'etcd.etcd_version'), undefined);
-  assert.ok(m.warnings.some((w) => /kube_version v1\.36\.0: kk has no pinned component versions for it \(it has v1\.23–v1\.34\)/.test(w)), m.warnings.join('\n'));
+  assert.ok(
+    m.warnings.some((w) => /kube_version v1\.36\.0: kk has no pinned component versions for it \(it has v1\.23–v1\.34\)/.test(w)),
+    m.warnings.join('\n'),
+  );
 });
 
 test('versionDefaults: every supported minor has a full set; unknown minors have none', () => {

@@ -11,7 +11,13 @@ test('durations: units, combinations, never; garbage is an error', () => {
 });
 
 test('tables align columns and never pad the last one', () => {
-  const t = table(['A', 'LONGER'], [['x', 'y'], ['wide-value', 'z']]);
+  const t = table(
+    ['A', 'LONGER'],
+    [
+      ['x', 'y'],
+      ['wide-value', 'z'],
+    ],
+  );
   assert.equal(t, 'A           LONGER\nx           y\nwide-value  z\n');
 });
 

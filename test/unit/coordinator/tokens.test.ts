@@ -28,7 +28,10 @@ test('expiry, use limits and revocation each refuse with their own reason', () =
   store.revoke(revoked.record.id);
   store.redeem(once);
   now += 1000;
-  assert.throws(() => store.redeem(short), (e: unknown) => e instanceof TokenRefused && /expired/.test(e.message));
+  assert.throws(
+    () => store.redeem(short),
+    (e: unknown) => e instanceof TokenRefused && /expired/.test(e.message),
+  );
   assert.throws(() => store.redeem(once), /used-up/);
   assert.throws(() => store.redeem(revoked.token), /revoked/);
   assert.throws(() => store.redeem(`${short.split('.')[0]}.0000000000000000`), /unknown token/);

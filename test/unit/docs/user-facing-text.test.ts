@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const files = (dir: string, ext: string): string[] => readdirSync(dir).flatMap((n) => {
-  const p = path.join(dir, n);
-  return statSync(p).isDirectory() ? files(p, ext) : p.endsWith(ext) ? [p] : [];
-});
+const files = (dir: string, ext: string): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    return statSync(p).isDirectory() ? files(p, ext) : p.endsWith(ext) ? [p] : [];
+  });
 
 const USER_TEXT = ['README.md', 'BENCHMARKS.md', ...files('docs', '.md'), ...files('coordinator/cli', '.ts'), ...files('agent/cli', '.ts')];
 
@@ -25,12 +26,14 @@ const PROJECT_TALK: { pattern: RegExp; instead: string }[] = [
 test('README, docs and CLI text speak about the product, not about how it is being built', () => {
   const found: string[] = [];
   for (const file of USER_TEXT) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      for (const { pattern, instead } of PROJECT_TALK) {
-        const m = pattern.exec(line);
-        if (m) found.push(`${file}:${i + 1}: "${m[0]}" (${instead})`);
-      }
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const { pattern, instead } of PROJECT_TALK) {
+          const m = pattern.exec(line);
+          if (m) found.push(`${file}:${i + 1}: "${m[0]}" (${instead})`);
+        }
+      });
   }
   assert.deepEqual(found, []);
 });

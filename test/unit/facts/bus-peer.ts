@@ -6,7 +6,14 @@
 import { createConnection, type Socket } from 'node:net';
 import { encodeCall, encodeMessage, frameLength, HEADER, readMessage, type Received, type Typed } from './dbus-marshal';
 
-export interface PeerCall { sender: string; destination: string; path: string; interface: string; member: string; args: Array<string | number | boolean> }
+export interface PeerCall {
+  sender: string;
+  destination: string;
+  path: string;
+  interface: string;
+  member: string;
+  args: Array<string | number | boolean>;
+}
 
 export interface BusPeer {
   /** The unique name the bus gave this connection (":1.N"). */
@@ -37,21 +44,30 @@ export async function connectPeer(socketPath: string, opts: BusPeerOptions = {})
   const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
 
   const send = (m: Buffer) => sock.write(m);
-  const call = (member: string, args: Typed[] = []) => new Promise<Received>((resolve) => {
-    const s = ++serial;
-    waiting.set(s, resolve);
-    send(encodeCall(s, { ...BUS, member }, args));
-  });
+  const call = (member: string, args: Typed[] = []) =>
+    new Promise<Received>((resolve) => {
+      const s = ++serial;
+      waiting.set(s, resolve);
+      send(encodeCall(s, { ...BUS, member }, args));
+    });
   const answer = (m: Received) => {
     const c: PeerCall = {
-      sender: String(m.fields[HEADER.sender] ?? ''), destination: String(m.fields[HEADER.destination] ?? ''),
-      path: String(m.fields[HEADER.path] ?? ''), interface: String(m.fields[HEADER.interface] ?? ''),
-      member: String(m.fields[HEADER.member] ?? ''), args: m.body,
+      sender: String(m.fields[HEADER.sender] ?? ''),
+      destination: String(m.fields[HEADER.destination] ?? ''),
+      path: String(m.fields[HEADER.path] ?? ''),
+      interface: String(m.fields[HEADER.interface] ?? ''),
+      member: String(m.fields[HEADER.member] ?? ''),
+      args: m.body,
     };
     calls.push(c);
-    const to: Array<[number, Typed]> = [[HEADER.replySerial, { sig: 'u', value: m.serial }], [HEADER.destination, { sig: 's', value: c.sender }]];
-    const error = (name: string, text: string) => send(encodeMessage(3, ++serial, [...to, [HEADER.errorName, { sig: 's', value: name }]], [{ sig: 's', value: text }]));
-    if (c.interface !== 'org.freedesktop.DBus.Properties' || c.member !== 'Get') return error('org.freedesktop.DBus.Error.UnknownMethod', `${c.interface}.${c.member}`);
+    const to: Array<[number, Typed]> = [
+      [HEADER.replySerial, { sig: 'u', value: m.serial }],
+      [HEADER.destination, { sig: 's', value: c.sender }],
+    ];
+    const error = (name: string, text: string) =>
+      send(encodeMessage(3, ++serial, [...to, [HEADER.errorName, { sig: 's', value: name }]], [{ sig: 's', value: text }]));
+    if (c.interface !== 'org.freedesktop.DBus.Properties' || c.member !== 'Get')
+      return error('org.freedesktop.DBus.Error.UnknownMethod', `${c.interface}.${c.member}`);
     const key = [c.path, ...c.args].join(' ');
     const v = opts.properties?.[key];
     if (v === undefined) error('org.freedesktop.DBus.Error.UnknownProperty', `no property ${key}`);
@@ -81,8 +97,13 @@ export async function connectPeer(socketPath: string, opts: BusPeerOptions = {})
     }
   });
 
-  await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
-  sock.on('error', () => { /* the bus going away ends the peer; 'close' follows */ });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  sock.on('error', () => {
+    /* the bus going away ends the peer; 'close' follows */
+  });
   const line = await new Promise<string>((resolve) => {
     authed = resolve;
     sock.write(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString('hex')}\r\n`);
@@ -92,12 +113,23 @@ export async function connectPeer(socketPath: string, opts: BusPeerOptions = {})
   const hello = await call('Hello');
   const uniqueName = String(hello.body[0]);
   if (opts.own) {
-    const r = await call('RequestName', [{ sig: 's', value: opts.own }, { sig: 'u', value: 4 }]);
+    const r = await call('RequestName', [
+      { sig: 's', value: opts.own },
+      { sig: 'u', value: 4 },
+    ]);
     if (r.type !== 2 || r.body[0] !== 1) throw new Error(`could not own ${opts.own} on the test bus: ${JSON.stringify(r)}`);
   }
   const pidOf = async (name: string) => {
     const r = await call('GetConnectionUnixProcessID', [{ sig: 's', value: name }]);
     return r.type === 2 && typeof r.body[0] === 'number' ? r.body[0] : null;
   };
-  return { uniqueName, calls, pidOf, close: async () => { sock.end(); await closed; } };
+  return {
+    uniqueName,
+    calls,
+    pidOf,
+    close: async () => {
+      sock.end();
+      await closed;
+    },
+  };
 }

@@ -8,9 +8,30 @@ import { parseFactSet } from '../../../shared/facts/schema';
 import { BINARIES, PATHS, SERVICES, SYSCTL_KEYS } from '../../../shared/facts/types';
 import { context, fixture, makeRoot } from './helpers';
 
-const FACT_KEYS = ['schemaVersion', 'collectedAtMs', 'hostname', 'machineId', 'productUuid', 'os', 'cpu', 'memory',
-  'interfaces', 'defaultRoute', 'listeningPorts', 'sysctl', 'kernelModules', 'cgroup', 'binaries', 'services', 'paths',
-  'disks', 'blockDevices', 'time', 'fio', 'probeErrors'];
+const FACT_KEYS = [
+  'schemaVersion',
+  'collectedAtMs',
+  'hostname',
+  'machineId',
+  'productUuid',
+  'os',
+  'cpu',
+  'memory',
+  'interfaces',
+  'defaultRoute',
+  'listeningPorts',
+  'sysctl',
+  'kernelModules',
+  'cgroup',
+  'binaries',
+  'services',
+  'paths',
+  'disks',
+  'blockDevices',
+  'time',
+  'fio',
+  'probeErrors',
+];
 
 test('a fixture host: every fact comes from its reader', async () => {
   const { root, cleanup } = makeRoot({
@@ -37,12 +58,15 @@ test('a fixture host: every fact comes from its reader', async () => {
   });
   try {
     const show = `systemctl show --no-pager -p Id,LoadState,ActiveState,ExecStart ${SERVICES.map((s) => `${s}.service`).join(' ')}`;
-    const f = await collectFacts({}, context(root, {
-      'ip -j addr show': fixture('ip-addr.json'),
-      'lsblk -J -b -o NAME,SIZE,TYPE,MOUNTPOINT,FSTYPE': fixture('lsblk-lvm.json'),
-      [show]: fixture('systemctl-show.txt').replace(/LoadState=loaded/g, 'LoadState=not-found'),
-      'timedatectl show -p NTPSynchronized': 'NTPSynchronized=no\n',
-    }));
+    const f = await collectFacts(
+      {},
+      context(root, {
+        'ip -j addr show': fixture('ip-addr.json'),
+        'lsblk -J -b -o NAME,SIZE,TYPE,MOUNTPOINT,FSTYPE': fixture('lsblk-lvm.json'),
+        [show]: fixture('systemctl-show.txt').replace(/LoadState=loaded/g, 'LoadState=not-found'),
+        'timedatectl show -p NTPSynchronized': 'NTPSynchronized=no\n',
+      }),
+    );
     assert.deepEqual(Object.keys(f), FACT_KEYS);
     assert.deepEqual(f.probeErrors, {});
     assert.equal(f.hostname, 'node1');
@@ -55,7 +79,12 @@ test('a fixture host: every fact comes from its reader', async () => {
     assert.equal(f.interfaces?.find((i) => i.name === 'eth0')?.mtu, 1400);
     assert.deepEqual(f.defaultRoute, { interface: 'eth0', gateway: '192.168.1.1' });
     assert.ok(f.listeningPorts?.some((p) => p.protocol === 'tcp' && p.port === 10250 && p.address === '::'));
-    assert.deepEqual(f.sysctl, { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': null, 'net.bridge.bridge-nf-call-ip6tables': null });
+    assert.deepEqual(f.sysctl, {
+      'net.ipv4.ip_forward': '1',
+      'net.ipv6.conf.all.forwarding': '0',
+      'net.bridge.bridge-nf-call-iptables': null,
+      'net.bridge.bridge-nf-call-ip6tables': null,
+    });
     assert.ok(f.kernelModules?.includes('br_netfilter'));
     assert.deepEqual(f.cgroup?.version, 2);
     assert.deepEqual(Object.keys(f.binaries ?? {}), [...BINARIES]);
@@ -83,12 +112,31 @@ test('a host where every probe fails: no throw, each failed fact null with its r
   });
   try {
     const fail = new ProbeFailure('command failed');
-    const f = await collectFacts({ fioDirectory: '/var/lib/etcd' }, context(root, {
-      'ip -j addr show': 'garbage', 'ip -j route show default': fail,
-    }));
+    const f = await collectFacts(
+      { fioDirectory: '/var/lib/etcd' },
+      context(root, {
+        'ip -j addr show': 'garbage',
+        'ip -j route show default': fail,
+      }),
+    );
     assert.deepEqual(Object.keys(f), FACT_KEYS);
-    for (const key of ['hostname', 'machineId', 'productUuid', 'os', 'cpu', 'memory', 'interfaces', 'defaultRoute',
-      'listeningPorts', 'kernelModules', 'cgroup', 'services', 'disks', 'blockDevices', 'fio'] as const) {
+    for (const key of [
+      'hostname',
+      'machineId',
+      'productUuid',
+      'os',
+      'cpu',
+      'memory',
+      'interfaces',
+      'defaultRoute',
+      'listeningPorts',
+      'kernelModules',
+      'cgroup',
+      'services',
+      'disks',
+      'blockDevices',
+      'fio',
+    ] as const) {
       assert.equal(f[key], null, `${key} is null`);
       assert.ok(typeof f.probeErrors[key] === 'string' && f.probeErrors[key] !== '', `probeErrors.${key} says why`);
     }

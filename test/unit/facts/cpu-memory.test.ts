@@ -27,7 +27,10 @@ test('meminfo: kB are KiB, turned into bytes', () => {
 test('meminfo: swap figures are read, not assumed', () => {
   const text = 'MemTotal:        8000000 kB\nMemFree: 100 kB\nMemAvailable:    6000000 kB\nSwapTotal:       2097148 kB\nSwapFree:        2000000 kB\n';
   assert.deepEqual(parseMeminfo(text), {
-    totalBytes: 8000000 * 1024, availableBytes: 6000000 * 1024, swapTotalBytes: 2097148 * 1024, swapFreeBytes: 2000000 * 1024,
+    totalBytes: 8000000 * 1024,
+    availableBytes: 6000000 * 1024,
+    swapTotalBytes: 2097148 * 1024,
+    swapFreeBytes: 2000000 * 1024,
   });
 });
 

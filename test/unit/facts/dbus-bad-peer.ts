@@ -24,7 +24,9 @@ export async function startBadPeer(root: string, behave: Behaviour): Promise<Bad
   const server: Server = createServer((sock) => {
     open.add(sock);
     sock.on('close', () => open.delete(sock));
-    sock.on('error', () => { /* the client hanging up on bad input is what is tested */ });
+    sock.on('error', () => {
+      /* the client hanging up on bad input is what is tested */
+    });
     let buf = '';
     let started = false;
     sock.on('data', (d: Buffer) => {
@@ -41,10 +43,11 @@ export async function startBadPeer(root: string, behave: Behaviour): Promise<Bad
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
     authLines,
-    close: () => new Promise((resolve) => {
-      for (const s of open) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

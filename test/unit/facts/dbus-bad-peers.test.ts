@@ -11,7 +11,12 @@ import { startBadPeer, okThen, type Behaviour } from './dbus-bad-peer';
 import { encodeMessage, HEADER } from './dbus-marshal';
 import { context, makeRoot } from './helpers';
 
-const NTP: PropertyQuery = { destination: 'org.freedesktop.timedate1', path: '/org/freedesktop/timedate1', interface: 'org.freedesktop.timedate1', property: 'NTPSynchronized' };
+const NTP: PropertyQuery = {
+  destination: 'org.freedesktop.timedate1',
+  path: '/org/freedesktop/timedate1',
+  interface: 'org.freedesktop.timedate1',
+  property: 'NTPSynchronized',
+};
 const TOOLS = {
   'systemctl show --no-pager -p Id,LoadState,ActiveState,ExecStart kubelet.service': 'Id=kubelet.service\nLoadState=not-found\nActiveState=inactive\n',
   'timedatectl show -p NTPSynchronized': 'NTPSynchronized=yes\n',
@@ -34,7 +39,7 @@ async function withPeer(behave: Behaviour, body: (root: string, authLines: strin
   }
 }
 
-test('the raw peer itself: with a well-formed reply the client reads the value (so the failures below are the bytes\')', async () => {
+test("the raw peer itself: with a well-formed reply the client reads the value (so the failures below are the bytes')", async () => {
   await withPeer(okThen(Buffer.concat([helloReply, ntpReply])), async (root, authLines) => {
     assert.deepEqual(await getProperties(context(root), [NTP], PATIENT_MS), [{ value: true }]);
     // EXTERNAL with our uid, hex-encoded ASCII digits, as the bus checks against the socket's credentials.
@@ -44,7 +49,10 @@ test('the raw peer itself: with a well-formed reply the client reads the value (
 
 test('garbage after authentication is a failure naming it', async () => {
   await withPeer(okThen(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n')), async (root) => {
-    await assert.rejects(getProperties(context(root), [NTP], PATIENT_MS), (err: Error) => err instanceof ProbeFailure && /not a message \(starts with byte 0x48\)/.test(err.message));
+    await assert.rejects(
+      getProperties(context(root), [NTP], PATIENT_MS),
+      (err: Error) => err instanceof ProbeFailure && /not a message \(starts with byte 0x48\)/.test(err.message),
+    );
     const errors: ProbeErrors = {};
     const calls: string[] = [];
     assert.equal(await readNtpSynchronized(context(root, TOOLS, calls), errors), null);
@@ -86,13 +94,18 @@ test('a reply whose array runs past its message is a failure', async () => {
 test('a hang-up during authentication, or an answer that is no answer: the tools are asked instead', async () => {
   const hangUp: Behaviour = (sock) => sock.end();
   const babble: Behaviour = (sock) => sock.write(Buffer.alloc(4096, 0x61));
-  for (const [behave, reason] of [[hangUp, /closed during authentication/], [babble, /no D-Bus authentication answer \(\d+ bytes without a line end\)/]] as const) {
+  for (const [behave, reason] of [
+    [hangUp, /closed during authentication/],
+    [babble, /no D-Bus authentication answer \(\d+ bytes without a line end\)/],
+  ] as const) {
     await withPeer(behave, async (root) => {
       await assert.rejects(getProperties(context(root), [NTP], PATIENT_MS), (err: Error) => err.name === 'BusUnavailable' && reason.test(err.message));
       const calls: string[] = [];
       const errors: ProbeErrors = {};
       assert.equal(await readNtpSynchronized(context(root, TOOLS, calls), errors), true);
-      assert.deepEqual(await readServices(context(root, TOOLS, calls), errors, ['kubelet']), { kubelet: { loadState: 'not-found', activeState: 'inactive', version: null } });
+      assert.deepEqual(await readServices(context(root, TOOLS, calls), errors, ['kubelet']), {
+        kubelet: { loadState: 'not-found', activeState: 'inactive', version: null },
+      });
       assert.deepEqual(calls, Object.keys(TOOLS).reverse());
       assert.deepEqual(errors, {});
     });
@@ -100,19 +113,32 @@ test('a hang-up during authentication, or an answer that is no answer: the tools
 });
 
 test('a peer that never answers: a failure after the timeout', async () => {
-  await withPeer(() => { /* silent */ }, async (root) => {
-    await assert.rejects(getProperties(context(root), [], 200), /no authentication answer within 200 ms/);
-  });
-  await withPeer((sock) => sock.write('OK 0123456789abcdef0123456789abcdef\r\n'), async (root) => {
-    await assert.rejects(getProperties(context(root), [NTP], 200), (err: Error) => err instanceof ProbeFailure && /no answer from the system bus within 200 ms/.test(err.message));
-  });
+  await withPeer(
+    () => {
+      /* silent */
+    },
+    async (root) => {
+      await assert.rejects(getProperties(context(root), [], 200), /no authentication answer within 200 ms/);
+    },
+  );
+  await withPeer(
+    (sock) => sock.write('OK 0123456789abcdef0123456789abcdef\r\n'),
+    async (root) => {
+      await assert.rejects(
+        getProperties(context(root), [NTP], 200),
+        (err: Error) => err instanceof ProbeFailure && /no answer from the system bus within 200 ms/.test(err.message),
+      );
+    },
+  );
 });
 
 test('no bus at all: systemctl and timedatectl answer instead', async () => {
   const { root, cleanup } = makeRoot({ '/run/systemd/system': { dir: true } });
   try {
     const calls: string[] = [];
-    assert.deepEqual(await readServices(context(root, TOOLS, calls), {}, ['kubelet']), { kubelet: { loadState: 'not-found', activeState: 'inactive', version: null } });
+    assert.deepEqual(await readServices(context(root, TOOLS, calls), {}, ['kubelet']), {
+      kubelet: { loadState: 'not-found', activeState: 'inactive', version: null },
+    });
     assert.equal(await readNtpSynchronized(context(root, TOOLS, calls), {}), true);
     assert.deepEqual(calls, Object.keys(TOOLS));
   } finally {

@@ -19,7 +19,12 @@ const BUSCTL = '/usr/bin/busctl';
 const TIMEDATED = '/lib/systemd/systemd-timedated';
 const DBUS = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' };
 const SYSTEMD = 'org.freedesktop.systemd1';
-const TIMEDATE: PropertyQuery = { destination: 'org.freedesktop.timedate1', path: '/org/freedesktop/timedate1', interface: 'org.freedesktop.timedate1', property: 'NTPSynchronized' };
+const TIMEDATE: PropertyQuery = {
+  destination: 'org.freedesktop.timedate1',
+  path: '/org/freedesktop/timedate1',
+  interface: 'org.freedesktop.timedate1',
+  property: 'NTPSynchronized',
+};
 
 /** A host root with systemd "running" and a real bus at its system bus socket, for one test. */
 async function withBus(opts: Parameters<typeof startPrivateBus>[1], body: (root: string, bus: PrivateBus) => Promise<void>): Promise<void> {
@@ -39,11 +44,19 @@ async function withBus(opts: Parameters<typeof startPrivateBus>[1], body: (root:
 /** What busctl — systemd's own client, over the same bus — says a property is. */
 async function busctlGet(bus: PrivateBus, q: PropertyQuery): Promise<unknown> {
   requireProgram(BUSCTL, 'systemd');
-  const { stdout } = await promisify(execFile)(BUSCTL, [`--address=${bus.address}`, '--json=short', 'get-property', q.destination, q.path, q.interface, q.property]);
+  const { stdout } = await promisify(execFile)(BUSCTL, [
+    `--address=${bus.address}`,
+    '--json=short',
+    'get-property',
+    q.destination,
+    q.path,
+    q.interface,
+    q.property,
+  ]);
   return (JSON.parse(stdout) as { data: unknown }).data;
 }
 
-test('the daemon\'s own properties, its errors, in order, over one connection', async () => {
+test("the daemon's own properties, its errors, in order, over one connection", async () => {
   await withBus({}, async (root, bus) => {
     const features: PropertyQuery = { ...DBUS, property: 'Features' };
     const interfaces: PropertyQuery = { ...DBUS, property: 'Interfaces' };
@@ -58,7 +71,9 @@ test('the daemon\'s own properties, its errors, in order, over one connection', 
     try {
       assert.deepEqual(results[0], { value: await busctlGet(bus, features) });
       assert.deepEqual(results[3], { value: await busctlGet(bus, interfaces) });
-      assert.ok(Array.isArray((results[3] as { value: unknown }).value) && ((results[3] as { value: string[] }).value).includes('org.freedesktop.DBus.Monitoring'));
+      assert.ok(
+        Array.isArray((results[3] as { value: unknown }).value) && (results[3] as { value: string[] }).value.includes('org.freedesktop.DBus.Monitoring'),
+      );
       assert.match((results[1] as { error: string }).error, /^org\.freedesktop\.DBus\.Error\.(UnknownProperty|InvalidArgs): .*NoSuchProperty/);
       assert.match((results[2] as { error: string }).error, /^org\.freedesktop\.DBus\.Error\.ServiceUnknown: .*org\.example\.NotOnThisBus/);
       // The bus numbers connections as they say Hello: exactly one came between the two peers.
@@ -83,7 +98,10 @@ test('EXTERNAL authentication: the daemon accepts our uid; a bus without EXTERNA
     assert.equal(await readNtpSynchronized(context(root, script, calls), errors), false);
     assert.deepEqual(calls, ['timedatectl show -p NTPSynchronized']);
     assert.deepEqual(errors, {});
-    await assert.rejects(getProperties(context(root), []), (err: Error) => err.name === 'BusUnavailable' && /authentication refused \(REJECTED/.test(err.message));
+    await assert.rejects(
+      getProperties(context(root), []),
+      (err: Error) => err.name === 'BusUnavailable' && /authentication refused \(REJECTED/.test(err.message),
+    );
   });
 });
 
@@ -100,12 +118,15 @@ test('NTPSynchronized from the real systemd-timedated, which the bus starts on d
   });
 });
 
-test('timedated not on the bus: the flag is null with the bus\'s reason, no guess and no tool', async () => {
+test("timedated not on the bus: the flag is null with the bus's reason, no guess and no tool", async () => {
   await withBus({}, async (root) => {
     const calls: string[] = [];
     const errors: ProbeErrors = {};
     assert.equal(await readNtpSynchronized(context(root, {}, calls), errors), null);
-    assert.match(errors['time.ntpSynchronized'] ?? '', /^timedated gave no NTPSynchronized: org\.freedesktop\.DBus\.Error\.ServiceUnknown: .*org\.freedesktop\.timedate1/);
+    assert.match(
+      errors['time.ntpSynchronized'] ?? '',
+      /^timedated gave no NTPSynchronized: org\.freedesktop\.DBus\.Error\.ServiceUnknown: .*org\.freedesktop\.timedate1/,
+    );
     assert.deepEqual(calls, []);
   });
 });
@@ -114,14 +135,17 @@ test('services over the bus: states, ExecStart → version, not-found units; sys
   await withBus({}, async (root, bus) => {
     const kubelet = unitObjectPath('kubelet.service');
     const etcd = unitObjectPath('etcd.service');
-    const systemd = await connectPeer(bus.socketPath, { own: SYSTEMD, properties: {
-      [`${kubelet} ${SYSTEMD}.Unit LoadState`]: { sig: 's', value: 'loaded' },
-      [`${kubelet} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'active' },
-      [`${kubelet} ${SYSTEMD}.Service ExecStart`]: execStart('/usr/local/bin/kubelet'),
-      [`${etcd} ${SYSTEMD}.Unit LoadState`]: { sig: 's', value: 'not-found' },
-      [`${etcd} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'inactive' },
-      // A not-found unit has no Service interface: systemd answers ExecStart with an error.
-    } });
+    const systemd = await connectPeer(bus.socketPath, {
+      own: SYSTEMD,
+      properties: {
+        [`${kubelet} ${SYSTEMD}.Unit LoadState`]: { sig: 's', value: 'loaded' },
+        [`${kubelet} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'active' },
+        [`${kubelet} ${SYSTEMD}.Service ExecStart`]: execStart('/usr/local/bin/kubelet'),
+        [`${etcd} ${SYSTEMD}.Unit LoadState`]: { sig: 's', value: 'not-found' },
+        [`${etcd} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'inactive' },
+        // A not-found unit has no Service interface: systemd answers ExecStart with an error.
+      },
+    });
     try {
       const calls: string[] = [];
       const errors: ProbeErrors = {};
@@ -137,7 +161,10 @@ test('services over the bus: states, ExecStart → version, not-found units; sys
       assert.equal(new Set(systemd.calls.map((c) => c.sender)).size, 1);
       assert.match(systemd.calls[0]!.sender, /^:1\.\d+$/);
       assert.ok(systemd.calls.every((c) => c.destination === SYSTEMD && c.interface === 'org.freedesktop.DBus.Properties' && c.member === 'Get'));
-      assert.deepEqual(systemd.calls.map((c) => c.args[1]), ['LoadState', 'ActiveState', 'ExecStart', 'LoadState', 'ActiveState', 'ExecStart']);
+      assert.deepEqual(
+        systemd.calls.map((c) => c.args[1]),
+        ['LoadState', 'ActiveState', 'ExecStart', 'LoadState', 'ActiveState', 'ExecStart'],
+      );
     } finally {
       await systemd.close();
     }
@@ -146,16 +173,23 @@ test('services over the bus: states, ExecStart → version, not-found units; sys
 
 test('services over the bus: systemd refusing a state, or absent from the bus, is a failure, not a guess', async () => {
   await withBus({}, async (root, bus) => {
-    await assert.rejects(readServices(context(root), {}, ['kubelet']),
-      /systemd gave no LoadState for kubelet\.service \(org\.freedesktop\.DBus\.Error\.ServiceUnknown: .*org\.freedesktop\.systemd1/);
+    await assert.rejects(
+      readServices(context(root), {}, ['kubelet']),
+      /systemd gave no LoadState for kubelet\.service \(org\.freedesktop\.DBus\.Error\.ServiceUnknown: .*org\.freedesktop\.systemd1/,
+    );
     const p = unitObjectPath('kubelet.service');
-    const systemd = await connectPeer(bus.socketPath, { own: SYSTEMD, properties: {
-      [`${p} ${SYSTEMD}.Unit LoadState`]: new Error('Access denied'),
-      [`${p} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'active' },
-    } });
+    const systemd = await connectPeer(bus.socketPath, {
+      own: SYSTEMD,
+      properties: {
+        [`${p} ${SYSTEMD}.Unit LoadState`]: new Error('Access denied'),
+        [`${p} ${SYSTEMD}.Unit ActiveState`]: { sig: 's', value: 'active' },
+      },
+    });
     try {
-      await assert.rejects(readServices(context(root), {}, ['kubelet']),
-        /systemd gave no LoadState for kubelet\.service \(org\.freedesktop\.DBus\.Error\.AccessDenied: Access denied\)/);
+      await assert.rejects(
+        readServices(context(root), {}, ['kubelet']),
+        /systemd gave no LoadState for kubelet\.service \(org\.freedesktop\.DBus\.Error\.AccessDenied: Access denied\)/,
+      );
     } finally {
       await systemd.close();
     }

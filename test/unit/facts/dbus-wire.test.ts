@@ -17,7 +17,16 @@ test('unit object paths use sd-bus label escaping', () => {
 });
 
 test('a method call is well-formed: header fields, alignment, string arguments', () => {
-  const msg = encodeMethodCall({ destination: 'org.freedesktop.timedate1', path: '/org/freedesktop/timedate1', interface: 'org.freedesktop.DBus.Properties', member: 'Get', args: ['org.freedesktop.timedate1', 'NTPSynchronized'] }, 7);
+  const msg = encodeMethodCall(
+    {
+      destination: 'org.freedesktop.timedate1',
+      path: '/org/freedesktop/timedate1',
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      args: ['org.freedesktop.timedate1', 'NTPSynchronized'],
+    },
+    7,
+  );
   assert.equal(msg[0], 0x6c);
   assert.equal(msg[1], 1);
   assert.equal(msg[3], 1);
@@ -48,7 +57,9 @@ test('replies decode: variants, nested arrays of structs, errors', () => {
   assert.deepEqual((reply.body[0] as unknown[])[0], ['/usr/bin/containerd', ['/usr/bin/containerd', '--config=/etc/x'], false, 0n, 0n, 0n, 0n, 0, 0, 0]);
   const empty = decodeMessage(encodeMessage(2, 10, [replyTo(4)], [{ sig: 'v', value: { sig: 'a(sasbttttuii)', value: [] } }]));
   assert.equal(firstExecPath(empty.body[0]!), null);
-  const err = decodeMessage(encodeMessage(3, 11, [replyTo(5), [HEADER.errorName, { sig: 's', value: 'org.freedesktop.DBus.Error.AccessDenied' }]], [{ sig: 's', value: 'no' }]));
+  const err = decodeMessage(
+    encodeMessage(3, 11, [replyTo(5), [HEADER.errorName, { sig: 's', value: 'org.freedesktop.DBus.Error.AccessDenied' }]], [{ sig: 's', value: 'no' }]),
+  );
   assert.equal(err.errorName, 'org.freedesktop.DBus.Error.AccessDenied');
   assert.deepEqual(err.body, ['no']);
 });

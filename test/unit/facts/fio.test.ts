@@ -13,8 +13,11 @@ test('fio JSON (fio 3.33, a real run): sync latency percentiles in ns', () => {
 });
 
 test('fio JSON: warnings ahead of the document are skipped; failures are explicit', () => {
-  assert.deepEqual(parseFioJson(`fio: this platform does not support process shared mutexes, forcing use of threads.\n${fixture('fio-3.33.json')}`),
-    { p50: 128512, p90: 222208, p99: 1073152 });
+  assert.deepEqual(parseFioJson(`fio: this platform does not support process shared mutexes, forcing use of threads.\n${fixture('fio-3.33.json')}`), {
+    p50: 128512,
+    p90: 222208,
+    p99: 1073152,
+  });
   assert.throws(() => parseFioJson('fio: failed to open /x: Permission denied\n'), /no valid JSON/);
   assert.throws(() => parseFioJson('{"jobs":[{"error":5}]}'), /error 5/);
   assert.throws(() => parseFioJson('{"jobs":[{"error":0,"sync":{"lat_ns":{"min":0}}}]}'), /no sync.lat_ns.percentile/);
@@ -49,14 +52,25 @@ test('fio: exact command in a fresh scratch directory, removed even when fio fai
     const scratch = seen!.cwd!;
     assert.equal(path.dirname(scratch), path.join(root, '/var/lib/etcd'));
     assert.deepEqual(seen!.args, [
-      '--rw=write', '--ioengine=sync', '--fdatasync=1', `--directory=${scratch}`,
-      '--size=22m', '--bs=2300', '--name=kk-etcd-probe', '--output-format=json',
+      '--rw=write',
+      '--ioengine=sync',
+      '--fdatasync=1',
+      `--directory=${scratch}`,
+      '--size=22m',
+      '--bs=2300',
+      '--name=kk-etcd-probe',
+      '--output-format=json',
     ]);
     assert.equal(seen!.file, '/usr/bin/fio');
     // /var/lib/etcd did not exist: the probe made it and removed it again.
     assert.deepEqual(readdirSync(path.join(root, '/var/lib')), []);
 
-    const failing: ProbeContext = { root, run: async () => { throw new ProbeFailure('`fio` exited with 1: bad'); } };
+    const failing: ProbeContext = {
+      root,
+      run: async () => {
+        throw new ProbeFailure('`fio` exited with 1: bad');
+      },
+    };
     await assert.rejects(runFio(failing, '/var/lib', 'debian'), /exited with 1/);
     assert.deepEqual(readdirSync(path.join(root, '/var/lib')), []);
   } finally {

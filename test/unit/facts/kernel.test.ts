@@ -35,8 +35,18 @@ test('sysctl reader: present, absent (null, no error) and unreadable (null with 
 });
 
 test('/proc/modules: module names, whatever their state', () => {
-  assert.deepEqual(parseProcModules(fixture('proc-modules.txt')),
-    ['xt_conntrack', 'nf_conntrack', 'br_netfilter', 'bridge', 'stp', 'llc', 'overlay', 'ip_vs_rr', 'ip_vs', 'nvme_tcp']);
+  assert.deepEqual(parseProcModules(fixture('proc-modules.txt')), [
+    'xt_conntrack',
+    'nf_conntrack',
+    'br_netfilter',
+    'bridge',
+    'stp',
+    'llc',
+    'overlay',
+    'ip_vs_rr',
+    'ip_vs',
+    'nvme_tcp',
+  ]);
   assert.throws(() => parseProcModules('<garbage>\n'), /cannot read line/);
 });
 

@@ -18,9 +18,10 @@ test('facts of this host match hostname, uname, ip and /proc/meminfo', { timeout
   const memTotalKiB = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]);
   assert.equal(f.memory?.totalBytes, memTotalKiB * 1024);
 
-  const v4 = [...sh('ip', ['-4', '-o', 'addr', 'show']).matchAll(/^\d+:\s+(\S+)\s+inet\s+([\d.]+)\/(\d+)/gm)]
-    .map((m) => `${m[1]} ${m[2]}/${m[3]}`).sort();
-  const mine = (f.interfaces ?? []).flatMap((i) => i.addresses.filter((a) => a.family === 'IPv4').map((a) => `${i.name} ${a.address}/${a.prefixLength}`)).sort();
+  const v4 = [...sh('ip', ['-4', '-o', 'addr', 'show']).matchAll(/^\d+:\s+(\S+)\s+inet\s+([\d.]+)\/(\d+)/gm)].map((m) => `${m[1]} ${m[2]}/${m[3]}`).sort();
+  const mine = (f.interfaces ?? [])
+    .flatMap((i) => i.addresses.filter((a) => a.family === 'IPv4').map((a) => `${i.name} ${a.address}/${a.prefixLength}`))
+    .sort();
   assert.ok(v4.length > 0);
   assert.deepEqual(mine, v4);
 

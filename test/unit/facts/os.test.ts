@@ -4,13 +4,11 @@ import { distributionFromOsRelease, normaliseArchitecture, parseOsRelease, readO
 import { context, fixture, makeRoot } from './helpers';
 
 test('os-release: bare ID (ubuntu)', () => {
-  assert.deepEqual(distributionFromOsRelease(fixture('os-release-ubuntu2204.txt')),
-    { id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04.4 LTS' });
+  assert.deepEqual(distributionFromOsRelease(fixture('os-release-ubuntu2204.txt')), { id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04.4 LTS' });
 });
 
 test('os-release: quoted ID (centos)', () => {
-  assert.deepEqual(distributionFromOsRelease(fixture('os-release-centos7.txt')),
-    { id: 'centos', versionId: '7', prettyName: 'CentOS Linux 7 (Core)' });
+  assert.deepEqual(distributionFromOsRelease(fixture('os-release-centos7.txt')), { id: 'centos', versionId: '7', prettyName: 'CentOS Linux 7 (Core)' });
 });
 
 test('os-release: upper-case ID is lower-cased, single quotes and comments handled', () => {
@@ -19,9 +17,12 @@ test('os-release: upper-case ID is lower-cased, single quotes and comments handl
   assert.equal(d.versionId, 'V10');
 });
 
-test('os-release: this host\'s debian 12', () => {
-  assert.deepEqual(distributionFromOsRelease(fixture('os-release-debian12.txt')),
-    { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
+test("os-release: this host's debian 12", () => {
+  assert.deepEqual(distributionFromOsRelease(fixture('os-release-debian12.txt')), {
+    id: 'debian',
+    versionId: '12',
+    prettyName: 'Debian GNU/Linux 12 (bookworm)',
+  });
 });
 
 test('os-release: escapes inside double quotes, missing keys take os-release defaults', () => {
@@ -43,8 +44,12 @@ test('readOs: /usr/lib/os-release fallback and the kernel release from /proc', a
   });
   try {
     assert.deepEqual(await readOs(context(root), 'aarch64'), {
-      id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04.4 LTS',
-      kernelVersion: '5.15.0-91-generic', architecture: 'arm64', machine: 'aarch64',
+      id: 'ubuntu',
+      versionId: '22.04',
+      prettyName: 'Ubuntu 22.04.4 LTS',
+      kernelVersion: '5.15.0-91-generic',
+      architecture: 'arm64',
+      machine: 'aarch64',
     });
   } finally {
     cleanup();

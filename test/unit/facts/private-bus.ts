@@ -33,7 +33,6 @@ export function requireProgram(file: string, debianPackage: string): void {
   }
 }
 
-
 /** SIGTERM, then SIGKILL if it is still there after a few seconds; resolves once it is gone. */
 async function endProcess(pid: number): Promise<void> {
   if (!processAlive(pid)) return;
@@ -58,21 +57,24 @@ export async function startPrivateBus(root: string, opts: PrivateBusOptions = {}
   }
   const activatable = Object.keys(opts.activatable ?? {});
   const config = path.join(confDir, 'bus.conf');
-  writeFileSync(config, [
-    '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">',
-    '<busconfig>',
-    '  <type>custom</type>',
-    `  <listen>unix:path=${xml(socketPath)}</listen>`,
-    ...(opts.auth ?? ['EXTERNAL']).map((m) => `  <auth>${xml(m)}</auth>`),
-    `  <servicedir>${xml(servicesDir)}</servicedir>`,
-    '  <policy context="default">',
-    '    <allow send_destination="*" eavesdrop="true"/>',
-    '    <allow eavesdrop="true"/>',
-    '    <allow own="*"/>',
-    '  </policy>',
-    '</busconfig>',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">',
+      '<busconfig>',
+      '  <type>custom</type>',
+      `  <listen>unix:path=${xml(socketPath)}</listen>`,
+      ...(opts.auth ?? ['EXTERNAL']).map((m) => `  <auth>${xml(m)}</auth>`),
+      `  <servicedir>${xml(servicesDir)}</servicedir>`,
+      '  <policy context="default">',
+      '    <allow send_destination="*" eavesdrop="true"/>',
+      '    <allow eavesdrop="true"/>',
+      '    <allow own="*"/>',
+      '  </policy>',
+      '</busconfig>',
+      '',
+    ].join('\n'),
+  );
   // Services it starts find this bus as their system bus (sd-bus reads DBUS_SYSTEM_BUS_ADDRESS).
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${socketPath}` };
   // The address comes on its own pipe (fd 3), which the daemon closes after writing; its stdout
@@ -83,7 +85,8 @@ export async function startPrivateBus(root: string, opts: PrivateBusOptions = {}
   let child: ChildProcess;
   try {
     child = spawn(DBUS_DAEMON, [`--config-file=${config}`, '--nofork', '--nopidfile', '--print-address=3'], {
-      env, stdio: ['ignore', log, log, 'pipe'],
+      env,
+      stdio: ['ignore', log, log, 'pipe'],
     });
   } finally {
     closeSync(log);

@@ -18,11 +18,14 @@ test('collectFacts asks timedatectl before any other probe has answered; the clo
     // before asking timedatectl would not have asked by the time they are all waiting.
     const ctx: ProbeContext = {
       root,
-      run: (file, args) => new Promise((resolve, reject) => {
-        const key = [file, ...args].join(' ');
-        calls.push(key);
-        waiting.push(() => (key === 'timedatectl show -p NTPSynchronized' ? resolve('NTPSynchronized=yes\n') : reject(new ProbeFailure(`${file}: not here`))));
-      }),
+      run: (file, args) =>
+        new Promise((resolve, reject) => {
+          const key = [file, ...args].join(' ');
+          calls.push(key);
+          waiting.push(() =>
+            key === 'timedatectl show -p NTPSynchronized' ? resolve('NTPSynchronized=yes\n') : reject(new ProbeFailure(`${file}: not here`)),
+          );
+        }),
     };
     const before = Date.now();
     const pending = collectFacts({}, ctx);

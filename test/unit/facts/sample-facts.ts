@@ -13,12 +13,23 @@ export function fullFactSet(): FactSet {
     cpu: { count: 4, model: 'Intel(R) Xeon(R)' },
     memory: { totalBytes: 8348000256, availableBytes: 6000000000, swapTotalBytes: 2147483648, swapFreeBytes: 1073741824 },
     interfaces: [
-      { name: 'eth0', mac: '52:54:00:12:34:56', mtu: 1500, up: true, addresses: [
-        { family: 'IPv4', address: '10.0.0.11', prefixLength: 24 }, { family: 'IPv6', address: 'fd00::11', prefixLength: 64 }] },
+      {
+        name: 'eth0',
+        mac: '52:54:00:12:34:56',
+        mtu: 1500,
+        up: true,
+        addresses: [
+          { family: 'IPv4', address: '10.0.0.11', prefixLength: 24 },
+          { family: 'IPv6', address: 'fd00::11', prefixLength: 64 },
+        ],
+      },
       { name: 'eth1', mac: '52:54:00:12:34:57', mtu: 9000, up: false, addresses: [] },
     ],
     defaultRoute: { interface: 'eth0', gateway: '10.0.0.1' },
-    listeningPorts: [{ protocol: 'tcp', address: '0.0.0.0', port: 22, process: 'sshd' }, { protocol: 'udp', address: '::', port: 8472, process: 'flanneld' }],
+    listeningPorts: [
+      { protocol: 'tcp', address: '0.0.0.0', port: 22, process: 'sshd' },
+      { protocol: 'udp', address: '::', port: 8472, process: 'flanneld' },
+    ],
     sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0' },
     kernelModules: ['br_netfilter', 'overlay'],
     cgroup: { version: 2, controllers: ['cpu', 'cpuset', 'memory', 'pids'] },
@@ -66,15 +77,44 @@ export function nullLeavesFactSet(): FactSet {
 
 export function nullFactsFactSet(): FactSet {
   const errors: Record<string, string> = {};
-  const nulls = ['os', 'cpu', 'memory', 'interfaces', 'defaultRoute', 'listeningPorts', 'sysctl', 'kernelModules', 'cgroup',
-    'binaries', 'paths', 'disks', 'blockDevices', 'time'];
+  const nulls = [
+    'os',
+    'cpu',
+    'memory',
+    'interfaces',
+    'defaultRoute',
+    'listeningPorts',
+    'sysctl',
+    'kernelModules',
+    'cgroup',
+    'binaries',
+    'paths',
+    'disks',
+    'blockDevices',
+    'time',
+  ];
   for (const k of nulls) errors[k] = `${k} probe failed`;
   return {
-    schemaVersion: 1, collectedAtMs: 1764057600000, hostname: null, machineId: null, productUuid: null,
-    os: null, cpu: null, memory: null, interfaces: null, defaultRoute: null, listeningPorts: null, sysctl: null,
-    kernelModules: null, cgroup: null, binaries: null,
+    schemaVersion: 1,
+    collectedAtMs: 1764057600000,
+    hostname: null,
+    machineId: null,
+    productUuid: null,
+    os: null,
+    cpu: null,
+    memory: null,
+    interfaces: null,
+    defaultRoute: null,
+    listeningPorts: null,
+    sysctl: null,
+    kernelModules: null,
+    cgroup: null,
+    binaries: null,
     services: null, // systemd absent: null with no probe error
-    paths: null, disks: null, blockDevices: null, time: null,
+    paths: null,
+    disks: null,
+    blockDevices: null,
+    time: null,
     fio: null, // not run: null with no probe error
     probeErrors: { ...errors, hostname: 'no hostname', machineId: 'no machine id', productUuid: 'no DMI' },
   };

@@ -53,15 +53,38 @@ function assertSame(value: unknown, label: string): boolean {
   return fast !== null;
 }
 
-
 const BASES = (): unknown[] => [
-  fullFactSet(), nullLeavesFactSet(), nullFactsFactSet(),
+  fullFactSet(),
+  nullLeavesFactSet(),
+  nullFactsFactSet(),
   { ...fullFactSet(), receivedAtMs: 1764057600500, clockOffsetMs: -37 },
   ...Array.from({ length: 12 }, (_, i) => simulatedFacts(i * 37, `sim-${i}`, 1764057600000)),
 ];
 
 const ODD_VALUES: unknown[] = [
-  null, undefined, 0, -0, -1, 1.5, 2 ** 53, Infinity, NaN, '', 'x', '4', true, false, [], {}, [1], { a: 1 }, 'IPv4', 'tcp', 1, 2, 3,
+  null,
+  undefined,
+  0,
+  -0,
+  -1,
+  1.5,
+  2 ** 53,
+  Infinity,
+  NaN,
+  '',
+  'x',
+  '4',
+  true,
+  false,
+  [],
+  {},
+  [1],
+  { a: 1 },
+  'IPv4',
+  'tcp',
+  1,
+  2,
+  3,
 ];
 
 /** Every path to a value inside `v`, objects and arrays included. */
@@ -81,11 +104,11 @@ function parentOf(root: unknown, path: (string | number)[]): Record<string | num
   return cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>) : null;
 }
 
-test('the agent\'s own fact sets take the quick path and equal zod\'s output', () => {
+test("the agent's own fact sets take the quick path and equal zod's output", () => {
   for (const [i, base] of BASES().entries()) assert.ok(assertSame(base, `base ${i}`), `base ${i} did not take the quick path`);
 });
 
-test('fio and probeErrors left out get zod\'s defaults; coordinator timestamps are kept', () => {
+test("fio and probeErrors left out get zod's defaults; coordinator timestamps are kept", () => {
   const raw = clone(fullFactSet()) as unknown as Record<string, unknown>;
   delete raw.fio;
   delete raw.probeErrors;

@@ -12,7 +12,7 @@ test('valid fact sets pass unchanged, nulls included', () => {
   }
 });
 
-test('the coordinator\'s receivedAtMs/clockOffsetMs are accepted and kept', () => {
+test("the coordinator's receivedAtMs/clockOffsetMs are accepted and kept", () => {
   const f = { ...fullFactSet(), receivedAtMs: 1764057600500, clockOffsetMs: -37 };
   assert.deepEqual(parseFactSet(clone(f), 'x'), f);
 });
@@ -38,12 +38,15 @@ test('fio and probeErrors may be left out', () => {
 test('a missing required field is a UserError naming where and which field', () => {
   const raw = clone(fullFactSet()) as unknown as Record<string, unknown>;
   delete raw.memory;
-  assert.throws(() => parseFactSet(raw, 'facts.json: nodes.node2'), (err: unknown) => {
-    assert.ok(err instanceof UserError);
-    assert.match(err.message, /^facts\.json: nodes\.node2: /);
-    assert.match(err.message, /field "memory" is missing/);
-    return true;
-  });
+  assert.throws(
+    () => parseFactSet(raw, 'facts.json: nodes.node2'),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      assert.match(err.message, /^facts\.json: nodes\.node2: /);
+      assert.match(err.message, /field "memory" is missing/);
+      return true;
+    },
+  );
   const nested = clone(fullFactSet()) as unknown as { memory: Record<string, unknown> };
   delete nested.memory.totalBytes;
   assert.throws(() => parseFactSet(nested, 'report from node3'), /report from node3: .*field "memory\.totalBytes" is missing/);

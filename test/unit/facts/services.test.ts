@@ -63,7 +63,7 @@ test('binaries: a PATH directory that cannot be searched is a per-binary probe e
   }
 });
 
-test('services: loaded and not-found units, versions from the unit\'s binary or the clean PATH', async () => {
+test("services: loaded and not-found units, versions from the unit's binary or the clean PATH", async () => {
   const { root, cleanup } = makeRoot({
     '/run/systemd/system': { dir: true },
     '/usr/local/bin/kubelet': { exec: '' },
@@ -73,12 +73,19 @@ test('services: loaded and not-found units, versions from the unit\'s binary or 
   try {
     const errors: ProbeErrors = {};
     const calls: string[] = [];
-    const s = await readServices(context(root, {
-      [SHOW]: fixture('systemctl-show.txt'),
-      '/usr/local/bin/kubelet --version': 'Kubernetes v1.33.1\n',
-      '/usr/local/bin/etcd --version': 'etcd Version: 3.5.21\nGit SHA: a17edfd\n',
-      '/usr/bin/containerd --version': new ProbeFailure('`/usr/bin/containerd --version` exited with 2: panic'),
-    }, calls), errors);
+    const s = await readServices(
+      context(
+        root,
+        {
+          [SHOW]: fixture('systemctl-show.txt'),
+          '/usr/local/bin/kubelet --version': 'Kubernetes v1.33.1\n',
+          '/usr/local/bin/etcd --version': 'etcd Version: 3.5.21\nGit SHA: a17edfd\n',
+          '/usr/bin/containerd --version': new ProbeFailure('`/usr/bin/containerd --version` exited with 2: panic'),
+        },
+        calls,
+      ),
+      errors,
+    );
     assert.deepEqual(s, {
       kubelet: { loadState: 'loaded', activeState: 'active', version: '1.33.1' },
       etcd: { loadState: 'loaded', activeState: 'failed', version: '3.5.21' },
@@ -101,8 +108,14 @@ test('services: null without an error when systemd is not running; a failing sys
     const errors: ProbeErrors = {};
     assert.equal(await readServices(context(noSystemd.root), errors), null);
     assert.deepEqual(errors, {});
-    await assert.rejects(readServices(context(systemd.root, { [SHOW]: new ProbeFailure('`systemctl show` exited with 1: Failed to connect to bus') }), {}), /Failed to connect to bus/);
-    await assert.rejects(readServices(context(systemd.root, { [SHOW]: 'Id=kubelet.service\nLoadState=loaded\nActiveState=active\n' }), {}), /described 1 units, asked for 4/);
+    await assert.rejects(
+      readServices(context(systemd.root, { [SHOW]: new ProbeFailure('`systemctl show` exited with 1: Failed to connect to bus') }), {}),
+      /Failed to connect to bus/,
+    );
+    await assert.rejects(
+      readServices(context(systemd.root, { [SHOW]: 'Id=kubelet.service\nLoadState=loaded\nActiveState=active\n' }), {}),
+      /described 1 units, asked for 4/,
+    );
   } finally {
     noSystemd.cleanup();
     systemd.cleanup();

@@ -14,11 +14,16 @@ const FactSetType = root.lookupType('kk.v1.FactSet');
 /** The object a field holds once nullable, list and record are unwrapped (null for a leaf). */
 function objectFields(f: Field): Readonly<Record<string, Field>> | null {
   switch (f.shape.kind) {
-    case 'leaf': return null;
-    case 'nullable': return objectFields(f.shape.inner);
-    case 'list': return objectFields(f.shape.item);
-    case 'record': return objectFields(f.shape.value);
-    case 'object': return f.shape.fields;
+    case 'leaf':
+      return null;
+    case 'nullable':
+      return objectFields(f.shape.inner);
+    case 'list':
+      return objectFields(f.shape.item);
+    case 'record':
+      return objectFields(f.shape.value);
+    case 'object':
+      return f.shape.fields;
   }
 }
 
@@ -36,7 +41,8 @@ function compare(type: protobuf.Type, fields: Readonly<Record<string, Field>>, a
     const nested = objectFields(fields[n]!);
     const message = pf.resolvedType instanceof protobuf.Type ? pf.resolvedType : null;
     // A null map value travels as NullableString (shared/facts/wire.ts): a leaf on our side.
-    if (nested === null && message && message.name !== 'NullableString') problems.push(`${at}.${n} is a leaf in shape.ts but the message ${message.name} in facts.proto`);
+    if (nested === null && message && message.name !== 'NullableString')
+      problems.push(`${at}.${n} is a leaf in shape.ts but the message ${message.name} in facts.proto`);
     if (nested !== null && !message) problems.push(`${at}.${n} is an object in shape.ts but a scalar in facts.proto`);
     if (nested !== null && message) problems.push(...compare(message, nested, `${at}.${n}`));
   }
@@ -50,7 +56,7 @@ test('shape.ts and facts.proto name the same fields, at every level', () => {
   for (const k of Object.keys(COORDINATOR_FIELDS)) assert.equal(FactSetType.fields[k], undefined, `${k} is the coordinator's, not the agent's`);
 });
 
-test('the zod schema is the one built from the shape, with every field in the shape\'s order', () => {
+test("the zod schema is the one built from the shape, with every field in the shape's order", () => {
   assert.equal(schemaFromSchemaModule, factSetSchema);
   assert.deepEqual(Object.keys(factSetSchema.shape), [...Object.keys(REQUIRED_FACTS), 'fio', 'probeErrors', ...Object.keys(COORDINATOR_FIELDS)]);
 });

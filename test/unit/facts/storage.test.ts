@@ -15,7 +15,13 @@ test('paths: missing, empty dir, non-empty dir, empty and non-empty files', asyn
   });
   try {
     const errors: ProbeErrors = {};
-    const p = await readPaths(context(root), errors, ['/var/lib/etcd', '/etc/kubernetes/manifests', '/var/lib/kubelet', '/etc/kubernetes/kubelet.conf', '/etc/kubernetes/admin.conf']);
+    const p = await readPaths(context(root), errors, [
+      '/var/lib/etcd',
+      '/etc/kubernetes/manifests',
+      '/var/lib/kubelet',
+      '/etc/kubernetes/kubelet.conf',
+      '/etc/kubernetes/admin.conf',
+    ]);
     assert.deepEqual(p, {
       '/var/lib/etcd': { exists: true, empty: false },
       '/etc/kubernetes/manifests': { exists: true, empty: true },
@@ -44,11 +50,20 @@ test('paths: one that cannot be inspected is left out with its reason, the rest 
 
 test('mounts: real filesystems only, escapes decoded, overmounts collapsed', () => {
   const real = realFilesystems(parseMounts(fixture('mounts-k8s-node.txt')));
-  assert.deepEqual(real.map((m) => [m.mount, m.fstype]), [
-    ['/', 'ext4'], ['/boot', 'ext4'], ['/var/lib/etcd', 'xfs'], ['/mnt/shared data', 'nfs4'],
-  ]);
+  assert.deepEqual(
+    real.map((m) => [m.mount, m.fstype]),
+    [
+      ['/', 'ext4'],
+      ['/boot', 'ext4'],
+      ['/var/lib/etcd', 'xfs'],
+      ['/mnt/shared data', 'nfs4'],
+    ],
+  );
   // An overlay root (a node that is a container) is kept: "/" always is.
-  assert.deepEqual(realFilesystems(parseMounts('overlay / overlay rw 0 0\nproc /proc proc rw 0 0\n')).map((m) => m.mount), ['/']);
+  assert.deepEqual(
+    realFilesystems(parseMounts('overlay / overlay rw 0 0\nproc /proc proc rw 0 0\n')).map((m) => m.mount),
+    ['/'],
+  );
   assert.throws(() => parseMounts('garbage\n'), /cannot read line/);
 });
 
@@ -70,7 +85,7 @@ test('disks reader: statfs of each real mount; a failing one is reported under d
   }
 });
 
-test('lsblk: this host\'s JSON', () => {
+test("lsblk: this host's JSON", () => {
   assert.deepEqual(parseLsblkJson(fixture('lsblk-host.json')), [
     { name: 'zram0', sizeBytes: 0, type: 'disk', mountpoint: null, fstype: null },
     { name: 'vda', sizeBytes: 274877906944, type: 'disk', mountpoint: '/', fstype: null },
@@ -79,9 +94,18 @@ test('lsblk: this host\'s JSON', () => {
 
 test('lsblk: nested partitions and LVM flattened; old util-linux string sizes', () => {
   const d = parseLsblkJson(fixture('lsblk-lvm.json'));
-  assert.deepEqual(d.map((x) => x.name), ['sda', 'sda1', 'sda2', 'centos-root', 'centos-swap', 'sdb', 'sr0']);
-  assert.deepEqual(d.find((x) => x.name === 'centos-root'), { name: 'centos-root', sizeBytes: 53687091200, type: 'lvm', mountpoint: '/', fstype: 'xfs' });
-  assert.deepEqual(d.find((x) => x.name === 'sdb'), { name: 'sdb', sizeBytes: 214748364800, type: 'disk', mountpoint: null, fstype: null });
+  assert.deepEqual(
+    d.map((x) => x.name),
+    ['sda', 'sda1', 'sda2', 'centos-root', 'centos-swap', 'sdb', 'sr0'],
+  );
+  assert.deepEqual(
+    d.find((x) => x.name === 'centos-root'),
+    { name: 'centos-root', sizeBytes: 53687091200, type: 'lvm', mountpoint: '/', fstype: 'xfs' },
+  );
+  assert.deepEqual(
+    d.find((x) => x.name === 'sdb'),
+    { name: 'sdb', sizeBytes: 214748364800, type: 'disk', mountpoint: null, fstype: null },
+  );
 });
 
 test('lsblk: garbage, wrong shape, missing command', async () => {

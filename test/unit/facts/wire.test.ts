@@ -13,7 +13,11 @@ const FactSetType = protobuf.Root.fromJSON(descriptor).lookupType('kk.v1.FactSet
 function throughTheWire(f: FactSet): FactSet {
   const bytes = FactSetType.encode(FactSetType.fromObject(factSetToWire(f) as Record<string, unknown>)).finish();
   const decoded = FactSetType.toObject(FactSetType.decode(bytes), {
-    longs: Number, enums: String, defaults: LOADER_OPTIONS.defaults, arrays: LOADER_OPTIONS.arrays, oneofs: LOADER_OPTIONS.oneofs,
+    longs: Number,
+    enums: String,
+    defaults: LOADER_OPTIONS.defaults,
+    arrays: LOADER_OPTIONS.arrays,
+    oneofs: LOADER_OPTIONS.oneofs,
   });
   return factSetFromWire(decoded as WireFactSet);
 }

@@ -57,7 +57,14 @@ test('generates every certificate of the table; openssl verifies chain, SANs, ke
   assert.doesNotMatch(etcd1, /Certificate Sign/);
   assert.doesNotMatch(etcd1, /Extended Key Usage/, 'KubeKey sets no ExtKeyUsage: one cert serves server and peer');
   const san1 = sanText(path.join(pki, 'etcd-node1.crt'));
-  for (const s of ['DNS:localhost', 'DNS:node1', 'IP Address:127.0.0.1', 'IP Address:10.0.0.1', 'IP Address:FD00:0:0:0:0:0:0:1', 'IP Address:0:0:0:0:0:0:0:1']) {
+  for (const s of [
+    'DNS:localhost',
+    'DNS:node1',
+    'IP Address:127.0.0.1',
+    'IP Address:10.0.0.1',
+    'IP Address:FD00:0:0:0:0:0:0:1',
+    'IP Address:0:0:0:0:0:0:0:1',
+  ]) {
     assert.ok(san1.includes(s), `etcd-node1 SANs ${san1} include ${s}`);
   }
   assert.ok(!san1.includes('10.0.0.2'), 'per-host cert carries only its own host');
@@ -67,7 +74,11 @@ test('generates every certificate of the table; openssl verifies chain, SANs, ke
   assert.ok(reg.includes('IP Address:10.0.0.100') && reg.includes('IP Address:10.0.0.9'), reg);
 
   // Validity: etcd from certs.etcd.date (1 year), starts at the CA's NotBefore.
-  const endDate = new Date(openssl(['x509', '-in', path.join(pki, 'etcd-node1.crt'), '-noout', '-enddate']).trim().replace('notAfter=', ''));
+  const endDate = new Date(
+    openssl(['x509', '-in', path.join(pki, 'etcd-node1.crt'), '-noout', '-enddate'])
+      .trim()
+      .replace('notAfter=', ''),
+  );
   const expected = now.getTime() + 8760 * 3600_000;
   assert.ok(Math.abs(endDate.getTime() - expected) < 2000, `${endDate.toISOString()} ≈ now + 8760h`);
   const start = openssl(['x509', '-in', path.join(pki, 'etcd-node1.crt'), '-noout', '-startdate']);
@@ -77,7 +88,10 @@ test('generates every certificate of the table; openssl verifies chain, SANs, ke
 
   const status = checkCerts(model, { workDir });
   assert.equal(status.length, names.length);
-  assert.ok(status.every((s) => s.problems.length === 0), JSON.stringify(status.filter((s) => s.problems.length)));
+  assert.ok(
+    status.every((s) => s.problems.length === 0),
+    JSON.stringify(status.filter((s) => s.problems.length)),
+  );
 });
 
 test('IfNotPresent keeps valid certs byte-identical and replaces one whose SANs miss a new etcd host address', async () => {
@@ -97,7 +111,12 @@ test('IfNotPresent keeps valid certs byte-identical and replaces one whose SANs 
   // node2 gets an IPv6 address: its cert no longer covers every SAN; nothing else changes.
   const hosts2 = [HOSTS[0]!, { name: 'node2', ipv4: '10.0.0.2', ipv6: 'fd00::2' }, HOSTS[2]!];
   const second = loadModel(inventory(hosts2, groups));
-  assert.match(checkCerts(second, { workDir }).find((s) => s.id === 'etcd-node2')!.problems.join(), /SANs do not cover fd00::2/);
+  assert.match(
+    checkCerts(second, { workDir })
+      .find((s) => s.id === 'etcd-node2')!
+      .problems.join(),
+    /SANs do not cover fd00::2/,
+  );
   const r2 = await generateCerts(second, { workDir, log: silentLog });
   assert.deepEqual(r2.written.sort(), [path.join(pki, 'etcd-node2.crt'), path.join(pki, 'etcd-node2.key')].sort());
   for (const [n, text] of Object.entries(before)) {
@@ -140,7 +159,8 @@ test('IfNotPresent regenerates an expired cert, a mismatched key, and everything
 test('Always regenerates everything; None writes nothing and reports what is missing or broken', async () => {
   const workDir = tempDir();
   const inv = inventory(HOSTS.slice(0, 1), { kube_control_plane: ['node1'], kube_worker: ['node1'], etcd: ['node1'] });
-  const policy = (p: string): string => `  certs:\n${['ca', 'kubernetes_ca', 'front_proxy_ca', 'etcd', 'image_registry'].map((g) => `    ${g}: {gen_cert_policy: ${p}}`).join('\n')}`;
+  const policy = (p: string): string =>
+    `  certs:\n${['ca', 'kubernetes_ca', 'front_proxy_ca', 'etcd', 'image_registry'].map((g) => `    ${g}: {gen_cert_policy: ${p}}`).join('\n')}`;
   const none = loadModel(inv, policy('None'));
   const r0 = await generateCerts(none, { workDir, log: silentLog });
   assert.deepEqual(r0.written, []);
@@ -162,7 +182,10 @@ test('Always regenerates everything; None writes nothing and reports what is mis
   writeFileSync(path.join(workDir, 'pki', 'etcd-client.crt'), 'x');
   const r3 = await generateCerts(none, { workDir, log: silentLog });
   assert.deepEqual(r3.written, []);
-  assert.deepEqual(r3.problems.map((p) => p.id), ['etcd-client']);
+  assert.deepEqual(
+    r3.problems.map((p) => p.id),
+    ['etcd-client'],
+  );
   assert.equal(readFileSync(path.join(workDir, 'pki', 'etcd-client.crt'), 'utf8'), 'x');
 });
 
@@ -171,8 +194,25 @@ test('a user-provided Kubernetes CA is used and never written, even when it is b
   const userDir = tempDir('kk-userca-');
   const caKey = path.join(userDir, 'ca.key');
   const caCrt = path.join(userDir, 'ca.crt');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caCrt, '-days', '30', '-subj', '/CN=my-kubernetes-ca',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caCrt,
+    '-days',
+    '30',
+    '-subj',
+    '/CN=my-kubernetes-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const keyBefore = readFileSync(caKey, 'utf8');
   const crtBefore = readFileSync(caCrt, 'utf8');
   const inv = inventory(HOSTS.slice(0, 1), { kube_control_plane: ['node1'], kube_worker: ['node1'], etcd: ['node1'] });
@@ -201,6 +241,12 @@ test('a user-provided Kubernetes CA is used and never written, even when it is b
 
 test('bad config values are clear errors naming the key', async () => {
   const inv = inventory(HOSTS.slice(0, 1), { kube_control_plane: ['node1'], kube_worker: ['node1'], etcd: ['node1'] });
-  await assert.rejects(generateCerts(loadModel(inv, '  certs: {etcd: {date: "ten years"}}'), { workDir: tempDir(), log: silentLog }), /certs\.etcd\.date: "ten years"/);
-  await assert.rejects(generateCerts(loadModel(inv, '  kubernetes: {certs: {ca_cert: /x/ca.crt}}'), { workDir: tempDir(), log: silentLog }), /kubernetes\.certs\.ca_key is empty/);
+  await assert.rejects(
+    generateCerts(loadModel(inv, '  certs: {etcd: {date: "ten years"}}'), { workDir: tempDir(), log: silentLog }),
+    /certs\.etcd\.date: "ten years"/,
+  );
+  await assert.rejects(
+    generateCerts(loadModel(inv, '  kubernetes: {certs: {ca_cert: /x/ca.crt}}'), { workDir: tempDir(), log: silentLog }),
+    /kubernetes\.certs\.ca_key is empty/,
+  );
 });

@@ -65,7 +65,10 @@ test('the whole plan is downloaded, verified and placed at KubeKey paths; a re-r
     assert.match(cni.verified, /^sha512:[0-9a-f]{128}$/);
     assert.equal(cni.sha256, sha256(up.bodies.get(cni.id)!));
     assert.equal(resolved.find((r) => r.name === 'calico-chart')!.verified, 'first-download');
-    assert.ok(out.notes.some((n) => n.includes('calico-chart') && n.includes('no checksum')), 'a file without a published checksum is called out');
+    assert.ok(
+      out.notes.some((n) => n.includes('calico-chart') && n.includes('no checksum')),
+      'a file without a published checksum is called out',
+    );
     // Cache keyed by checksum: sha256/<hex> for every file, sha512/<hex> for the sha512-published one.
     assert.ok(existsSync(path.join(up.plan.artifactDir, 'cache', 'sha256', sha256(up.bodies.get('kubeadm/v1.33.1/amd64')!))));
     assert.equal(readdirSync(path.join(up.plan.artifactDir, 'cache', 'sha512')).length, 1);
@@ -158,6 +161,9 @@ test('checksum files in each upstream format are read', () => {
   assert.equal(parseChecksumFile(`${hex}  helm.tgz\n`, { algorithm: 'sha256', format: 'digest' }, 'u'), hex);
   assert.equal(parseChecksumFile(`${'b'.repeat(64)}  x.tgz\n${hex}  ./y.tgz\n`, { algorithm: 'sha256', format: 'list', entry: 'y.tgz' }, 'u'), hex);
   assert.equal(parseChecksumFile(`SHA256 (y.tgz) = ${hex.toUpperCase()}\n`, { algorithm: 'sha256', format: 'list', entry: 'y.tgz' }, 'u'), hex);
-  assert.throws(() => parseChecksumFile('<html>not found</html>', { algorithm: 'sha256', format: 'digest' }, 'https://m/x.sha256'), /https:\/\/m\/x\.sha256 does not start with a sha256 digest/);
+  assert.throws(
+    () => parseChecksumFile('<html>not found</html>', { algorithm: 'sha256', format: 'digest' }, 'https://m/x.sha256'),
+    /https:\/\/m\/x\.sha256 does not start with a sha256 digest/,
+  );
   assert.throws(() => parseChecksumFile(`${hex}  x.tgz\n`, { algorithm: 'sha256', format: 'list', entry: 'y.tgz' }, 'S'), /S has no sha256 line for y\.tgz/);
 });

@@ -13,7 +13,12 @@ export function tempDir(prefix = 'kk-init-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export interface HostDef { name: string; ipv4?: string; ipv6?: string; vars?: string }
+export interface HostDef {
+  name: string;
+  ipv4?: string;
+  ipv6?: string;
+  vars?: string;
+}
 
 export function inventory(hosts: HostDef[], groups: Record<string, string[]>): string {
   const hostLines = hosts.map((h) => {

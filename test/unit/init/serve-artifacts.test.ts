@@ -33,8 +33,14 @@ before(async () => {
   caPem = ca.caPem;
   const serving = await loadOrCreateServingCert(ca, path.join(t.dir, 'pki'), ['kk-coordinator'], []);
   server = createHttpsServer({
-    certPem: serving.certPem, keyPem: serving.keyPem, caPem, bootstrapScript: '#!/bin/sh\n', info: () => ({}),
-    agentFiles: new Map(), artifacts: cacheLookup(artifactDir), log: createLogger('test', 'silent'),
+    certPem: serving.certPem,
+    keyPem: serving.keyPem,
+    caPem,
+    bootstrapScript: '#!/bin/sh\n',
+    info: () => ({}),
+    agentFiles: new Map(),
+    artifacts: cacheLookup(artifactDir),
+    log: createLogger('test', 'silent'),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   serverUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,11 +53,13 @@ after(() => {
 
 function get(p: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    https.get(`${serverUrl}${p}`, { ca: caPem, servername: 'kk-coordinator', checkServerIdentity: () => undefined, headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
-    }).on('error', reject);
+    https
+      .get(`${serverUrl}${p}`, { ca: caPem, servername: 'kk-coordinator', checkServerIdentity: () => undefined, headers }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+      })
+      .on('error', reject);
   });
 }
 

@@ -19,12 +19,15 @@ test('entries from files and memory, long names, stored and deflated content, re
     const longName = `kubekey/${'deep/'.repeat(30)}file.bin`;
     writeFileSync(path.join(dir, 'tarball'), tarball);
     const out = path.join(dir, 'b.tgz');
-    const res = await writeTarGz([
-      { name: 'a.txt', size: text.length, source: text, sha256: sha(text) },
-      { name: 'cni/plugins.tgz', size: tarball.length, source: path.join(dir, 'tarball'), sha256: sha(tarball) },
-      { name: longName, size: text.length, source: text },
-      { name: 'empty', size: 0, source: Buffer.alloc(0) },
-    ], createWriteStream(out));
+    const res = await writeTarGz(
+      [
+        { name: 'a.txt', size: text.length, source: text, sha256: sha(text) },
+        { name: 'cni/plugins.tgz', size: tarball.length, source: path.join(dir, 'tarball'), sha256: sha(tarball) },
+        { name: longName, size: text.length, source: text },
+        { name: 'empty', size: 0, source: Buffer.alloc(0) },
+      ],
+      createWriteStream(out),
+    );
     const bytes = readFileSync(out);
     assert.equal(res.sha256, sha(bytes));
     assert.equal(res.size, bytes.length);

@@ -12,15 +12,18 @@ const config = (spec: string): string => tempFile('config.yaml', `apiVersion: ku
 
 test('unset, work_dir is the directory the command runs in', () => {
   const m = loadCluster(INV, null);
-  assert.equal(m.vars.work_dir, '/root/kubekey', 'the model still carries KubeKey\'s default');
+  assert.equal(m.vars.work_dir, '/root/kubekey', "the model still carries KubeKey's default");
   assert.equal(configuredWorkDir(m.vars), undefined);
   assert.deepEqual(resolveInitDirs(m.vars, '/srv/here'), {
-    workDir: '/srv/here', binaryDir: '/srv/here/kubekey', artifactDir: '/srv/here/artifact', pkiDir: '/srv/here/pki',
+    workDir: '/srv/here',
+    binaryDir: '/srv/here/kubekey',
+    artifactDir: '/srv/here/artifact',
+    pkiDir: '/srv/here/pki',
   });
   for (const h of m.hosts) assert.equal(configuredWorkDir(h.vars), undefined);
 });
 
-test('set by the operator, it is theirs — even when it names KubeKey\'s default path', () => {
+test("set by the operator, it is theirs — even when it names KubeKey's default path", () => {
   for (const dir of ['/opt/kk', '/root/kubekey']) {
     const m = loadCluster(INV, config(`  work_dir: ${dir}\n`));
     assert.equal(configuredWorkDir(m.vars), dir);

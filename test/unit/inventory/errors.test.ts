@@ -38,7 +38,9 @@ test('unknown group members (host or group) are errors at the list item', () => 
 });
 
 test('a group listed as a host (and vice versa) says so', () => {
-  const inv = tempFile('mixed.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'mixed.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -49,7 +51,8 @@ spec:
     k8s_cluster:
       hosts: [etcd]
       groups: [n1]
-`);
+`,
+  );
   const lines = loadErrors(inv);
   assert.match(lines[0]!, /mixed\.yaml:10:15 spec\.groups\.k8s_cluster\.hosts\[0\]: "etcd" is a group, not a host; list it under k8s_cluster\.groups/);
   assert.match(lines[1]!, /mixed\.yaml:11:16 spec\.groups\.k8s_cluster\.groups\[0\]: "n1" is a host, not a group/);
@@ -74,7 +77,9 @@ test('config errors: bad CIDR, bad version, bad enum, bad port — all at once',
 });
 
 test('an enumeration value that is no spelling of a known one is still an error at its line', () => {
-  const c = tempFile('config.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const c = tempFile(
+    'config.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Config
 spec:
   kubernetes:
@@ -82,7 +87,8 @@ spec:
       - {device: vdb, mountpoint: /data, filesystem: NTFS}
   cri:
     container_manager: Podman
-`);
+`,
+  );
   assert.deepEqual(loadErrors(SAMPLE_INV, c), [
     `${c}:6:42 spec.kubernetes.storage_disks[0].filesystem: expected one of ext4, xfs, btrfs; found "NTFS"`,
     `${c}:8:5 spec.cri.container_manager: expected one of docker, containerd; found "Podman"`,
@@ -138,7 +144,9 @@ test('a likely typo of a known key is a warning with the suggestion; unknown key
 });
 
 test('typos in the inventory structure are warned about too', () => {
-  const inv = tempFile('inv.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inv.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -148,7 +156,8 @@ spec:
     kube_control_plane:
       host: [n1]
   var: {}
-`);
+`,
+  );
   const m = loadCluster(inv, null);
   assert.deepEqual(m.warnings, [
     `${inv}:6:7 spec.hosts.n1.internal_ipv5: unknown key "internal_ipv5" — did you mean "internal_ipv4"? (kept as written)`,
@@ -160,7 +169,10 @@ spec:
 test('a KubeKey v3 cluster file is recognised as such', () => {
   const v3 = tempFile('v3.yaml', 'apiVersion: kubekey.kubesphere.io/v1alpha2\nkind: Cluster\nspec:\n  hosts:\n    - {name: node1, address: 10.0.0.1}\n');
   const lines = loadErrors(v3);
-  assert.match(lines[0]!, /v3\.yaml:1:1 apiVersion: expected kubekey\.kubesphere\.io\/v1, found "kubekey\.kubesphere\.io\/v1alpha2" \(this looks like a KubeKey v3 cluster file/);
+  assert.match(
+    lines[0]!,
+    /v3\.yaml:1:1 apiVersion: expected kubekey\.kubesphere\.io\/v1, found "kubekey\.kubesphere\.io\/v1alpha2" \(this looks like a KubeKey v3 cluster file/,
+  );
   assert.match(lines[1]!, /v3\.yaml:2:1 kind: expected Inventory, found "Cluster"/);
   assert.match(lines[2]!, /v3\.yaml:4:3 spec\.hosts: expected a map of host name → vars, found a list/);
 });

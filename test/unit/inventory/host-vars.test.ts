@@ -63,11 +63,22 @@ test('DERIVED_TOP_KEYS lists every top-level key applyDerived reads or writes', 
 
 test('shared derivation equals deriving each host on its own, key order included', () => {
   const hostLayers: Vars[] = [
-    {}, { internal_ipv4: '10.0.0.1' }, { internal_ipv4: '10.0.0.2', internal_ipv6: 'fd00::2' }, { custom: { a: 1 } },
-    { native: { timezone: 'UTC' } }, { tmp_dir: null }, { '10': 'numeric key' }, { toString: 'x' },
+    {},
+    { internal_ipv4: '10.0.0.1' },
+    { internal_ipv4: '10.0.0.2', internal_ipv6: 'fd00::2' },
+    { custom: { a: 1 } },
+    { native: { timezone: 'UTC' } },
+    { tmp_dir: null },
+    { '10': 'numeric key' },
+    { toString: 'x' },
     // These set keys derivation reads: each must be derived on its own.
-    { work_dir: '/data/kk' }, { image_registry: { type: 'harbor' } }, { kubernetes: { kube_version: 'v1.29.0' } },
-    { etcd: { etcd_version: 'v3.5.9' } }, { cni: { service_cidr: '10.100.0.0/16' } }, { zone: 'cn' }, { binary_dir: '/bin/kk' },
+    { work_dir: '/data/kk' },
+    { image_registry: { type: 'harbor' } },
+    { kubernetes: { kube_version: 'v1.29.0' } },
+    { etcd: { etcd_version: 'v3.5.9' } },
+    { cni: { service_cidr: '10.100.0.0/16' } },
+    { zone: 'cn' },
+    { binary_dir: '/bin/kk' },
   ];
   const configs: Vars[] = [{}, { kubernetes: { kube_version: 'v1.33.1' }, cni: { pod_cidr: '10.0.0.0/8' }, extra_top: 1 }, { internal_ipv4: '9.9.9.9' }];
   let cases = 0;
@@ -91,7 +102,9 @@ test('shared derivation equals deriving each host on its own, key order included
 });
 
 test('a loaded inventory: group-mates share derived values, a host with its own work_dir derives its own', () => {
-  const inv = tempFile('derive.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'derive.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -103,7 +116,8 @@ spec:
     kube_worker: { hosts: [n2, n3] }
     k8s_cluster: { groups: [kube_control_plane, kube_worker] }
     etcd: { hosts: [n1] }
-`);
+`,
+  );
   const model = loadCluster(inv, null);
   const [n1, n2, n3] = model.hosts;
   assert.equal(n1!.vars.binary_dir, '/root/kubekey/kubekey');

@@ -13,7 +13,10 @@ const host = (m: ClusterModel, name: string): InventoryHost => {
 test("KubeKey's own sample inventory and create-config output load unchanged", () => {
   const m = loadCluster(fixture('kubekey-sample-inventory.yaml'), fixture('kubekey-sample-config-v1.33.yaml'));
   // The sample names localhost in groups without listing it in spec.hosts, as KubeKey allows.
-  assert.deepEqual(m.hosts.map((h) => h.name), ['localhost']);
+  assert.deepEqual(
+    m.hosts.map((h) => h.name),
+    ['localhost'],
+  );
   assert.deepEqual(host(m, 'localhost').groups, ['all', 'k8s_cluster', 'kube_control_plane', 'kube_worker', 'etcd']);
   assert.deepEqual(m.groups.k8s_cluster, ['localhost']);
   assert.deepEqual(m.groups.etcd, ['localhost']);
@@ -90,7 +93,9 @@ test('nested groups resolve recursively, in definition order, without duplicates
 });
 
 test('k8s_cluster may also list hosts directly instead of groups', () => {
-  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inventory.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -101,14 +106,17 @@ spec:
       hosts: [n2, n1]
     kube_control_plane:
       hosts: [n1]
-`);
+`,
+  );
   const m = loadCluster(inv, null);
   assert.deepEqual(m.groups.k8s_cluster, ['n2', 'n1']);
   assert.deepEqual(m.groups.ungrouped, []);
 });
 
 test('no Config: defaults only; null entries mean "not set"', () => {
-  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inventory.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -120,7 +128,8 @@ spec:
     kubernetes:
       apiserver:
         extra_args:
-`);
+`,
+  );
   const m = loadCluster(inv, null);
   assert.equal(m.sources.config, null);
   assert.equal(getNumber(m.vars, 'kubernetes.apiserver.port'), 6443);
@@ -132,7 +141,9 @@ spec:
 });
 
 test('port strings are normalised to numbers', () => {
-  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inventory.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts: {n1: {}}
@@ -140,14 +151,17 @@ spec:
     kubernetes:
       apiserver:
         port: "8443"
-`);
+`,
+  );
   const m = loadCluster(inv, null);
   assert.equal(getNumber(m.vars, 'kubernetes.apiserver.port'), 8443);
   assert.equal(getNumber(m.vars, 'kubernetes.control_plane_endpoint.port'), 8443, 'the endpoint port follows the apiserver port');
 });
 
 test('enumerations accept any case and are stored in the canonical spelling', () => {
-  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inventory.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -157,8 +171,11 @@ spec:
           - {device: vdb, mountpoint: /data, filesystem: XFS}
   groups:
     kube_control_plane: {hosts: [n1]}
-`);
-  const cfg = tempFile('config.yaml', `apiVersion: kubekey.kubesphere.io/v1
+`,
+  );
+  const cfg = tempFile(
+    'config.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Config
 spec:
   kubernetes:
@@ -170,7 +187,8 @@ spec:
   cri: {container_manager: Containerd, cgroup_driver: SystemD, containerd: {config_policy: Merge}}
   etcd: {deployment_type: Internal}
   image_registry: {type: Harbor}
-`);
+`,
+  );
   const m = loadCluster(inv, cfg);
   const n1 = host(m, 'n1');
   assert.deepEqual(getVar(n1.vars, 'kubernetes.storage_disks'), [{ device: 'vdb', mountpoint: '/data', filesystem: 'xfs' }]);
@@ -194,7 +212,9 @@ spec:
 });
 
 test('YAML anchors and merge keys work as in any YAML file', () => {
-  const inv = tempFile('inventory.yaml', `apiVersion: kubekey.kubesphere.io/v1
+  const inv = tempFile(
+    'inventory.yaml',
+    `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 spec:
   hosts:
@@ -204,7 +224,8 @@ spec:
     n2:
       <<: *common
       internal_ipv4: 10.0.0.2
-`);
+`,
+  );
   const m = loadCluster(inv, null);
   assert.equal(getNumber(host(m, 'n2').vars, 'kubernetes.kubelet.max_pods'), 150);
   assert.equal(getString(host(m, 'n2').vars, 'internal_ipv4'), '10.0.0.2');

@@ -38,23 +38,126 @@ function assertAgrees(text: string, mustHandle = false): boolean {
   return true;
 }
 
-
 // Scalars chosen to hit every core-schema tag and every indicator the reader must respect.
 const SCALARS = [
-  'a', 'node1', 'sim-00001', 'kube_version', 'v1.33.1', '10.0.0.1', 'fd00::1', '100.64.0.0/12', 'http://x.y/z', 'a b c',
-  '0', '-0', '+5', '017', '0o17', '0o8', '0x1F', '0x', '1.5', '.5', '5.', '-.5e3', '1e3', '1E+2', '1_000', '.inf', '-.Inf', '.nan', '.Nan',
-  'true', 'True', 'TRUE', 'tRue', 'false', 'yes', 'no', 'on', 'off', 'null', 'Null', 'NULL', '~', '~x', 'nul',
-  'a#b', 'a #b', 'a: b', 'a:b', 'a:', ':a', '-a', '- a', '-', '?a', '? a', ',a', 'a,b', '[a', 'a]', '{a', 'a}', '&x', '*x', '!x', '!!str 5',
-  '|', '>', '%x', '@x', '`x', '<<', '\'q\'', '\'it\'\'s\'', '"dq"', '"a\\nb"', '"a #b"', '\'a: b\'', '""', '\'\'', '"', '\'',
-  'é', 'ünï', '日本', '__proto__', 'toString', 'constructor', 'x'.repeat(40),
+  'a',
+  'node1',
+  'sim-00001',
+  'kube_version',
+  'v1.33.1',
+  '10.0.0.1',
+  'fd00::1',
+  '100.64.0.0/12',
+  'http://x.y/z',
+  'a b c',
+  '0',
+  '-0',
+  '+5',
+  '017',
+  '0o17',
+  '0o8',
+  '0x1F',
+  '0x',
+  '1.5',
+  '.5',
+  '5.',
+  '-.5e3',
+  '1e3',
+  '1E+2',
+  '1_000',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '.Nan',
+  'true',
+  'True',
+  'TRUE',
+  'tRue',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'null',
+  'Null',
+  'NULL',
+  '~',
+  '~x',
+  'nul',
+  'a#b',
+  'a #b',
+  'a: b',
+  'a:b',
+  'a:',
+  ':a',
+  '-a',
+  '- a',
+  '-',
+  '?a',
+  '? a',
+  ',a',
+  'a,b',
+  '[a',
+  'a]',
+  '{a',
+  'a}',
+  '&x',
+  '*x',
+  '!x',
+  '!!str 5',
+  '|',
+  '>',
+  '%x',
+  '@x',
+  '`x',
+  '<<',
+  "'q'",
+  "'it''s'",
+  '"dq"',
+  '"a\\nb"',
+  '"a #b"',
+  "'a: b'",
+  '""',
+  "''",
+  '"',
+  "'",
+  'é',
+  'ünï',
+  '日本',
+  '__proto__',
+  'toString',
+  'constructor',
+  'x'.repeat(40),
 ];
-const KEYS = ['a', 'b', 'node1', 'sim-00001', 'kube_version', 'a.b', 'k8s.io/x', '10.0.0.1', '1', '1.5', 'true', 'null', '~', 'x y', 'a:b', '__proto__', 'toString', '"q"', '<<', '-k', 'a#b'];
+const KEYS = [
+  'a',
+  'b',
+  'node1',
+  'sim-00001',
+  'kube_version',
+  'a.b',
+  'k8s.io/x',
+  '10.0.0.1',
+  '1',
+  '1.5',
+  'true',
+  'null',
+  '~',
+  'x y',
+  'a:b',
+  '__proto__',
+  'toString',
+  '"q"',
+  '<<',
+  '-k',
+  'a#b',
+];
 
 type Gen = () => number;
 const pick = <T>(r: Gen, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 
 // Mostly ordinary values, so most documents are in the subset; a tenth from the whole list.
-const ORDINARY = SCALARS.slice(0, 40).concat(['true', 'false', 'null', '~', '\'q\'', '"dq"', 'a#b', 'é', 'toString']);
+const ORDINARY = SCALARS.slice(0, 40).concat(['true', 'false', 'null', '~', "'q'", '"dq"', 'a#b', 'é', 'toString']);
 const ORDINARY_KEYS = KEYS.slice(0, 10);
 
 function scalarText(r: Gen, flow: boolean): string {
@@ -113,7 +216,11 @@ function mutate(r: Gen, text: string): string {
   for (let e = 0; e < edits; e++) {
     const at = Math.floor(r() * (out.length + 1));
     const roll = r();
-    if (roll < 0.4) out = out.slice(0, at) + pick(r, [' ', '-', ':', '#', '\n', '\'', '"', ',', '[', ']', '{', '}', '\t', '  ', '- ', ': ', '---\n', '\\', '&', '|']) + out.slice(at);
+    if (roll < 0.4)
+      out =
+        out.slice(0, at) +
+        pick(r, [' ', '-', ':', '#', '\n', "'", '"', ',', '[', ']', '{', '}', '\t', '  ', '- ', ': ', '---\n', '\\', '&', '|']) +
+        out.slice(at);
     else if (roll < 0.8) out = out.slice(0, at) + out.slice(at + 1);
     else out = out.slice(0, at) + '\n' + ' '.repeat(Math.floor(r() * 5)) + out.slice(at);
   }
@@ -142,9 +249,32 @@ test('a generated fleet inventory takes the fast path and reads the same', () =>
 
 test('the core schema: types resolve as yaml resolves them', () => {
   const doc = [
-    'a: 0', 'b: -0', 'c: +5', 'd: 017', 'e: 0o17', 'f: 0x1F', 'g: 1.5', 'h: .5', 'i: 5.', 'j: -.5e3', 'k: 1_000',
-    'l: true', 'm: False', 'n: yes', 'o: null', 'p: ~', 'q: \'1\'', 'r: "true"', 's: \'it\'\'s\'', 't:', 'u: 10.0.0.1', 'v: v1.28',
-    'w: [1, "2", a, 0x10, https://x.io:5000/p]', 'x: { y: 1, z: [ ] }', 'y: {}', 'z: []',
+    'a: 0',
+    'b: -0',
+    'c: +5',
+    'd: 017',
+    'e: 0o17',
+    'f: 0x1F',
+    'g: 1.5',
+    'h: .5',
+    'i: 5.',
+    'j: -.5e3',
+    'k: 1_000',
+    'l: true',
+    'm: False',
+    'n: yes',
+    'o: null',
+    'p: ~',
+    "q: '1'",
+    'r: "true"',
+    "s: 'it''s'",
+    't:',
+    'u: 10.0.0.1',
+    'v: v1.28',
+    'w: [1, "2", a, 0x10, https://x.io:5000/p]',
+    'x: { y: 1, z: [ ] }',
+    'y: {}',
+    'z: []',
   ].join('\n');
   assertAgrees(doc, true);
   const v = fastParseYaml(doc) as Record<string, unknown>;
@@ -158,10 +288,33 @@ test('the core schema: types resolve as yaml resolves them', () => {
 
 test('what the fast reader does not handle is left to the full parser', () => {
   const declined = [
-    'a: &x 1\nb: *x', 'a: !!str 1', 'a: |\n  text', 'a: >\n  text', 'a: 1\na: 2', 'a: {b: 1, b: 2}', 'a: "x\\ty"',
-    'a: b\n  c', 'a:\n  b: 1\n c: 2', 'a:\tb', 'a: 1\r\nb: 2', '\ufeffa: 1', '<<: {a: 1}', 'a: [1,\n  2]',
-    '"a": 1', '? a\n: 1', 'a: 1\n---\nb: 2', '- a\n- b', 'just text', '', '# only a comment\n', 'a: .inf',
-    '1: x', 'true: x', '__proto__: x', 'a: [b: c]', 'a: - b',
+    'a: &x 1\nb: *x',
+    'a: !!str 1',
+    'a: |\n  text',
+    'a: >\n  text',
+    'a: 1\na: 2',
+    'a: {b: 1, b: 2}',
+    'a: "x\\ty"',
+    'a: b\n  c',
+    'a:\n  b: 1\n c: 2',
+    'a:\tb',
+    'a: 1\r\nb: 2',
+    '\ufeffa: 1',
+    '<<: {a: 1}',
+    'a: [1,\n  2]',
+    '"a": 1',
+    '? a\n: 1',
+    'a: 1\n---\nb: 2',
+    '- a\n- b',
+    'just text',
+    '',
+    '# only a comment\n',
+    'a: .inf',
+    '1: x',
+    'true: x',
+    '__proto__: x',
+    'a: [b: c]',
+    'a: - b',
   ];
   for (const text of declined) assert.equal(fastParseYaml(text), NOT_HANDLED, `expected the fast reader to decline:\n${text}`);
 });
@@ -180,7 +333,9 @@ test('random documents: accepted ones agree with yaml', () => {
 test('random edits of valid documents: never a misread, never an accepted error', () => {
   const r = rng(7);
   const bases = [
-    ...readdirSync(FIXTURES).filter((n) => n.endsWith('.yaml')).map((f) => readFileSync(path.join(FIXTURES, f), 'utf8')),
+    ...readdirSync(FIXTURES)
+      .filter((n) => n.endsWith('.yaml'))
+      .map((f) => readFileSync(path.join(FIXTURES, f), 'utf8')),
     fleetInventoryYaml(fleetHosts(6)),
   ];
   let accepted = 0;

@@ -115,7 +115,11 @@ test('a corrupt revocations.json is a UserError naming the file, not a crash', (
   withDir((dir) => {
     for (const body of ['{nope', '{"version": 1, "revoked": {"x": 1}}', '{"version": 1, "revoked": {"' + n1.nkeyPublic + '": "soon"}}', '[]']) {
       writeFileSync(path.join(dir, 'revocations.json'), body);
-      assert.throws(() => NatsAuthority.open(dir), (e: Error) => e instanceof UserError && e.message.includes('revocations.json'), body);
+      assert.throws(
+        () => NatsAuthority.open(dir),
+        (e: Error) => e instanceof UserError && e.message.includes('revocations.json'),
+        body,
+      );
     }
   });
 });

@@ -33,7 +33,11 @@ test('invalid node names and tokens are refused with a UserError', () => {
   const bad = ['', 'A', 'node_1', '-a', 'a-', '.a', 'a.', 'a b', 'a*', 'a>', 'ä', 'a\n', 'x'.repeat(254)];
   for (const name of bad) {
     assert.equal(isValidNodeName(name), false, name);
-    assert.throws(() => nodeToken(name), (e: Error) => e instanceof UserError && /invalid node name/.test(e.message), name);
+    assert.throws(
+      () => nodeToken(name),
+      (e: Error) => e instanceof UserError && /invalid node name/.test(e.message),
+      name,
+    );
   }
   for (const tok of ['a.b', '_a', 'a_', 'A', '*', '>', '']) {
     assert.throws(() => nodeFromToken(tok), UserError, tok);
@@ -81,6 +85,9 @@ test('node permissions cover only the node’s own subjects', () => {
   const other = nodePermissions('n2.lab');
   const mine = [...p.publish.allow, ...p.subscribe.allow];
   const theirs = [...other.publish.allow, ...other.subscribe.allow];
-  assert.deepEqual(mine.filter((s) => theirs.includes(s)), []);
+  assert.deepEqual(
+    mine.filter((s) => theirs.includes(s)),
+    [],
+  );
   assert.throws(() => nodePermissions('bad name'), UserError);
 });

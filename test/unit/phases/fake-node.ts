@@ -75,10 +75,28 @@ export class FakeNodes implements HostExecutor {
     }
   }
 
-  private outcome(node: string, id: string, status: CommandOutcome['status'], exitCode: number | null, stdout = '', stderr = '', error?: string): CommandOutcome {
+  private outcome(
+    node: string,
+    id: string,
+    status: CommandOutcome['status'],
+    exitCode: number | null,
+    stdout = '',
+    stderr = '',
+    error?: string,
+  ): CommandOutcome {
     return {
-      id, node, status, exitCode, durationMs: 5, changed: status === 'ok', stdoutTail: Buffer.from(stdout), stderrTail: Buffer.from(stderr),
-      stdoutBytes: stdout.length, stderrBytes: stderr.length, error, fromJournal: false,
+      id,
+      node,
+      status,
+      exitCode,
+      durationMs: 5,
+      changed: status === 'ok',
+      stdoutTail: Buffer.from(stdout),
+      stderrTail: Buffer.from(stderr),
+      stdoutBytes: stdout.length,
+      stderrBytes: stderr.length,
+      error,
+      fromJournal: false,
     };
   }
 
@@ -113,7 +131,10 @@ export class FakeNodes implements HostExecutor {
         encoding: 'utf8',
       });
       // Streamed in two chunks split inside the text, as NATS chunks arrive.
-      for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', r.stdout],
+        ['stderr', r.stderr],
+      ] as const) {
         if (!text) continue;
         const buf = Buffer.from(text);
         const mid = Math.floor(buf.length / 2);

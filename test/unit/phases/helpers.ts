@@ -37,20 +37,30 @@ spec:
  * Inventory text from what differs between tests: each host's vars (a YAML flow map) and the
  * members of the groups; k8s_cluster is always control planes ∪ workers.
  */
-export function inventoryText(o: { hosts: Record<string, string>; controlPlanes: string[]; workers: string[]; etcd: string[]; groups?: Record<string, string[]> }): string {
+export function inventoryText(o: {
+  hosts: Record<string, string>;
+  controlPlanes: string[];
+  workers: string[];
+  etcd: string[];
+  groups?: Record<string, string[]>;
+}): string {
   const list = (xs: string[]): string => `{hosts: [${xs.join(', ')}]}`;
   return `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
 metadata: {name: t}
 spec:
   hosts:
-${Object.entries(o.hosts).map(([h, vars]) => `    ${h}: ${vars}`).join('\n')}
+${Object.entries(o.hosts)
+  .map(([h, vars]) => `    ${h}: ${vars}`)
+  .join('\n')}
   groups:
     kube_control_plane: ${list(o.controlPlanes)}
     kube_worker: ${list(o.workers)}
     k8s_cluster: {groups: [kube_control_plane, kube_worker]}
     etcd: ${list(o.etcd)}
-${Object.entries(o.groups ?? {}).map(([g, xs]) => `    ${g}: ${list(xs)}\n`).join('')}`;
+${Object.entries(o.groups ?? {})
+  .map(([g, xs]) => `    ${g}: ${list(xs)}\n`)
+  .join('')}`;
 }
 
 /** A loaded model; `spec` lines are added to a Config file (indented under spec:). */
@@ -100,7 +110,13 @@ export const MARKER_STEP: InstallStep = {
   title: 'test marker',
   hosts: (m) => m.hosts.map((h) => h.name),
   stage: () => ({ mode: 'parallel' }),
-  plan: (_inputs, host) => [{ task: 'write marker', spec: { writeFile: { path: '/etc/kk-install-marker', text: `${host}\n`, mode: 0o644, makeParents: true } }, description: 'marker file' }],
+  plan: (_inputs, host) => [
+    {
+      task: 'write marker',
+      spec: { writeFile: { path: '/etc/kk-install-marker', text: `${host}\n`, mode: 0o644, makeParents: true } },
+      description: 'marker file',
+    },
+  ],
 };
 
 export function harness(m: ClusterModel, opts: { cwd?: string; installSteps?: readonly InstallStep[] } = {}): Harness {
@@ -109,7 +125,12 @@ export function harness(m: ClusterModel, opts: { cwd?: string; installSteps?: re
   const store = new RunStore(dataDir);
   const out: string[] = [];
   const h: Harness = {
-    nodes, store, dataDir, out, prechecks: 0, precheckFailed: 0,
+    nodes,
+    store,
+    dataDir,
+    out,
+    prechecks: 0,
+    precheckFailed: 0,
     pipeline: null as unknown as Pipeline,
     text: () => out.join(''),
   };

@@ -11,7 +11,12 @@ import { model, scriptsDir, tempDir } from './helpers';
 
 function plan(m: ClusterModel, kind: 'pre' | 'post', dir: string, backup: { dir: string; stamp: string } | null = null) {
   const groups = hookGroups(m, kind);
-  const scripts = readHookScripts(dir, kind, groups, m.hosts.map((h) => h.name));
+  const scripts = readHookScripts(
+    dir,
+    kind,
+    groups,
+    m.hosts.map((h) => h.name),
+  );
   return planHooks({ kind, model: m, groups, scripts, backup });
 }
 
@@ -27,25 +32,44 @@ test('per host: copies first, then global, group scripts in pre_install_groups o
   // etcd is listed before kube_worker in the config but after it in the inventory: the list wins.
   const m = model('  pre_install_groups: [etcd, kube_worker, k8s_cluster]\n');
   const dir = scriptsDir({
-    'pre_install.sh': 'g', 'etcd/pre_install.sh': 'e', 'kube_worker/pre_install.sh': 'w', 'k8s_cluster/pre_install.sh': 'k',
-    'pre_install_node2.sh': 'h2', 'post_install.sh': 'not for pre',
+    'pre_install.sh': 'g',
+    'etcd/pre_install.sh': 'e',
+    'kube_worker/pre_install.sh': 'w',
+    'k8s_cluster/pre_install.sh': 'k',
+    'pre_install_node2.sh': 'h2',
+    'post_install.sh': 'not for pre',
   });
   const tasks = plan(m, 'pre', dir);
   // node2 is in etcd and kube_worker (and k8s_cluster through nesting): all three, in list order.
   assert.deepEqual(tasksOf(tasks, 'node2'), [
-    'copy pre_install.sh', 'copy pre_install_group_etcd.sh', 'copy pre_install_group_kube_worker.sh',
-    'copy pre_install_group_k8s_cluster.sh', 'copy pre_install_node2.sh',
-    'pre_install.sh', 'pre_install_group_etcd.sh', 'pre_install_group_kube_worker.sh', 'pre_install_group_k8s_cluster.sh', 'pre_install_node2.sh',
+    'copy pre_install.sh',
+    'copy pre_install_group_etcd.sh',
+    'copy pre_install_group_kube_worker.sh',
+    'copy pre_install_group_k8s_cluster.sh',
+    'copy pre_install_node2.sh',
+    'pre_install.sh',
+    'pre_install_group_etcd.sh',
+    'pre_install_group_kube_worker.sh',
+    'pre_install_group_k8s_cluster.sh',
+    'pre_install_node2.sh',
   ]);
   // node1: control plane + etcd, no own script; not a worker.
   assert.deepEqual(tasksOf(tasks, 'node1'), [
-    'copy pre_install.sh', 'copy pre_install_group_etcd.sh', 'copy pre_install_group_k8s_cluster.sh',
-    'pre_install.sh', 'pre_install_group_etcd.sh', 'pre_install_group_k8s_cluster.sh',
+    'copy pre_install.sh',
+    'copy pre_install_group_etcd.sh',
+    'copy pre_install_group_k8s_cluster.sh',
+    'pre_install.sh',
+    'pre_install_group_etcd.sh',
+    'pre_install_group_k8s_cluster.sh',
   ]);
   // node3: worker only.
   assert.deepEqual(tasksOf(tasks, 'node3'), [
-    'copy pre_install.sh', 'copy pre_install_group_kube_worker.sh', 'copy pre_install_group_k8s_cluster.sh',
-    'pre_install.sh', 'pre_install_group_kube_worker.sh', 'pre_install_group_k8s_cluster.sh',
+    'copy pre_install.sh',
+    'copy pre_install_group_kube_worker.sh',
+    'copy pre_install_group_k8s_cluster.sh',
+    'pre_install.sh',
+    'pre_install_group_kube_worker.sh',
+    'pre_install_group_k8s_cluster.sh',
   ]);
 });
 
@@ -54,7 +78,9 @@ test('copies are 0755 root:root under /etc/kubekey/scripts with the file content
   const dir = scriptsDir({ 'pre_install.sh': 'echo global\n', 'etcd/pre_install.sh': 'echo etcd\n' });
   const tasks = plan(m, 'pre', dir);
   const copy = tasks.find((t) => t.host === 'node2' && t.task === 'copy pre_install_group_etcd.sh')!;
-  assert.deepEqual(copy.spec, { writeFile: { path: '/etc/kubekey/scripts/pre_install_group_etcd.sh', text: 'echo etcd\n', mode: 0o755, owner: 'root', group: 'root', makeParents: true } });
+  assert.deepEqual(copy.spec, {
+    writeFile: { path: '/etc/kubekey/scripts/pre_install_group_etcd.sh', text: 'echo etcd\n', mode: 0o755, owner: 'root', group: 'root', makeParents: true },
+  });
   assert.equal(copy.redoIfChanged, true);
   const run = tasks.find((t) => t.host === 'node2' && t.task === 'pre_install_group_etcd.sh')!;
   const e = exec(run.spec);
@@ -68,10 +94,16 @@ test('only scripts that exist and apply are planned; each exec has a copy in the
   const m = model('  post_install_groups: [etcd, image_registry]\n');
   const dir = scriptsDir({ 'image_registry/post_install.sh': 'x', 'post_install_node3.sh': 'y' });
   const tasks = plan(m, 'post', dir);
-  assert.deepEqual(tasks.map((t) => `${t.host} ${t.task}`), ['node3 copy post_install_node3.sh', 'node3 post_install_node3.sh']);
+  assert.deepEqual(
+    tasks.map((t) => `${t.host} ${t.task}`),
+    ['node3 copy post_install_node3.sh', 'node3 post_install_node3.sh'],
+  );
   for (const t of tasks.filter((x) => x.spec && 'exec' in x.spec)) {
     const file = exec(t.spec).argv![1]!;
-    assert.ok(tasks.some((c) => c.host === t.host && writeFile(c.spec)?.path === file), `${file} runs without being copied`);
+    assert.ok(
+      tasks.some((c) => c.host === t.host && writeFile(c.spec)?.path === file),
+      `${file} runs without being copied`,
+    );
   }
   assert.deepEqual(plan(m, 'pre', scriptsDir({})), []);
 });
@@ -93,13 +125,19 @@ test('post_hook backs up kubeadm-config first, on control-plane hosts only; not 
 
 test('unsafe group names in *_install_groups are refused with a clear error', () => {
   const m = model('  pre_install_groups: ["../etc"]\n');
-  assert.throws(() => hookGroups(m, 'pre'), (e: unknown) => e instanceof UserError && /pre_install_groups/.test(e.message));
+  assert.throws(
+    () => hookGroups(m, 'pre'),
+    (e: unknown) => e instanceof UserError && /pre_install_groups/.test(e.message),
+  );
 });
 
 test('a directory where a script should be is a UserError naming the path', () => {
   const dir = scriptsDir({});
   mkdirSync(path.join(dir, 'pre_install.sh'));
-  assert.throws(() => readHookScripts(dir, 'pre', [], []), (e: unknown) => e instanceof UserError && e.message.includes(path.join(dir, 'pre_install.sh')));
+  assert.throws(
+    () => readHookScripts(dir, 'pre', [], []),
+    (e: unknown) => e instanceof UserError && e.message.includes(path.join(dir, 'pre_install.sh')),
+  );
 });
 
 test('scripts_dir: config key, else <work_dir>/scripts, else <cwd>/scripts', () => {

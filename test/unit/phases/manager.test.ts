@@ -37,7 +37,13 @@ test('create cluster runs pre_hook → precheck → init → install → post_ho
   assert.equal(r.status, 'ok');
   assert.ok(precheckSawPreHook);
   // a host in two groups runs both group scripts in pre_install_groups order (worker before etcd)
-  assert.deepEqual(order(h, 'node2'), ['global node2 pre_hook', 'group-worker node2 pre_hook', 'group-etcd node2 pre_hook', 'host node2 pre_hook', 'post-global node2 post_hook']);
+  assert.deepEqual(order(h, 'node2'), [
+    'global node2 pre_hook',
+    'group-worker node2 pre_hook',
+    'group-etcd node2 pre_hook',
+    'host node2 pre_hook',
+    'post-global node2 post_hook',
+  ]);
   assert.deepEqual(order(h, 'node1'), ['global node1 pre_hook', 'group-etcd node1 pre_hook', 'post-global node1 post_hook']);
   assert.deepEqual(order(h, 'node3'), ['global node3 pre_hook', 'group-worker node3 pre_hook', 'post-global node3 post_hook']);
   // copied 0755 under /etc/kubekey/scripts
@@ -45,7 +51,16 @@ test('create cluster runs pre_hook → precheck → init → install → post_ho
 
   const run = new RunStore(h.dataDir).load(r.runId!);
   assert.equal(run.status, 'ok');
-  assert.deepEqual(run.phaseRecords.map((p) => [p.name, p.status]), [['pre_hook', 'ok'], ['precheck', 'ok'], ['init', 'ok'], ['install', 'ok'], ['post_hook', 'ok']]);
+  assert.deepEqual(
+    run.phaseRecords.map((p) => [p.name, p.status]),
+    [
+      ['pre_hook', 'ok'],
+      ['precheck', 'ok'],
+      ['init', 'ok'],
+      ['install', 'ok'],
+      ['post_hook', 'ok'],
+    ],
+  );
   const pre = run.phaseRecords[0]!;
   const t = pre.tasks.find((x) => x.host === 'node2' && x.task === 'pre_install_node2.sh')!;
   assert.equal(t.status, 'ok');
@@ -58,7 +73,13 @@ test('create cluster runs pre_hook → precheck → init → install → post_ho
   // init generates the certificates on the coordinator: root, kubernetes, front-proxy, etcd-node1, etcd-node2, etcd-client
   assert.match(h.text(), /\[@coordinator\] init: generate certificates ok \(\d+\.\ds\): 6 generated, 0 kept/);
   const init = run.phaseRecords.find((p) => p.name === 'init')!;
-  assert.deepEqual(init.tasks.map((x) => [x.task, x.host, x.status]), [['generate certificates', '@coordinator', 'ok'], ['download artifacts', '@coordinator', 'ok']]);
+  assert.deepEqual(
+    init.tasks.map((x) => [x.task, x.host, x.status]),
+    [
+      ['generate certificates', '@coordinator', 'ok'],
+      ['download artifacts', '@coordinator', 'ok'],
+    ],
+  );
   assert.match(h.text(), /\[node2\] pre_hook: pre_install_node2\.sh ok \(\d+\.\ds\)/);
 });
 
@@ -96,16 +117,25 @@ test('--phases and --skip-phases select phases; the pipeline order wins; unknown
   const h = harness(m);
   const r = await runPipeline(h.pipeline, { command: ['x'], phases: ['precheck', 'pre_hook'] });
   const run = h.store.load(r.runId!);
-  assert.deepEqual(run.phaseRecords.map((p) => p.name), ['pre_hook', 'precheck']);
+  assert.deepEqual(
+    run.phaseRecords.map((p) => p.name),
+    ['pre_hook', 'precheck'],
+  );
   assert.equal(h.prechecks, 1);
   assert.ok(!order(h, 'node1').some((l) => l.startsWith('post')));
 
   const h2 = harness(m);
   const r2 = await runPipeline(h2.pipeline, { command: ['x'], skipPhases: ['precheck', 'post_hook'] });
-  assert.deepEqual(h2.store.load(r2.runId!).phaseRecords.map((p) => p.name), ['pre_hook', 'init', 'install']);
+  assert.deepEqual(
+    h2.store.load(r2.runId!).phaseRecords.map((p) => p.name),
+    ['pre_hook', 'init', 'install'],
+  );
   assert.equal(h2.prechecks, 0);
 
-  await assert.rejects(runPipeline(h.pipeline, { command: ['x'], phases: ['prehook'] }), (e: unknown) => e instanceof UserError && /unknown phase "prehook"/.test(e.message));
+  await assert.rejects(
+    runPipeline(h.pipeline, { command: ['x'], phases: ['prehook'] }),
+    (e: unknown) => e instanceof UserError && /unknown phase "prehook"/.test(e.message),
+  );
   await assert.rejects(runPipeline(h.pipeline, { command: ['x'], phases: ['init'], skipPhases: ['init'] }), UserError);
 });
 
@@ -128,7 +158,10 @@ test('a failing script stops the run before the next phase, naming the script, e
   assert.deepEqual(order(h, 'node3'), ['global node3 pre_hook']);
   const run = h.store.load(r.runId!);
   assert.equal(run.status, 'failed');
-  assert.deepEqual(run.phaseRecords.map((p) => p.status), ['failed', 'pending', 'pending', 'pending', 'pending']);
+  assert.deepEqual(
+    run.phaseRecords.map((p) => p.status),
+    ['failed', 'pending', 'pending', 'pending', 'pending'],
+  );
   const failed = run.phaseRecords[0]!.tasks.find((t) => t.host === 'node1' && t.task === 'pre_install_group_etcd.sh')!;
   assert.equal(failed.exitCode, 3);
   assert.match(failed.outputTail!, /disk not ready/);
@@ -162,7 +195,10 @@ test('--resume after fixing the script completes without re-running what succeed
   const resumedCalls = h.nodes.calls.slice(callsBefore);
   // nothing recorded ok was sent again, except the edited script's copy
   assert.ok(!resumedCalls.some((c) => globalIds.includes(c.id)));
-  assert.deepEqual([...new Set(resumedCalls.filter((c) => 'writeFile' in c.spec && c.id.includes('-pre_hook-')).map((c) => c.node))].sort(), ['node1', 'node2']);
+  assert.deepEqual([...new Set(resumedCalls.filter((c) => 'writeFile' in c.spec && c.id.includes('-pre_hook-')).map((c) => c.node))].sort(), [
+    'node1',
+    'node2',
+  ]);
   // the failed script ran again under a new id (its old id's result is journaled as a failure)
   const after = h.store.load(first.runId!);
   const t = after.phaseRecords[0]!.tasks.find((x) => x.host === 'node1' && x.task === 'pre_install_group_etcd.sh')!;
@@ -208,7 +244,7 @@ test('--resume of an interrupted run re-sends the in-flight command with the sam
   assert.equal(t.attempt, 1);
 });
 
-test('a stale script from an earlier run is not executed: only this run\'s copies run', async () => {
+test("a stale script from an earlier run is not executed: only this run's copies run", async () => {
   const { m } = hooksModel();
   const h = harness(m);
   h.nodes.put('node3', '/etc/kubekey/scripts/pre_install_group_old.sh', logScript('stale'), 0o755);
@@ -245,7 +281,10 @@ test('--dry-run prints per phase and host the commands, sends nothing and record
   const text = h.text();
   assert.match(text, /pre_hook — /);
   assert.match(text, new RegExp(`copy pre_install\\.sh: write /etc/kubekey/scripts/pre_install\\.sh \\(0755 root:root\\) from ${dir}/pre_install\\.sh`));
-  assert.match(text, /pre_install_node2\.sh: run \/bin\/bash \/etc\/kubekey\/scripts\/pre_install_node2\.sh in \/etc\/kubekey\/scripts with KK_INVENTORY_HOSTNAME=node2 KK_GROUPS=[^ ]*etcd[^ ]* KK_PHASE=pre_hook/);
+  assert.match(
+    text,
+    /pre_install_node2\.sh: run \/bin\/bash \/etc\/kubekey\/scripts\/pre_install_node2\.sh in \/etc\/kubekey\/scripts with KK_INVENTORY_HOSTNAME=node2 KK_GROUPS=[^ ]*etcd[^ ]* KK_PHASE=pre_hook/,
+  );
   assert.match(text, /generate certificates: generate or check the cluster certificates in \S+\/pki \(on the coordinator\)/);
   assert.match(text, /backup kubeadm-config: back up \/etc\/kubernetes\/kubeadm-config\.yaml/);
   // phases appear in pipeline order

@@ -5,7 +5,17 @@ import { runPipeline } from '../../../coordinator/phases/manager';
 import type { TaskRecord } from '../../../coordinator/runs/types';
 import { harness, model, scriptsDir } from './helpers';
 
-const rec = (over: Partial<TaskRecord>): TaskRecord => ({ phase: 'pre_hook', task: 't', host: 'h', status: 'failed', attempt: 1, commandIds: ['c1'], commandId: 'c1', digest: 'd', ...over });
+const rec = (over: Partial<TaskRecord>): TaskRecord => ({
+  phase: 'pre_hook',
+  task: 't',
+  host: 'h',
+  status: 'failed',
+  attempt: 1,
+  commandIds: ['c1'],
+  commandId: 'c1',
+  digest: 'd',
+  ...over,
+});
 
 test('which command id a resumed task uses', () => {
   assert.deepEqual(nextAttempt(undefined, 'd'), { attempt: 1, reuse: false });

@@ -51,9 +51,38 @@ test('checkCsr refuses what is not a P-256 request signed with ecdsa-with-SHA256
   // Another key type and another signature hash, made by openssl.
   openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'rsa.key'), '-subj', '/CN=x', '-out', path.join(dir, 'rsa.csr')]);
   assert.throws(() => checkCsr(execFileSync('cat', [path.join(dir, 'rsa.csr')]).toString()), /signed with 1\.2\.840\.113549\.1\.1\.11|not ECDSA P-256/);
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha384', '-nodes', '-keyout', path.join(dir, 'ec.key'), '-subj', '/CN=x', '-out', path.join(dir, 'ec384.csr')]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-sha384',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'ec.key'),
+    '-subj',
+    '/CN=x',
+    '-out',
+    path.join(dir, 'ec384.csr'),
+  ]);
   assert.throws(() => checkCsr(execFileSync('cat', [path.join(dir, 'ec384.csr')]).toString()), /signed with 1\.2\.840\.10045\.4\.3\.3/);
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', path.join(dir, 'p384.key'), '-subj', '/CN=x', '-out', path.join(dir, 'p384.csr')]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-384',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'p384.key'),
+    '-subj',
+    '/CN=x',
+    '-out',
+    path.join(dir, 'p384.csr'),
+  ]);
   assert.throws(() => checkCsr(execFileSync('cat', [path.join(dir, 'p384.csr')]).toString()), /not ECDSA P-256/);
 });
 
@@ -66,9 +95,14 @@ test('a node certificate carries the same fields as the library made, and verifi
   const caCert = new x509.X509Certificate(ca.caPem);
   // The reference: what @peculiar/x509 makes for a node (CertificateAuthority.issue, before).
   const ref = await x509.X509CertificateGenerator.create({
-    serialNumber: issued.serial, subject: 'CN=node-7.example,O=kk-nodes', issuer: caCert.subject,
-    notBefore: mine.notBefore, notAfter: mine.notAfter, signingAlgorithm: SIGNING_ALGORITHM,
-    publicKey: keys.publicKey, signingKey: keys.privateKey,
+    serialNumber: issued.serial,
+    subject: 'CN=node-7.example,O=kk-nodes',
+    issuer: caCert.subject,
+    notBefore: mine.notBefore,
+    notAfter: mine.notAfter,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
@@ -83,7 +117,10 @@ test('a node certificate carries the same fields as the library made, and verifi
   assert.equal(mine.notBefore.getTime(), ref.notBefore.getTime());
   assert.equal(mine.notAfter.getTime(), ref.notAfter.getTime());
   assert.deepEqual(Buffer.from(mine.publicKey.rawData), Buffer.from(ref.publicKey.rawData));
-  assert.deepEqual(mine.extensions.map((e) => [e.type, e.critical, Buffer.from(e.value).toString('hex')]), ref.extensions.map((e) => [e.type, e.critical, Buffer.from(e.value).toString('hex')]));
+  assert.deepEqual(
+    mine.extensions.map((e) => [e.type, e.critical, Buffer.from(e.value).toString('hex')]),
+    ref.extensions.map((e) => [e.type, e.critical, Buffer.from(e.value).toString('hex')]),
+  );
   assert.equal((mine.signatureAlgorithm as { name?: string }).name, 'ECDSA');
   assert.ok(await mine.verify({ publicKey: caCert.publicKey }));
   // Node's own parser and OpenSSL agree.

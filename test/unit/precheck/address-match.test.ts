@@ -9,9 +9,29 @@ import { interfaceCarrying } from '../../../coordinator/precheck/facts-access';
 import type { InterfaceFacts } from '../../../shared/facts/types';
 
 const ADDRESSES = [
-  '10.0.0.1', '10.0.0.1 ', ' 10.0.0.1', '10.0.0.01', '010.0.0.1', '10.0.0.256', '10.0.0', '0.0.0.0', '255.255.255.255', '192.168.7.200',
-  'fd00::1', 'fd00:0::1', 'FD00::1', 'fd00:0:0:0:0:0:0:1', ' fd00::1', 'fe80::5054:ff:fe12:3456', '::ffff:10.0.0.1', '::1', '::',
-  'not-an-ip', '', 'fd00::zz', '10.0.0.1/24',
+  '10.0.0.1',
+  '10.0.0.1 ',
+  ' 10.0.0.1',
+  '10.0.0.01',
+  '010.0.0.1',
+  '10.0.0.256',
+  '10.0.0',
+  '0.0.0.0',
+  '255.255.255.255',
+  '192.168.7.200',
+  'fd00::1',
+  'fd00:0::1',
+  'FD00::1',
+  'fd00:0:0:0:0:0:0:1',
+  ' fd00::1',
+  'fe80::5054:ff:fe12:3456',
+  '::ffff:10.0.0.1',
+  '::1',
+  '::',
+  'not-an-ip',
+  '',
+  'fd00::zz',
+  '10.0.0.1/24',
 ];
 
 function reference(interfaces: readonly InterfaceFacts[], ip: string): [string, string] | null {
@@ -24,10 +44,14 @@ function reference(interfaces: readonly InterfaceFacts[], ip: string): [string, 
 
 test('interfaceCarrying finds exactly what comparing normalized addresses finds', () => {
   // Interfaces holding every address in turn, in both orders, so first-match order is checked too.
-  const make = (list: string[]): InterfaceFacts[] => list.map((address, i) => ({
-    name: `eth${i}`, mac: '', mtu: 1500, up: true,
-    addresses: [{ family: address.includes(':') ? 'IPv6' : 'IPv4', address, prefixLength: 24 }],
-  }));
+  const make = (list: string[]): InterfaceFacts[] =>
+    list.map((address, i) => ({
+      name: `eth${i}`,
+      mac: '',
+      mtu: 1500,
+      up: true,
+      addresses: [{ family: address.includes(':') ? 'IPv6' : 'IPv4', address, prefixLength: 24 }],
+    }));
   for (const interfaces of [make(ADDRESSES), make([...ADDRESSES].reverse())]) {
     for (const ip of ADDRESSES) {
       const hit = interfaceCarrying(interfaces, ip);
@@ -50,12 +74,16 @@ test('subnetText names the subnet exactly as subnetOf does (or throws as it does
   let fast = 0;
   for (const address of ADDRESSES) {
     for (const p of prefixes) {
-      assert.deepEqual(outcome(() => subnetText(address, p)), outcome(() => subnetOf(address, p)?.text ?? null), `${JSON.stringify(address)}/${p}`);
+      assert.deepEqual(
+        outcome(() => subnetText(address, p)),
+        outcome(() => subnetOf(address, p)?.text ?? null),
+        `${JSON.stringify(address)}/${p}`,
+      );
       if (/^\d/.test(address) && p >= 0 && p <= 32) fast++;
     }
   }
   for (let i = 0; i < 2000; i++) {
-    const address = [i * 37 % 256, i * 101 % 256, i * 7 % 256, i % 256].join('.');
+    const address = [(i * 37) % 256, (i * 101) % 256, (i * 7) % 256, i % 256].join('.');
     const p = i % 33;
     assert.equal(subnetText(address, p), subnetOf(address, p)?.text ?? null, `${address}/${p}`);
   }
@@ -63,7 +91,31 @@ test('subnetText names the subnet exactly as subnetOf does (or throws as it does
 });
 
 test('isFourPartDecimal agrees with ipaddr, and a valid IPv4 address is its own normalized form', () => {
-  const parts = ['0', '1', '9', '10', '01', '00', '99', '100', '199', '255', '256', '300', '999', '1000', '0255', '', 'a', '0x1', ' 1', '1 ', '-1', '+1', '1e1'];
+  const parts = [
+    '0',
+    '1',
+    '9',
+    '10',
+    '01',
+    '00',
+    '99',
+    '100',
+    '199',
+    '255',
+    '256',
+    '300',
+    '999',
+    '1000',
+    '0255',
+    '',
+    'a',
+    '0x1',
+    ' 1',
+    '1 ',
+    '-1',
+    '+1',
+    '1e1',
+  ];
   let valid = 0;
   let seed = 12345;
   const next = (n: number): number => {

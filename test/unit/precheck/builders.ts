@@ -92,9 +92,18 @@ export function healthyFacts(name: string, ip: string, patch: FactPatch = {}): F
     kernelModules: ['overlay', 'br_netfilter'],
     cgroup: { version: 2, controllers: ['cpuset', 'cpu', 'io', 'memory', 'pids'] },
     binaries: {
-      conntrack: '/usr/sbin/conntrack', socat: '/usr/bin/socat', ip: '/usr/sbin/ip', iptables: '/usr/sbin/iptables',
-      mount: '/usr/bin/mount', nsenter: '/usr/bin/nsenter', ebtables: '/usr/sbin/ebtables', ethtool: '/usr/sbin/ethtool',
-      tc: '/usr/sbin/tc', touch: '/usr/bin/touch', fio: '/usr/bin/fio', systemctl: '/usr/bin/systemctl',
+      conntrack: '/usr/sbin/conntrack',
+      socat: '/usr/bin/socat',
+      ip: '/usr/sbin/ip',
+      iptables: '/usr/sbin/iptables',
+      mount: '/usr/bin/mount',
+      nsenter: '/usr/bin/nsenter',
+      ebtables: '/usr/sbin/ebtables',
+      ethtool: '/usr/sbin/ethtool',
+      tc: '/usr/sbin/tc',
+      touch: '/usr/bin/touch',
+      fio: '/usr/bin/fio',
+      systemctl: '/usr/bin/systemctl',
     },
     services: {
       kubelet: { loadState: 'not-found', activeState: 'inactive', version: null },
@@ -122,7 +131,10 @@ export function factsFor(model: ClusterModel, patches: Record<string, FactPatch 
   const out = new Map<string, FactSet | null>();
   for (const h of model.hosts) {
     const patch = patches[h.name];
-    if (patch === null) { out.set(h.name, null); continue; }
+    if (patch === null) {
+      out.set(h.name, null);
+      continue;
+    }
     const ip = typeof h.vars.internal_ipv4 === 'string' ? h.vars.internal_ipv4 : '10.0.0.99';
     out.set(h.name, healthyFacts(h.name, ip, patch));
   }

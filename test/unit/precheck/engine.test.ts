@@ -12,14 +12,24 @@ test('every rule id is unique, has its tag, and the list follows precheck.md', (
   assert.equal(new Set(ids).size, ids.length);
   assert.equal(ids.length, 48);
   for (const r of rules) assert.equal(r.id.split('.')[0], r.tag);
-  assert.deepEqual([...new Set(rules.map((r) => r.tag))],
-    ['inventory', 'os', 'kubernetes', 'network', 'etcd', 'cri', 'cni', 'storage', 'artifact', 'nfs', 'image_registry', 'node', 'cluster']);
+  assert.deepEqual(
+    [...new Set(rules.map((r) => r.tag))],
+    ['inventory', 'os', 'kubernetes', 'network', 'etcd', 'cri', 'cni', 'storage', 'artifact', 'nfs', 'image_registry', 'node', 'cluster'],
+  );
 });
 
 test('a healthy cluster has no failures; host rules yield one result per host, cluster rules one with host null', () => {
   const model = threeNodes();
   const report = evaluate(context(model));
-  assert.equal(report.summary.fail, 0, JSON.stringify(report.results.filter((r) => r.status === 'fail'), null, 1));
+  assert.equal(
+    report.summary.fail,
+    0,
+    JSON.stringify(
+      report.results.filter((r) => r.status === 'fail'),
+      null,
+      1,
+    ),
+  );
   assert.equal(exitCodeOf(report), 0);
   const hostRules = rules.filter((r) => r.scope === 'host').length;
   const clusterRules = rules.length - hostRules;
@@ -31,15 +41,24 @@ test('a healthy cluster has no failures; host rules yield one result per host, c
 });
 
 test('--skip by id and tag; unknown id is a UserError with exit code 2', () => {
-  const ctx = context(threeNodes(), factsFor(threeNodes(), { node2: { memory: { totalBytes: 2 ** 30, availableBytes: 0, swapTotalBytes: 1, swapFreeBytes: 0 } } }));
+  const ctx = context(
+    threeNodes(),
+    factsFor(threeNodes(), { node2: { memory: { totalBytes: 2 ** 30, availableBytes: 0, swapTotalBytes: 1, swapFreeBytes: 0 } } }),
+  );
   const report = evaluate(ctx, { skip: ['node.swap', 'OS'] });
   for (const r of report.results.filter((x) => x.id === 'node.swap' || x.id.startsWith('os.'))) {
     assert.equal(r.status, 'skip');
     assert.equal(r.message, 'skipped by --skip');
   }
-  assert.throws(() => evaluate(ctx, { skip: ['node.swapp'] }), (e: unknown) => e instanceof UserError && e.exitCode === 2 && /--skip: unknown rule id or tag "node\.swapp"/.test(e.message));
+  assert.throws(
+    () => evaluate(ctx, { skip: ['node.swapp'] }),
+    (e: unknown) => e instanceof UserError && e.exitCode === 2 && /--skip: unknown rule id or tag "node\.swapp"/.test(e.message),
+  );
   assert.throws(() => evaluate(ctx, { skip: ['all'] }), UserError);
-  assert.throws(() => evaluate(ctx, { ignoreErrors: ['nope'] }), (e: unknown) => e instanceof UserError && /--ignore-errors/.test(e.message));
+  assert.throws(
+    () => evaluate(ctx, { ignoreErrors: ['nope'] }),
+    (e: unknown) => e instanceof UserError && /--ignore-errors/.test(e.message),
+  );
 });
 
 test('--ignore-errors turns errors into warnings by id, tag or all; exit code follows', () => {
@@ -59,7 +78,15 @@ test('--ignore-errors turns errors into warnings by id, tag or all; exit code fo
 });
 
 test('a rule that throws is a failure of that rule, not a crash; unknown facts fail with the reason', () => {
-  const boom = hostRule({ id: 'test.boom', severity: 'warning', description: 'd', appliesTo: () => true, check: () => { throw new Error('kaput'); } });
+  const boom = hostRule({
+    id: 'test.boom',
+    severity: 'warning',
+    description: 'd',
+    appliesTo: () => true,
+    check: () => {
+      throw new Error('kaput');
+    },
+  });
   const fine = clusterRule({ id: 'test.fine', severity: 'error', description: 'd', appliesTo: () => true, check: () => pass('ok') });
   const report = evaluate(context(threeNodes()), {}, [boom, fine]);
   const b = report.results.find((r) => r.id === 'test.boom')!;

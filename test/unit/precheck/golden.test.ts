@@ -35,14 +35,19 @@ test('golden: JSON output', () => {
 });
 
 test('golden: the recorded problems are the ones found', () => {
-  const failed = report().results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => `${r.host ?? '-'} ${r.id} ${r.status}`);
-  assert.deepEqual(failed.sort(), [
-    '- cluster.clock_skew fail',
-    'node1 node.ports fail',
-    'node2 node.swap fail',
-    'node2 os.kernel_version fail',
-    'node3 node.binaries warn',
-    'node3 node.disk_space warn',
-    'node3 node.time_sync warn',
-  ].sort());
+  const failed = report()
+    .results.filter((r) => r.status !== 'pass' && r.status !== 'skip')
+    .map((r) => `${r.host ?? '-'} ${r.id} ${r.status}`);
+  assert.deepEqual(
+    failed.sort(),
+    [
+      '- cluster.clock_skew fail',
+      'node1 node.ports fail',
+      'node2 node.swap fail',
+      'node2 os.kernel_version fail',
+      'node3 node.binaries warn',
+      'node3 node.disk_space warn',
+      'node3 node.time_sync warn',
+    ].sort(),
+  );
 });

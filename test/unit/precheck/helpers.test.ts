@@ -51,6 +51,8 @@ test('vars: defaults when absent, null or empty; wrong type names the key', () =
   assert.equal(num({ cluster_require: { minimal_master_memory_mb: null } }, 'cluster_require.minimal_master_memory_mb'), 1700);
   assert.equal(num({ cluster_require: { minimal_master_memory_mb: '2048' } }, 'cluster_require.minimal_master_memory_mb'), 2048);
   assert.equal(lookup({ cni: { pod_cidr: '' } }, 'cni.pod_cidr'), '10.233.64.0/18');
-  assert.throws(() => strList({ cluster_require: { supported_architectures: 'amd64' } }, 'cluster_require.supported_architectures'),
-    (e: unknown) => e instanceof ConfigValueError && /spec\.cluster_require\.supported_architectures: expected a list/.test(e.message));
+  assert.throws(
+    () => strList({ cluster_require: { supported_architectures: 'amd64' } }, 'cluster_require.supported_architectures'),
+    (e: unknown) => e instanceof ConfigValueError && /spec\.cluster_require\.supported_architectures: expected a list/.test(e.message),
+  );
 });

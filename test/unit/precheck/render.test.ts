@@ -6,7 +6,13 @@ import type { Report } from '../../../coordinator/precheck/index';
 const report: Report = {
   summary: { pass: 1, fail: 1, warn: 1, skip: 1 },
   results: [
-    { id: 'os.kernel_version', host: 'node2', status: 'fail', severity: 'error', message: 'kernel 4.4.0 is older than the required 4.9.17: upgrade the kernel' },
+    {
+      id: 'os.kernel_version',
+      host: 'node2',
+      status: 'fail',
+      severity: 'error',
+      message: 'kernel 4.4.0 is older than the required 4.9.17: upgrade the kernel',
+    },
     { id: 'node.time_sync', host: 'node3', status: 'warn', severity: 'warning', message: 'clock is not NTP-synchronised' },
     { id: 'cluster.unique_hostname', host: null, status: 'pass', severity: 'error', message: '3 distinct node names' },
     { id: 'node.cpu', host: 'node2', status: 'skip', severity: 'error', message: 'not applicable: not in kube_control_plane' },
@@ -43,7 +49,7 @@ test('JSON: the exact documented shape and key order', () => {
   assert.equal((parsed.results as { host: unknown }[])[2]!.host, null);
 });
 
-test('diff: status changes only, in the new report\'s order, plus new and gone results', () => {
+test("diff: status changes only, in the new report's order, plus new and gone results", () => {
   const next: Report = {
     summary: { pass: 2, fail: 0, warn: 1, skip: 1 },
     results: [

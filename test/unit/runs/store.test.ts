@@ -20,7 +20,10 @@ function newRun(store: RunStore) {
     inventory: '/x/inv.yaml',
     config: null,
     requested: { phases: ['pre_hook', 'precheck'], skipPhases: [] },
-    phases: [{ name: 'pre_hook', title: 'hooks' }, { name: 'precheck', title: 'checks' }],
+    phases: [
+      { name: 'pre_hook', title: 'hooks' },
+      { name: 'precheck', title: 'checks' },
+    ],
   });
 }
 
@@ -39,12 +42,16 @@ test('a run is a JSON file under <dataDir>/state/runs, rewritten atomically; tas
   assert.ok(isRunId(run.id));
   const file = path.join(dir, 'state', 'runs', `${run.id}.json`);
   assert.equal(statSync(file).mode & 0o777, 0o600);
-  for (let i = 0; i < 50; i++) store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node1' }, { status: i % 2 ? 'ok' : 'running', commandId: `c${i}` });
+  for (let i = 0; i < 50; i++)
+    store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node1' }, { status: i % 2 ? 'ok' : 'running', commandId: `c${i}` });
   // Written on their own shortly after (not 50 times): another reader sees the last state.
   const reader = new RunStore(dir);
   for (let i = 0; i < 200 && reader.load(run.id).phaseRecords[0]!.tasks[0]?.commandId !== 'c49'; i++) await new Promise((r) => setTimeout(r, 50));
   // no temp files left behind
-  assert.deepEqual(readdirSync(path.join(dir, 'state', 'runs')).filter((n) => n.includes('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(path.join(dir, 'state', 'runs')).filter((n) => n.includes('.tmp')),
+    [],
+  );
   const seen = reader.load(run.id);
   const t = seen.phaseRecords[0]!.tasks[0]!;
   assert.equal(t.status, 'ok');
@@ -67,7 +74,10 @@ test('a running run whose owner process is gone is interrupted, and can be resum
   setOwner(store, run.id, child.pid!);
   const reader = new RunStore(dir);
   assert.equal(runStatus(reader.load(run.id)), 'running');
-  assert.throws(() => reader.resume(run.id), (e: unknown) => e instanceof UserError && /still running \(process \d+/.test(e.message));
+  assert.throws(
+    () => reader.resume(run.id),
+    (e: unknown) => e instanceof UserError && /still running \(process \d+/.test(e.message),
+  );
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   assert.equal(runStatus(reader.load(run.id)), 'interrupted');
@@ -93,8 +103,14 @@ test('a reused pid does not keep a dead run alive (start time must match)', () =
 
 test('unknown or malformed run ids are clear errors', () => {
   const store = new RunStore(dataDir());
-  assert.throws(() => store.load('20250101-000000-abcdef'), (e: unknown) => e instanceof UserError && /no run 20250101-000000-abcdef/.test(e.message));
-  assert.throws(() => store.load('../../etc/passwd'), (e: unknown) => e instanceof UserError && /invalid run id/.test(e.message));
+  assert.throws(
+    () => store.load('20250101-000000-abcdef'),
+    (e: unknown) => e instanceof UserError && /no run 20250101-000000-abcdef/.test(e.message),
+  );
+  assert.throws(
+    () => store.load('../../etc/passwd'),
+    (e: unknown) => e instanceof UserError && /invalid run id/.test(e.message),
+  );
 });
 
 test('the per-host output log is bounded and keeps the latest output', () => {
@@ -103,7 +119,9 @@ test('the per-host output log is bounded and keeps the latest output', () => {
   const run = newRun(store);
   for (let i = 0; i < 5000; i++) store.appendOutput(run.id, 'node1', `${new Date(0).toISOString()} [pre_hook big.sh] line ${i} ${'x'.repeat(80)}\n`);
   const logDir = path.join(dir, 'state', 'runs', run.id);
-  const total = readdirSync(logDir).filter((n) => n.startsWith('node1.log')).reduce((s, n) => s + statSync(path.join(logDir, n)).size, 0);
+  const total = readdirSync(logDir)
+    .filter((n) => n.startsWith('node1.log'))
+    .reduce((s, n) => s + statSync(path.join(logDir, n)).size, 0);
   assert.ok(total <= 64 * 1024, `log holds ${total} bytes`);
   const text = store.readLog(run.id, 'node1');
   assert.match(text, /earlier output dropped/);
@@ -116,7 +134,11 @@ test('runs / runs show / runs logs render what was recorded', () => {
   const store = new RunStore(dir);
   const run = newRun(store);
   store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node1' }, { status: 'ok', commandId: 'id-1', exitCode: 0, durationMs: 400 });
-  store.updateTask(run.id, { phase: 'pre_hook', task: 'pre_install.sh', host: 'node2' }, { status: 'failed', commandId: 'id-2', exitCode: 3, error: 'exited with code 3', outputTail: 'boom\n' });
+  store.updateTask(
+    run.id,
+    { phase: 'pre_hook', task: 'pre_install.sh', host: 'node2' },
+    { status: 'failed', commandId: 'id-2', exitCode: 3, error: 'exited with code 3', outputTail: 'boom\n' },
+  );
   store.updatePhase(run.id, 'pre_hook', { status: 'failed' });
   store.appendOutput(run.id, 'node2', '2025-01-01T00:00:02.000Z [pre_hook pre_install.sh] second\n');
   store.appendOutput(run.id, 'node1', '2025-01-01T00:00:01.000Z [pre_hook pre_install.sh] first\n');
@@ -130,7 +152,13 @@ test('runs / runs show / runs logs render what was recorded', () => {
   assert.match(shown, /node2\s+pre_install\.sh\s+failed\s+-\s+3\s+id-2/);
   assert.match(shown, /\[node2\] pre_install\.sh: exited with code 3\n\s+boom/);
   const all = runLogs(new RunStore(dir), run.id);
-  assert.deepEqual(all.trim().split('\n').map((l) => l.replace(/ .*\] /, ' ')), ['[node1] first', '[node2] second', '[node1] (output tail)', '[node1] continued']);
+  assert.deepEqual(
+    all
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/ .*\] /, ' ')),
+    ['[node1] first', '[node2] second', '[node1] (output tail)', '[node1] continued'],
+  );
   assert.equal(runLogs(store, run.id, 'node2'), '2025-01-01T00:00:02.000Z [pre_hook pre_install.sh] second\n');
   assert.throws(() => runLogs(store, run.id, 'node9'), /no output from "node9"; hosts with output: node1, node2/);
 });

@@ -11,7 +11,12 @@ import { publicKeyPin } from '../../../shared/pki/x509';
 import { throwawayCa, type Throwaway } from '../init/artifact-mirror';
 
 const hasDash = (() => {
-  try { execFileSync('dash', ['-c', 'exit 0']); return true; } catch { return false; }
+  try {
+    execFileSync('dash', ['-c', 'exit 0']);
+    return true;
+  } catch {
+    return false;
+  }
 })();
 const TOKEN = `${'a'.repeat(64)}::a1b2c3.0123456789abcdef`;
 const WRONG_PIN = 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -25,9 +30,18 @@ let answer: { script: string } | { status: number } | { cutAfter: string; rest: 
 before(async () => {
   tlsMaterial = throwawayCa();
   server = https.createServer({ cert: tlsMaterial.certPem, key: tlsMaterial.keyPem }, (req, res) => {
-    if (req.url !== '/bootstrap.sh') { res.writeHead(404).end(); return; }
-    if ('status' in answer) { res.writeHead(answer.status).end('not here\n'); return; }
-    if ('script' in answer) { res.writeHead(200, { 'Content-Type': 'text/x-shellscript' }).end(answer.script); return; }
+    if (req.url !== '/bootstrap.sh') {
+      res.writeHead(404).end();
+      return;
+    }
+    if ('status' in answer) {
+      res.writeHead(answer.status).end('not here\n');
+      return;
+    }
+    if ('script' in answer) {
+      res.writeHead(200, { 'Content-Type': 'text/x-shellscript' }).end(answer.script);
+      return;
+    }
     const { cutAfter, rest } = answer;
     res.writeHead(200, { 'Content-Length': String(Buffer.byteLength(cutAfter + rest)) });
     res.write(cutAfter, () => setTimeout(() => res.socket?.destroy(), 100));
@@ -36,14 +50,21 @@ before(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+after(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
-const dash = (line: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-  execFile('dash', ['-c', line], { timeout: 30_000 }, (err, stdout, stderr) => {
-    const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-    resolve({ code, stdout, stderr });
+const dash = (line: string) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('dash', ['-c', line], { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
-});
 
 const skip = hasDash ? false : 'dash is not installed (apt-get install dash)';
 

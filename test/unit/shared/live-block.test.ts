@@ -5,7 +5,12 @@ import { LiveBlock } from '../../../shared/live-block';
 
 test('permanent lines go above; the block is erased (cursor up, clear to the end) and redrawn, cut to the width', () => {
   let out = '';
-  const term = { write: (s: string) => { out += s; }, columns: 50 };
+  const term = {
+    write: (s: string) => {
+      out += s;
+    },
+    columns: 50,
+  };
   const b = new LiveBlock(term);
   b.render(['== install'], ['  node1  running', '  node2  pending']);
   assert.equal(out, '== install\n  node1  running\n  node2  pending\n');

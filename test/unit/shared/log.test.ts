@@ -8,12 +8,21 @@ test('a level spec names the base level and per-component levels', () => {
   assert.deepEqual(parseLevelSpec('debug'), { level: 'debug', components: new Map() });
   const s = parseLevelSpec('warn, runs=debug,admin=error');
   assert.equal(s.level, 'warn');
-  assert.deepEqual([...s.components], [['runs', 'debug'], ['admin', 'error']]);
+  assert.deepEqual(
+    [...s.components],
+    [
+      ['runs', 'debug'],
+      ['admin', 'error'],
+    ],
+  );
   assert.equal(parseLevelSpec('runs=trace').level, 'info', 'the base level defaults to info');
 });
 
 test('an unknown level is a clear error', () => {
-  assert.throws(() => parseLevelSpec('verbose'), (err: unknown) => err instanceof UserError && /"verbose" is not a level/.test(err.message));
+  assert.throws(
+    () => parseLevelSpec('verbose'),
+    (err: unknown) => err instanceof UserError && /"verbose" is not a level/.test(err.message),
+  );
   assert.throws(() => parseLevelSpec('info,runs=loud'), /"loud" is not a level/);
 });
 

@@ -265,8 +265,14 @@ export function apiServerCertSANs(model: ClusterModel, endpointHost: string): st
   const cluster = getNonEmptyString(model.vars, 'kubernetes.cluster_name') ?? 'kubekey';
   const domain = getNonEmptyString(model.vars, 'dns.domain') ?? 'cluster.local';
   const out = [
-    'localhost', '127.0.0.1', '::1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc',
-    `kubernetes.default.svc.${cluster}`, `kubernetes.default.svc.${cluster}.${domain}`,
+    'localhost',
+    '127.0.0.1',
+    '::1',
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    `kubernetes.default.svc.${cluster}`,
+    `kubernetes.default.svc.${cluster}.${domain}`,
   ];
   const svc = nthAddress(cidrs(model, 'cni.service_cidr', '10.233.0.0/18').text, 1);
   if (svc) out.push(svc);
@@ -304,7 +310,10 @@ function clusterConfiguration(model: ClusterModel, initHost: InventoryHost, api:
   if (hardened) {
     apiArgs.push(
       ['authorization-mode', 'Node,RBAC'],
-      ['enable-admission-plugins', 'AlwaysPullImages,ServiceAccount,NamespaceLifecycle,NodeRestriction,LimitRanger,ResourceQuota,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,PodNodeSelector,PodSecurity'],
+      [
+        'enable-admission-plugins',
+        'AlwaysPullImages,ServiceAccount,NamespaceLifecycle,NodeRestriction,LimitRanger,ResourceQuota,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,PodNodeSelector,PodSecurity',
+      ],
       ['profiling', 'false'],
       ['request-timeout', '120s'],
       ['service-account-lookup', 'true'],
@@ -336,9 +345,15 @@ function clusterConfiguration(model: ClusterModel, initHost: InventoryHost, api:
   const cmArgs: Array<[string, string]> = [];
   if (pod.families[0] === 'ipv4') cmArgs.push(['node-cidr-mask-size-ipv4', String(getNumber(vars, 'cni.ipv4_mask_size') ?? 24)]);
   if (pod.families[pod.families.length - 1] === 'ipv6') cmArgs.push(['node-cidr-mask-size-ipv6', String(getNumber(vars, 'cni.ipv6_mask_size') ?? 64)]);
-  if (hardened) cmArgs.push(['bind-address', loopback], ['profiling', 'false'], ['terminated-pod-gc-threshold', '50'], ['use-service-account-credentials', 'true']);
+  if (hardened)
+    cmArgs.push(['bind-address', loopback], ['profiling', 'false'], ['terminated-pod-gc-threshold', '50'], ['use-service-account-credentials', 'true']);
   else cmArgs.push(['bind-address', any]);
-  const schedArgs: Array<[string, string]> = hardened ? [['bind-address', loopback], ['profiling', 'false']] : [['bind-address', any]];
+  const schedArgs: Array<[string, string]> = hardened
+    ? [
+        ['bind-address', loopback],
+        ['profiling', 'false'],
+      ]
+    : [['bind-address', any]];
 
   const coredns = image(vars, 'dns.coredns.image');
   const dns: Obj = { imageRepository: `${coredns.registry}/${coredns.repository}` };
@@ -387,8 +402,8 @@ function kubeletConfiguration(model: ClusterModel): Obj {
   const hardened = getBool(vars, 'security_enhancement') === true;
   const nodelocal = getBool(vars, 'dns.nodelocaldns.enabled') !== false;
   const dnsIp = nodelocal
-    ? getNonEmptyString(vars, 'dns.nodelocaldns.ip') ?? '169.254.25.10'
-    : getNonEmptyString(vars, 'dns.coredns.ip') ?? nthAddress(cidrs(model, 'cni.service_cidr', '10.233.0.0/18').text, 3);
+    ? (getNonEmptyString(vars, 'dns.nodelocaldns.ip') ?? '169.254.25.10')
+    : (getNonEmptyString(vars, 'dns.coredns.ip') ?? nthAddress(cidrs(model, 'cni.service_cidr', '10.233.0.0/18').text, 3));
   if (!dnsIp) throw new UserError('dns.coredns.ip is not set and cni.service_cidr has no third address');
   const base: Vars = {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
@@ -454,13 +469,15 @@ export function initDocuments(model: ClusterModel, opts: InitOptions): Obj[] {
     if (opts.bootstrapTokenTTL !== undefined && !GO_DURATION.test(opts.bootstrapTokenTTL)) {
       throw new Error(`kubeadm config: bootstrap token TTL "${opts.bootstrapTokenTTL}" is not a Go duration (2h, 24h0m0s)`);
     }
-    init.bootstrapTokens = [{
-      token: opts.bootstrapToken,
-      description: 'kk: joins the cluster nodes',
-      ttl: opts.bootstrapTokenTTL ?? DEFAULT_TOKEN_TTL,
-      usages: ['signing', 'authentication'],
-      groups: ['system:bootstrappers:kubeadm:default-node-token'],
-    }];
+    init.bootstrapTokens = [
+      {
+        token: opts.bootstrapToken,
+        description: 'kk: joins the cluster nodes',
+        ttl: opts.bootstrapTokenTTL ?? DEFAULT_TOKEN_TTL,
+        usages: ['signing', 'authentication'],
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+      },
+    ];
   }
   init.localAPIEndpoint = {
     advertiseAddress: advertiseAddress(host),
@@ -475,12 +492,7 @@ export function initDocuments(model: ClusterModel, opts: InitOptions): Obj[] {
   if (skip.length > 0) init.skipPhases = [...skip];
   const p = patches(model);
   if (p) init.patches = p;
-  return [
-    clusterConfiguration(model, host, api, endpoint),
-    init,
-    kubeProxyConfiguration(model),
-    kubeletConfiguration(model),
-  ];
+  return [clusterConfiguration(model, host, api, endpoint), init, kubeProxyConfiguration(model), kubeletConfiguration(model)];
 }
 
 /** The join document of one host (a control plane gets `controlPlane`); KubeletConfiguration comes from the cluster. */
@@ -527,7 +539,9 @@ function emit(doc: Obj): string {
 
 /** The init node's `/etc/kubernetes/kubeadm-config.yaml`: Cluster-, Init-, KubeProxy- and KubeletConfiguration. */
 export function initConfig(model: ClusterModel, opts: InitOptions): string {
-  return initDocuments(model, opts).map((d) => `---\n${emit(d)}`).join('');
+  return initDocuments(model, opts)
+    .map((d) => `---\n${emit(d)}`)
+    .join('');
 }
 
 /** A joining node's `/etc/kubernetes/kubeadm-config.yaml`: one JoinConfiguration. */

@@ -43,16 +43,18 @@ export const clusterDnsStep: InstallStep = {
   stage: () => ({ mode: 'serial' }),
   plan(inputs): StepTask[] {
     const ip = corednsIp(inputs.model);
-    return [{
-      task: 'coredns service',
-      description: `Service kube-system/coredns at ${ip}; kubeadm's kube-dns Service removed`,
-      spec: script(`have=$(${KUBECTL} -n kube-system get svc coredns -o jsonpath='{.spec.clusterIP}' 2>/dev/null || true)
+    return [
+      {
+        task: 'coredns service',
+        description: `Service kube-system/coredns at ${ip}; kubeadm's kube-dns Service removed`,
+        spec: script(`have=$(${KUBECTL} -n kube-system get svc coredns -o jsonpath='{.spec.clusterIP}' 2>/dev/null || true)
 if [ "$have" = ${q(ip)} ] && ! ${KUBECTL} -n kube-system get svc kube-dns >/dev/null 2>&1; then exit $UNCHANGED; fi
 ${KUBECTL} -n kube-system delete svc kube-dns --ignore-not-found
 # a Service's clusterIP cannot change in place
 if [ -n "$have" ] && [ "$have" != ${q(ip)} ]; then ${KUBECTL} -n kube-system delete svc coredns; fi
 ${KUBECTL} apply -f - <<'EOF'
 ${corednsService(ip)}EOF`),
-    }];
+      },
+    ];
   },
 };

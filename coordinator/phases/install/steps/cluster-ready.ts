@@ -43,12 +43,14 @@ export const clusterReadyStep: InstallStep = {
   plan(inputs, host): StepTask[] {
     const node = nodeName(inputs.model, host);
     const get = `kubectl --kubeconfig /etc/kubernetes/kubelet.conf get node ${q(node)}`;
-    return [{
-      task: 'node Ready',
-      always: true,
-      waitMs: (READY_TIMEOUT_S + 60) * 1000,
-      description: `${node} reports Ready (up to ${READY_TIMEOUT_S / 60} minutes)`,
-      spec: script(`for i in $(seq 1 ${READY_TIMEOUT_S / 5}); do
+    return [
+      {
+        task: 'node Ready',
+        always: true,
+        waitMs: (READY_TIMEOUT_S + 60) * 1000,
+        description: `${node} reports Ready (up to ${READY_TIMEOUT_S / 60} minutes)`,
+        spec: script(
+          `for i in $(seq 1 ${READY_TIMEOUT_S / 5}); do
   ready=$(${get} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
   [ "$ready" = True ] && { echo "${node} is Ready"; exit $UNCHANGED; }
   sleep 5
@@ -57,8 +59,11 @@ echo "${node} did not become Ready in ${READY_TIMEOUT_S}s" >&2
 ${get} -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\\n"}{end}' >&2 2>/dev/null || echo "the API server does not know node ${node}" >&2
 echo "kubelet's last errors:" >&2
 journalctl -u kubelet --no-pager -n 400 2>/dev/null | grep -E ' E[0-9]{4} |error|failed' | tail -n 8 >&2 || true
-exit 1`, { timeoutMs: (READY_TIMEOUT_S + 30) * 1000 }),
-    }];
+exit 1`,
+          { timeoutMs: (READY_TIMEOUT_S + 30) * 1000 },
+        ),
+      },
+    ];
   },
   gate(inputs) {
     const m = inputs.model;
@@ -71,11 +76,14 @@ exit 1`, { timeoutMs: (READY_TIMEOUT_S + 30) * 1000 }),
       task: {
         task: 'coredns answers',
         description: `CoreDNS at ${ip} resolves ${name} (from ${first})`,
-        spec: script(`${dnsQueryScript(ip, 53, name)}
+        spec: script(
+          `${dnsQueryScript(ip, 53, name)}
 for i in $(seq 1 60); do dns_query && exit $UNCHANGED; sleep 5; done
 echo "CoreDNS at ${ip} did not answer for ${name} in 300s" >&2
 kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get pods -l k8s-app=kube-dns -o wide >&2 || true
-exit 1`, { timeoutMs: 330_000 }),
+exit 1`,
+          { timeoutMs: 330_000 },
+        ),
         waitMs: 360_000,
       },
     };

@@ -38,7 +38,10 @@ export function cniRelease(m: ClusterModel): HelmRelease | null {
   const type = cniType(m);
   if (type === 'other' || type === 'none') return null;
   const p = PRIMARY[type];
-  if (!p) throw new UserError(`cni.type: "${type}" is not a network plugin kk installs: use one of ${Object.keys(PRIMARY).join(', ')}, or none (install your own after create cluster)`);
+  if (!p)
+    throw new UserError(
+      `cni.type: "${type}" is not a network plugin kk installs: use one of ${Object.keys(PRIMARY).join(', ')}, or none (install your own after create cluster)`,
+    );
   return withCustomValues(m, p.release(m), p.values);
 }
 
@@ -48,7 +51,9 @@ export function multiCniRelease(m: ClusterModel): HelmRelease | null {
   if (multi !== 'spiderpool') return null;
   const type = cniType(m);
   if (type !== 'calico' && type !== 'cilium') {
-    throw new UserError(`cni.multi_cni: spiderpool runs on calico or cilium, but cni.type is ${type}: set cni.type to calico or cilium, or cni.multi_cni to multus or none`);
+    throw new UserError(
+      `cni.multi_cni: spiderpool runs on calico or cilium, but cni.type is ${type}: set cni.type to calico or cilium, or cni.multi_cni to multus or none`,
+    );
   }
   return withCustomValues(m, spiderpoolRelease(m), 'cni.spiderpool.values');
 }
@@ -65,7 +70,6 @@ export function cniTasks(inputs: Parameters<InstallStep['plan']>[0], host: strin
   else if (multiCni(m) === 'multus') tasks.push(...multusTasks(m));
   return tasks;
 }
-
 
 export const cniStep: InstallStep = {
   name: 'cni',

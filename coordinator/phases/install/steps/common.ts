@@ -67,8 +67,9 @@ export interface TarballInstall {
  * dir and move each file into place (a rename, so a running binary is never half-written).
  */
 export function tarballInstallScript(t: TarballInstall): string {
-  const moves = Object.entries(t.files).map(([member, dest]) =>
-    `install -D -m 0755 "$tmp"/${q(member)} ${q(`${dest}.kk-new`)} && mv -f ${q(`${dest}.kk-new`)} ${q(dest)}`).join('\n');
+  const moves = Object.entries(t.files)
+    .map(([member, dest]) => `install -D -m 0755 "$tmp"/${q(member)} ${q(`${dest}.kk-new`)} && mv -f ${q(`${dest}.kk-new`)} ${q(dest)}`)
+    .join('\n');
   return `want=${q(t.version)}
 have=$( { ${t.installedVersion}; } 2>/dev/null || true)
 if [ "$have" = "$want" ]; then echo "${t.name} $want already installed"; exit $UNCHANGED; fi

@@ -27,8 +27,20 @@ import { fetchFile, script, service, writeFile, type InstallStep, type StepTask 
 import type { CommandSpec } from '../../executor';
 import { binaryInstallScript, downgradeGuard, NODE_ARTIFACTS, hostsIn, q, tarballInstallScript } from './common';
 import {
-  CRI_DOCKERD_UNIT, DAEMON_MERGE_PY, DOCKERSHIM_SOCKET, DOCKER_CERTS_D, DOCKER_DAEMON_JSON, DOCKER_DAEMON_MARKER,
-  DOCKER_REINSTALLED, DOCKER_TARBALL_FILES, DOCKER_UNIT, DOCKER_UNIT_TEXT, criDockerdUnit, daemonJson, dockerCertFiles, overlay,
+  CRI_DOCKERD_UNIT,
+  DAEMON_MERGE_PY,
+  DOCKERSHIM_SOCKET,
+  DOCKER_CERTS_D,
+  DOCKER_DAEMON_JSON,
+  DOCKER_DAEMON_MARKER,
+  DOCKER_REINSTALLED,
+  DOCKER_TARBALL_FILES,
+  DOCKER_UNIT,
+  DOCKER_UNIT_TEXT,
+  criDockerdUnit,
+  daemonJson,
+  dockerCertFiles,
+  overlay,
 } from './docker';
 
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
@@ -89,7 +101,10 @@ export interface RegistryTrust {
 
 /** The registry host of `reg.example.com:5000/project`, `https://reg`, `docker.io` … */
 export function registryHost(registry: string): string {
-  const h = registry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+  const h = registry
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/\/.*$/, '');
   return HUB_NAMES.has(h) ? DOCKER_HUB : h;
 }
 
@@ -112,8 +127,15 @@ function readConfigFile(file: string, key: string, cwd: string): string {
 }
 
 interface Draft {
-  host: string; plain?: boolean; insecure?: boolean; skipVerify?: boolean; ca?: string; client?: { cert: string; key: string };
-  auth?: { username: string; password: string }; mirrors: { url: string; skipVerify: boolean }[]; from: string[];
+  host: string;
+  plain?: boolean;
+  insecure?: boolean;
+  skipVerify?: boolean;
+  ca?: string;
+  client?: { cert: string; key: string };
+  auth?: { username: string; password: string };
+  mirrors: { url: string; skipVerify: boolean }[];
+  from: string[];
 }
 
 /**
@@ -146,7 +168,11 @@ export function registries(inputs: StepInputs, vars: Vars): RegistryTrust[] {
       if (ca) d.ca = readConfigFile(ca, 'image_registry.auth.ca_file', inputs.cwd);
       const cert = getNonEmptyString(auth, 'cert_file');
       const key = getNonEmptyString(auth, 'key_file');
-      if (cert && key) d.client = { cert: readConfigFile(cert, 'image_registry.auth.cert_file', inputs.cwd), key: readConfigFile(key, 'image_registry.auth.key_file', inputs.cwd) };
+      if (cert && key)
+        d.client = {
+          cert: readConfigFile(cert, 'image_registry.auth.cert_file', inputs.cwd),
+          key: readConfigFile(key, 'image_registry.auth.key_file', inputs.cwd),
+        };
     }
     const user = getNonEmptyString(auth, 'username');
     if (user) d.auth = { username: user, password: getString(auth, 'password') ?? '' };
@@ -236,8 +262,10 @@ export function hostsToml(r: RegistryTrust, dir = CONTAINERD_CERTS_D): string {
     if (r.scheme !== 'https') hosts[`http://${ep}`] = { capabilities: all };
   }
   const server = `${r.scheme === 'http' || r.scheme === 'insecure' ? 'http' : 'https'}://${ep}`;
-  return `# Written by kk (docs/install.md) from ${r.from.join(', ')}: how containerd reaches ${r.host}.\n`
-    + `# The next create cluster undoes changes made here.\n${toToml({ server, host: hosts })}`;
+  return (
+    `# Written by kk (docs/install.md) from ${r.from.join(', ')}: how containerd reaches ${r.host}.\n` +
+    `# The next create cluster undoes changes made here.\n${toToml({ server, host: hosts })}`
+  );
 }
 
 /** containerd's files for one registry: hosts.toml and the CA / client certificate it points at. */
@@ -295,9 +323,16 @@ function tomlValue(v: Value, at: string): string {
     if (!Number.isFinite(v)) throw new UserError(`${at}: ${v} cannot be written to TOML`);
     return String(v);
   }
-  if (Array.isArray(v)) return `[${v.filter((x) => x !== null).map((x, i) => tomlValue(x, `${at}[${i}]`)).join(', ')}]`;
+  if (Array.isArray(v))
+    return `[${v
+      .filter((x) => x !== null)
+      .map((x, i) => tomlValue(x, `${at}[${i}]`))
+      .join(', ')}]`;
   if (v === null) throw new UserError(`${at}: null cannot be written to TOML`);
-  return `{ ${Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x, `${at}.${k}`)}`).join(', ')} }`;
+  return `{ ${Object.entries(v)
+    .filter(([, x]) => x !== null)
+    .map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x, `${at}.${k}`)}`)
+    .join(', ')} }`;
 }
 
 /** A tree as TOML: a table's plain keys first, then its sub-tables; null values are left out. */
@@ -367,7 +402,9 @@ export function containerdConfig(vars: Vars, regs: RegistryTrust[], opts: { addr
         cni: { bin_dir: CNI_BIN_DIR, conf_dir: '/etc/cni/net.d', max_conf_num: 1 },
         containerd: {
           default_runtime_name: 'runc',
-          runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: (getString(vars, 'cri.cgroup_driver') ?? 'systemd') === 'systemd' } } },
+          runtimes: {
+            runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: (getString(vars, 'cri.cgroup_driver') ?? 'systemd') === 'systemd' } },
+          },
         },
         registry: { config_path: CONTAINERD_CERTS_D, ...(Object.keys(auths).length > 0 ? { configs: auths } : {}) },
       },
@@ -376,8 +413,10 @@ export function containerdConfig(vars: Vars, regs: RegistryTrust[], opts: { addr
   const user = getMap(vars, 'cri.containerd.config');
   const reg = getVar(user ?? {}, ['plugins', CRI_PLUGIN, 'registry']);
   if (isTree(reg) && (reg.mirrors != null || (isTree(reg.configs) && Object.values(reg.configs).some((c) => isTree(c) && c.tls != null)))) {
-    throw new UserError(`cri.containerd.config sets plugins."${CRI_PLUGIN}".registry.mirrors or .configs.*.tls, which containerd refuses next to config_path: `
-      + 'configure registries with cri.registry.mirrors, cri.registry.insecure_registries and cri.registry.auths');
+    throw new UserError(
+      `cri.containerd.config sets plugins."${CRI_PLUGIN}".registry.mirrors or .configs.*.tls, which containerd refuses next to config_path: ` +
+        'configure registries with cri.registry.mirrors, cri.registry.insecure_registries and cri.registry.auths',
+    );
   }
   const text = `# Written by kk (docs/install.md); cri.containerd.config_policy says what happens to changes made here.\n${toToml(overlay(base, user))}`;
   // Registry passwords are in it then.
@@ -473,16 +512,18 @@ export interface OwnedFile {
 export function ownedFileScript(f: OwnedFile): CommandSpec {
   const mode = f.mode.toString(8);
   const keep = f.policy === '';
-  const merge = f.jsonMerge && f.policy === 'merge'
-    ? `if [ -f "$target" ]; then
+  const merge =
+    f.jsonMerge && f.policy === 'merge'
+      ? `if [ -f "$target" ]; then
   py=$(command -v python3 || command -v /usr/libexec/platform-python || true)
   if [ -z "$py" ]; then echo "${f.key}: merge needs python3 on the node to merge $target; install python3 or choose another policy" >&2; exit 1; fi
   "$py" -c ${q(DAEMON_MERGE_PY)} "$target" "$new" > "$new.merged"
   mv -f "$new.merged" "$new"
 fi
 `
-    : '';
-  return script(`target=${q(f.path)}
+      : '';
+  return script(
+    `target=${q(f.path)}
 marker=${q(f.marker)}
 reinstalled=${q(f.reinstalled)}
 replace=${keep ? 0 : 1}
@@ -513,7 +554,9 @@ if [ "$replace" = 1 ] || [ -e "$reinstalled" ]; then
   echo "$target replaced; the previous file is kept as $bak"; exit 0
 fi
 echo "$target kept: it was changed on this node after kk wrote it, or kk did not write it (${f.key}: override replaces it)" >&2
-exit $UNCHANGED`, { env: { KK_CONTENT: Buffer.from(f.content).toString('base64') } });
+exit $UNCHANGED`,
+    { env: { KK_CONTENT: Buffer.from(f.content).toString('base64') } },
+  );
 }
 
 /** The last task on every host: the runtime answers (retrying while a restarted one comes up). */
@@ -524,13 +567,16 @@ function runtimeCheck(endpoint: string | null): StepTask {
     task: 'runtime answers',
     always: true,
     description: `${what} answers (retried for 60 s)`,
-    spec: script(`for i in $(seq 1 30); do
+    spec: script(
+      `for i in $(seq 1 30); do
   if out=$(${probe} 2>&1); then echo "the runtime answers: ${what}"; exit $UNCHANGED; fi
   sleep 2
 done
 printf '%s\\n' "$out" >&2
 echo "the container runtime does not answer (${what})" >&2
-exit 1`, { timeoutMs: 90_000 }),
+exit 1`,
+      { timeoutMs: 90_000 },
+    ),
     waitMs: 150_000,
   };
 }
@@ -538,10 +584,19 @@ exit 1`, { timeoutMs: 90_000 }),
 // ---------------------------------------------------------------------------------------------
 // The step
 
-interface HostPlan { inputs: StepInputs; host: string; vars: Vars; arch: string; regs: RegistryTrust[] }
+interface HostPlan {
+  inputs: StepInputs;
+  host: string;
+  vars: Vars;
+  arch: string;
+  regs: RegistryTrust[];
+}
 
-const fetchTask = (name: string, sha256: string, dest: string, id: string): StepTask =>
-  ({ task: `fetch ${name}`, spec: fetchFile(sha256, dest), description: `fetch ${id} (sha256 ${sha256.slice(0, 12)}…) to ${dest}` });
+const fetchTask = (name: string, sha256: string, dest: string, id: string): StepTask => ({
+  task: `fetch ${name}`,
+  spec: fetchFile(sha256, dest),
+  description: `fetch ${id} (sha256 ${sha256.slice(0, 12)}…) to ${dest}`,
+});
 const nodePath = (name: string, dest: string): string => `${NODE_ARTIFACTS}/${name}/${dest.split('/').pop()}`;
 
 function fileTasks(files: { path: string; content: string; mode: number }[], what: (p: string) => string): StepTask[] {
@@ -565,10 +620,16 @@ function commonTasks(p: HostPlan, crictlEndpoint: string): StepTask[] {
     fetchTask('crictl', crictl.sha256, crictlTar, crictl.id),
     {
       task: 'install crictl',
-      spec: script(tarballInstallScript({
-        name: 'crictl', version: noV(crictl.version), tarball: crictlTar, force: inputs.force,
-        files: { crictl: '/usr/local/bin/crictl' }, installedVersion: VERSION_PROBES.crictl('/usr/local/bin/crictl'),
-      })),
+      spec: script(
+        tarballInstallScript({
+          name: 'crictl',
+          version: noV(crictl.version),
+          tarball: crictlTar,
+          force: inputs.force,
+          files: { crictl: '/usr/local/bin/crictl' },
+          installedVersion: VERSION_PROBES.crictl('/usr/local/bin/crictl'),
+        }),
+      ),
       description: `crictl ${crictl.version} → /usr/local/bin (only when the installed version differs)`,
     },
     { task: 'write crictl.yaml', spec: writeFile(CRICTL_YAML, crictlYaml(crictlEndpoint)), description: `${CRICTL_YAML} (endpoint ${crictlEndpoint})` },
@@ -591,8 +652,13 @@ function containerdFileTasks(p: HostPlan, installTask: string, address: string):
     {
       task: 'write config.toml',
       spec: ownedFileScript({
-        path: CONTAINERD_CONFIG, content: cfg.text, mode: cfg.mode, marker: CONTAINERD_CONFIG_MARKER, reinstalled: CONTAINERD_REINSTALLED,
-        key: 'cri.containerd.config_policy', policy: cfgPolicy,
+        path: CONTAINERD_CONFIG,
+        content: cfg.text,
+        mode: cfg.mode,
+        marker: CONTAINERD_CONFIG_MARKER,
+        reinstalled: CONTAINERD_REINSTALLED,
+        key: 'cri.containerd.config_policy',
+        policy: cfgPolicy,
       }),
       description: `${CONTAINERD_CONFIG} (config_policy ${JSON.stringify(cfgPolicy)}; rewritten after "${installTask}")`,
     },
@@ -606,7 +672,10 @@ function serviceTasks(unit: string, changed: string[]): StepTask[] {
   return [
     { task: `enable ${name}`, spec: service(unit, 'enable'), description: `systemctl enable ${unit}` },
     {
-      task: `restart ${name}`, spec: service(unit, 'restart', 120_000), waitMs: 180_000, onlyIfChanged: changed,
+      task: `restart ${name}`,
+      spec: service(unit, 'restart', 120_000),
+      waitMs: 180_000,
+      onlyIfChanged: changed,
       description: `restart ${name} when ${changed.map((c) => `"${c}"`).join(', ')} changed something`,
     },
     { task: `start ${name}`, spec: service(unit, 'start', 120_000), waitMs: 180_000, description: `start ${name} if it is not running` },
@@ -628,21 +697,32 @@ function containerdPlan(p: HostPlan): StepTask[] {
     fetchTask('runc', runc.sha256, runcBin, runc.id),
     {
       task: 'install runc',
-      spec: script(binaryInstallScript({
-        name: 'runc', version: noV(runc.version), src: runcBin, dest: '/usr/local/bin/runc', force: inputs.force,
-        installedVersion: VERSION_PROBES.runc('/usr/local/bin/runc'),
-      })),
+      spec: script(
+        binaryInstallScript({
+          name: 'runc',
+          version: noV(runc.version),
+          src: runcBin,
+          dest: '/usr/local/bin/runc',
+          force: inputs.force,
+          installedVersion: VERSION_PROBES.runc('/usr/local/bin/runc'),
+        }),
+      ),
       description: `runc ${runc.version} → /usr/local/bin/runc (only when \`runc --version\` differs)`,
     },
     ...commonTasks(p, endpoint),
     fetchTask('containerd', ctd.sha256, ctdTar, ctd.id),
     {
       task: 'install containerd',
-      spec: script(tarballInstallScript({
-        name: 'containerd', version, tarball: ctdTar, force: inputs.force,
-        files: Object.fromEntries(bins.map((b) => [`bin/${b}`, `/usr/local/bin/${b}`])),
-        installedVersion: VERSION_PROBES.containerd('/usr/local/bin/containerd'),
-      }) + markReinstalled(CONTAINERD_REINSTALLED)),
+      spec: script(
+        tarballInstallScript({
+          name: 'containerd',
+          version,
+          tarball: ctdTar,
+          force: inputs.force,
+          files: Object.fromEntries(bins.map((b) => [`bin/${b}`, `/usr/local/bin/${b}`])),
+          installedVersion: VERSION_PROBES.containerd('/usr/local/bin/containerd'),
+        }) + markReinstalled(CONTAINERD_REINSTALLED),
+      ),
       description: `${bins.join(', ')} ${ctd.version} → /usr/local/bin (only when the installed version differs; no downgrade without --force)`,
     },
     ...containerdFileTasks(p, 'install containerd', socketPath(endpoint)),
@@ -657,7 +737,7 @@ function dockerPlan(p: HostPlan): StepTask[] {
   const kube = semver.coerce(getNonEmptyString(inputs.model.vars, 'kubernetes.kube_version') ?? '');
   if (!kube) throw new UserError('kubernetes.kube_version is not set: with cri.container_manager docker it decides whether cri-dockerd is installed');
   const withCriDockerd = semver.gte(kube, '1.24.0');
-  const endpoint = withCriDockerd ? getNonEmptyString(vars, 'cri.cri_socket') ?? 'unix:///var/run/cri-dockerd.sock' : DOCKERSHIM_SOCKET;
+  const endpoint = withCriDockerd ? (getNonEmptyString(vars, 'cri.cri_socket') ?? 'unix:///var/run/cri-dockerd.sock') : DOCKERSHIM_SOCKET;
   const docker = inputs.artifact('docker', arch);
   const dockerTar = nodePath('docker', docker.dest);
   const daemonPolicy = policy(vars, 'cri.docker.daemon_policy');
@@ -668,11 +748,16 @@ function dockerPlan(p: HostPlan): StepTask[] {
     fetchTask('docker', docker.sha256, dockerTar, docker.id),
     {
       task: 'install docker',
-      spec: script(tarballInstallScript({
-        name: 'docker', version: noV(docker.version), tarball: dockerTar, force: inputs.force,
-        files: Object.fromEntries(DOCKER_TARBALL_FILES.map((b) => [`docker/${b}`, `/usr/local/bin/${b}`])),
-        installedVersion: VERSION_PROBES.dockerd('/usr/local/bin/dockerd'),
-      }) + markReinstalled(CONTAINERD_REINSTALLED, DOCKER_REINSTALLED)),
+      spec: script(
+        tarballInstallScript({
+          name: 'docker',
+          version: noV(docker.version),
+          tarball: dockerTar,
+          force: inputs.force,
+          files: Object.fromEntries(DOCKER_TARBALL_FILES.map((b) => [`docker/${b}`, `/usr/local/bin/${b}`])),
+          installedVersion: VERSION_PROBES.dockerd('/usr/local/bin/dockerd'),
+        }) + markReinstalled(CONTAINERD_REINSTALLED, DOCKER_REINSTALLED),
+      ),
       description: `docker ${docker.version} (dockerd, docker, containerd, runc …) → /usr/local/bin (only when the installed version differs)`,
     },
     ...containerdFileTasks(p, 'install docker', CONTAINERD_SOCKET),
@@ -685,8 +770,14 @@ function dockerPlan(p: HostPlan): StepTask[] {
     {
       task: 'write daemon.json',
       spec: ownedFileScript({
-        path: DOCKER_DAEMON_JSON, content: daemonJson(vars, p.regs), mode: 0o644, marker: DOCKER_DAEMON_MARKER, reinstalled: DOCKER_REINSTALLED,
-        key: 'cri.docker.daemon_policy', policy: daemonPolicy, jsonMerge: true,
+        path: DOCKER_DAEMON_JSON,
+        content: daemonJson(vars, p.regs),
+        mode: 0o644,
+        marker: DOCKER_DAEMON_MARKER,
+        reinstalled: DOCKER_REINSTALLED,
+        key: 'cri.docker.daemon_policy',
+        policy: daemonPolicy,
+        jsonMerge: true,
       }),
       description: `${DOCKER_DAEMON_JSON} (daemon_policy ${JSON.stringify(daemonPolicy)}; rewritten after "install docker")`,
     },
@@ -701,10 +792,16 @@ function dockerPlan(p: HostPlan): StepTask[] {
       fetchTask('cri-dockerd', cd.sha256, cdTar, cd.id),
       {
         task: 'install cri-dockerd',
-        spec: script(tarballInstallScript({
-          name: 'cri-dockerd', version: noV(cd.version), tarball: cdTar, force: inputs.force,
-          files: { 'cri-dockerd/cri-dockerd': '/usr/local/bin/cri-dockerd' }, installedVersion: VERSION_PROBES.criDockerd('/usr/local/bin/cri-dockerd'),
-        })),
+        spec: script(
+          tarballInstallScript({
+            name: 'cri-dockerd',
+            version: noV(cd.version),
+            tarball: cdTar,
+            force: inputs.force,
+            files: { 'cri-dockerd/cri-dockerd': '/usr/local/bin/cri-dockerd' },
+            installedVersion: VERSION_PROBES.criDockerd('/usr/local/bin/cri-dockerd'),
+          }),
+        ),
         description: `cri-dockerd ${cd.version} → /usr/local/bin (only when the installed version differs)`,
       },
       {

@@ -41,8 +41,13 @@ function envNumber(model: ClusterModel, key: string, fallback: number): number {
 function optionalEnv(model: ClusterModel): string[] {
   const out: string[] = [];
   const opt: Record<string, string> = {
-    metrics: 'ETCD_METRICS', quota_backend_bytes: 'ETCD_QUOTA_BACKEND_BYTES', max_request_bytes: 'ETCD_MAX_REQUEST_BYTES',
-    max_snapshots: 'ETCD_MAX_SNAPSHOTS', max_wals: 'ETCD_MAX_WALS', log_level: 'ETCD_LOG_LEVEL', unsupported_arch: 'ETCD_UNSUPPORTED_ARCH',
+    metrics: 'ETCD_METRICS',
+    quota_backend_bytes: 'ETCD_QUOTA_BACKEND_BYTES',
+    max_request_bytes: 'ETCD_MAX_REQUEST_BYTES',
+    max_snapshots: 'ETCD_MAX_SNAPSHOTS',
+    max_wals: 'ETCD_MAX_WALS',
+    log_level: 'ETCD_LOG_LEVEL',
+    unsupported_arch: 'ETCD_UNSUPPORTED_ARCH',
   };
   const env = (model.vars.etcd as Record<string, Value> | undefined)?.env as Record<string, Value> | undefined;
   for (const [k, name] of Object.entries(opt)) {
@@ -214,16 +219,29 @@ export const etcdStep: InstallStep = {
       { task: 'fetch release', spec: fetchFile(art.sha256, tarball), description: `fetch ${art.id} (sha256 ${art.sha256.slice(0, 12)}…) to ${tarball}` },
       {
         task: 'install binaries',
-        spec: script(tarballInstallScript({
-          name: 'etcd', version, tarball, force: inputs.force,
-          files: { [`${inner}/etcd`]: '/usr/local/bin/etcd', [`${inner}/etcdctl`]: '/usr/local/bin/etcdctl', [`${inner}/etcdutl`]: '/usr/local/bin/etcdutl' },
-          installedVersion: `/usr/local/bin/etcd --version | sed -n 's/^etcd Version: //p'`,
-        })),
+        spec: script(
+          tarballInstallScript({
+            name: 'etcd',
+            version,
+            tarball,
+            force: inputs.force,
+            files: { [`${inner}/etcd`]: '/usr/local/bin/etcd', [`${inner}/etcdctl`]: '/usr/local/bin/etcdctl', [`${inner}/etcdutl`]: '/usr/local/bin/etcdutl' },
+            installedVersion: `/usr/local/bin/etcd --version | sed -n 's/^etcd Version: //p'`,
+          }),
+        ),
         description: `etcd, etcdctl, etcdutl ${version} → /usr/local/bin (only when the installed version differs)`,
       },
       { task: 'write ca.crt', spec: writeFile(`${ETCD_SSL}/ca.crt`, inputs.pki('root.crt'), 0o644), description: `${ETCD_SSL}/ca.crt ← pki/root.crt` },
-      { task: 'write server.crt', spec: writeFile(`${ETCD_SSL}/server.crt`, inputs.pki(`etcd-${host}.crt`), 0o644), description: `${ETCD_SSL}/server.crt ← pki/etcd-${host}.crt` },
-      { task: 'write server.key', spec: writeFile(`${ETCD_SSL}/server.key`, inputs.pki(`etcd-${host}.key`), 0o600), description: `${ETCD_SSL}/server.key ← pki/etcd-${host}.key (0600)` },
+      {
+        task: 'write server.crt',
+        spec: writeFile(`${ETCD_SSL}/server.crt`, inputs.pki(`etcd-${host}.crt`), 0o644),
+        description: `${ETCD_SSL}/server.crt ← pki/etcd-${host}.crt`,
+      },
+      {
+        task: 'write server.key',
+        spec: writeFile(`${ETCD_SSL}/server.key`, inputs.pki(`etcd-${host}.key`), 0o600),
+        description: `${ETCD_SSL}/server.key ← pki/etcd-${host}.key (0600)`,
+      },
       {
         task: 'user and data dir',
         spec: script(`changed=0
@@ -232,30 +250,57 @@ if [ ! -d ${q(dataDir)} ]; then install -d -m 0700 -o etcd ${q(dataDir)}; change
 [ $changed = 1 ] || exit $UNCHANGED`),
         description: `system user etcd, data dir ${dataDir} (0700)`,
       },
-      { task: 'write etcd.env', spec: writeFile(ETCD_ENV, etcdEnv(inputs, host, cluster), 0o644), description: `${ETCD_ENV} (${cluster.state} cluster of ${cluster.members.length})` },
+      {
+        task: 'write etcd.env',
+        spec: writeFile(ETCD_ENV, etcdEnv(inputs, host, cluster), 0o644),
+        description: `${ETCD_ENV} (${cluster.state} cluster of ${cluster.members.length})`,
+      },
       { task: 'write unit', spec: writeFile(ETCD_UNIT, ETCD_UNIT_TEXT, 0o644), description: ETCD_UNIT },
       { task: 'daemon-reload', spec: service('', 'daemon-reload'), description: 'systemctl daemon-reload', onlyIfChanged: ['write unit'] },
     ];
     const helper = installedMembers(inputs, hosts)[0];
     const peerUrl = `https://${bracket(inputs.ipv4(host))}:${getNumber(m.vars, 'etcd.peer_port') ?? 2380}`;
     if (cluster.joining && helper) {
-      tasks.push({ task: 'member add', delegateTo: helper, spec: script(memberAddScript(etcdHostName(m, host), peerUrl)), description: `on ${helper}: etcdctl member add ${etcdHostName(m, host)} --peer-urls=${peerUrl} --learner` });
+      tasks.push({
+        task: 'member add',
+        delegateTo: helper,
+        spec: script(memberAddScript(etcdHostName(m, host), peerUrl)),
+        description: `on ${helper}: etcdctl member add ${etcdHostName(m, host)} --peer-urls=${peerUrl} --learner`,
+      });
     }
     tasks.push(
       { task: 'enable', spec: service('etcd.service', 'enable'), description: 'systemctl enable etcd' },
       {
-        task: 'restart', spec: service('etcd.service', 'restart', 600_000), waitMs: 660_000,
+        task: 'restart',
+        spec: service('etcd.service', 'restart', 600_000),
+        waitMs: 660_000,
         description: 'restart etcd when its binaries, certificates, env or unit changed',
         onlyIfChanged: ['install binaries', 'write ca.crt', 'write server.crt', 'write server.key', 'write etcd.env', 'write unit'],
       },
       { task: 'start', spec: service('etcd.service', 'start', 600_000), waitMs: 660_000, description: 'start etcd if it is not running' },
       ...(cluster.joining && helper
-        ? [{ task: 'member promote', delegateTo: helper, spec: script(promoteScript(etcdHostName(m, host)), { timeoutMs: 150_000 }), description: `on ${helper}: promote ${etcdHostName(m, host)} from learner to voting member` }]
+        ? [
+            {
+              task: 'member promote',
+              delegateTo: helper,
+              spec: script(promoteScript(etcdHostName(m, host)), { timeoutMs: 150_000 }),
+              description: `on ${helper}: promote ${etcdHostName(m, host)} from learner to voting member`,
+            },
+          ]
         : []),
       { task: 'write backup script', spec: writeFile(BACKUP_SCRIPT, backupScript(m), 0o755), description: BACKUP_SCRIPT },
-      { task: 'write backup service', spec: writeFile('/etc/systemd/system/backup-etcd.service', BACKUP_SERVICE), description: 'backup-etcd.service (oneshot)' },
+      {
+        task: 'write backup service',
+        spec: writeFile('/etc/systemd/system/backup-etcd.service', BACKUP_SERVICE),
+        description: 'backup-etcd.service (oneshot)',
+      },
       { task: 'write backup timer', spec: writeFile('/etc/systemd/system/backup-etcd.timer', backupTimer(m)), description: 'backup-etcd.timer' },
-      { task: 'daemon-reload for backup', spec: service('', 'daemon-reload'), description: 'systemctl daemon-reload', onlyIfChanged: ['write backup service', 'write backup timer'] },
+      {
+        task: 'daemon-reload for backup',
+        spec: service('', 'daemon-reload'),
+        description: 'systemctl daemon-reload',
+        onlyIfChanged: ['write backup service', 'write backup timer'],
+      },
       { task: 'enable backup timer', spec: service('backup-etcd.timer', 'enable'), description: 'systemctl enable backup-etcd.timer' },
       { task: 'start backup timer', spec: service('backup-etcd.timer', 'start'), description: 'systemctl start backup-etcd.timer' },
     );
@@ -270,7 +315,8 @@ if [ ! -d ${q(dataDir)} ]; then install -d -m 0700 -o etcd ${q(dataDir)}; change
       task: {
         task: 'health',
         description: `every member healthy: etcdctl endpoint health --cluster from ${first}`,
-        spec: script(`set -a; . ${ETCD_ENV}; set +a
+        spec: script(
+          `set -a; . ${ETCD_ENV}; set +a
 want=${hosts.length}
 # Every etcdctl call is bounded, so a member that hangs (not just one that refuses) is reported
 # within the deadline instead of the check being killed without a word.
@@ -291,10 +337,11 @@ for h in ${hosts.map((h) => q(`${h}=${inputs.ipv4(h)}`)).join(' ')}; do
   ip=\${h#*=}; name=\${h%%=*}
   printf '%s\\n' "$out" | grep -q "$ip.* is healthy" || echo "unhealthy: $name ($ip)" >&2
 done
-exit 1`, { timeoutMs: 150_000 }),
+exit 1`,
+          { timeoutMs: 150_000 },
+        ),
         waitMs: 180_000,
       },
     };
   },
 };
-

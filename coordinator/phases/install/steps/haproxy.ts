@@ -31,7 +31,9 @@ export function haproxySettings(m: ClusterModel): { address: string; listenPort:
   const apiserverPort = getNumber(m.vars, 'kubernetes.apiserver.port') ?? 6443;
   const address = getNonEmptyString(m.vars, 'kubernetes.control_plane_endpoint.haproxy.address') ?? '127.0.0.1';
   if (address !== '127.0.0.1') {
-    throw new UserError(`kubernetes.control_plane_endpoint.haproxy.address: ${address} — haproxy listens where the workers resolve the endpoint name, 127.0.0.1; leave it unset`);
+    throw new UserError(
+      `kubernetes.control_plane_endpoint.haproxy.address: ${address} — haproxy listens where the workers resolve the endpoint name, 127.0.0.1; leave it unset`,
+    );
   }
   return {
     address,
@@ -148,8 +150,16 @@ export const haproxyStep: InstallStep = {
   plan(inputs): StepTask[] {
     const cfg = haproxyConfig(inputs);
     return [
-      { task: 'write haproxy.cfg', spec: writeFile(HAPROXY_CFG, cfg), description: `${HAPROXY_CFG}: 127.0.0.1:${haproxySettings(inputs.model).listenPort} → ${hostsIn(inputs.model, 'kube_control_plane').join(', ')}` },
-      { task: 'write haproxy manifest', spec: writeFile(HAPROXY_MANIFEST, haproxyManifest(inputs.model, cfg), 0o600), description: `${HAPROXY_MANIFEST} (static pod, ${haproxySettings(inputs.model).image})` },
+      {
+        task: 'write haproxy.cfg',
+        spec: writeFile(HAPROXY_CFG, cfg),
+        description: `${HAPROXY_CFG}: 127.0.0.1:${haproxySettings(inputs.model).listenPort} → ${hostsIn(inputs.model, 'kube_control_plane').join(', ')}`,
+      },
+      {
+        task: 'write haproxy manifest',
+        spec: writeFile(HAPROXY_MANIFEST, haproxyManifest(inputs.model, cfg), 0o600),
+        description: `${HAPROXY_MANIFEST} (static pod, ${haproxySettings(inputs.model).image})`,
+      },
     ];
   },
 };

@@ -21,6 +21,25 @@ import { storageClassStep } from './storage-class';
 import { nodelocaldnsStep } from './nodelocaldns';
 import { clusterReadyStep } from './cluster-ready';
 
-export const INSTALL_STEPS: readonly InstallStep[] = [nativeInitStep, nfsStep, etcdStep, registryStep, registryPushStep, criStep, kubernetesPrepareStep, kubeVipStep, haproxyStep,
-  kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, nodeLabelsStep, kubeconfigStep,
-  clusterDnsStep, cniStep, storageClassStep, nodelocaldnsStep, clusterReadyStep, kubeadmTokenCleanupStep];
+export const INSTALL_STEPS: readonly InstallStep[] = [
+  nativeInitStep,
+  nfsStep,
+  etcdStep,
+  registryStep,
+  registryPushStep,
+  criStep,
+  kubernetesPrepareStep,
+  kubeVipStep,
+  haproxyStep,
+  kubeadmInitStep,
+  kubeadmJoinControlPlaneStep,
+  kubeadmJoinWorkerStep,
+  nodeLabelsStep,
+  kubeconfigStep,
+  clusterDnsStep,
+  cniStep,
+  storageClassStep,
+  nodelocaldnsStep,
+  clusterReadyStep,
+  kubeadmTokenCleanupStep,
+];

@@ -31,7 +31,8 @@ export function vipOf(m: ClusterModel): string {
 
 /** The interface whose network holds the VIP (KubeKey reads `ip -o addr`; kk reads the node's facts). */
 export function vipInterface(host: string, vip: string, interfaces: InterfaceFacts[] | null): string {
-  if (!interfaces) throw new UserError(`${host}: its network facts are unknown (is its agent connected?), so the interface for the kube-vip VIP ${vip} cannot be chosen`);
+  if (!interfaces)
+    throw new UserError(`${host}: its network facts are unknown (is its agent connected?), so the interface for the kube-vip VIP ${vip} cannot be chosen`);
   const addr = ipaddr.parse(vip);
   for (const i of interfaces) {
     if (i.name === 'lo' || /^(docker|br-|veth|cni|flannel|cali|kube-ipvs)/.test(i.name)) continue;
@@ -41,7 +42,9 @@ export function vipInterface(host: string, vip: string, interfaces: InterfaceFac
     }
   }
   const seen = interfaces.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.address}/${a.prefixLength}`)).join(', ');
-  throw new UserError(`${host}: no interface is on the network of the kube-vip VIP ${vip} (${seen || 'no addresses'}): choose a VIP in the control planes' subnet`);
+  throw new UserError(
+    `${host}: no interface is on the network of the kube-vip VIP ${vip} (${seen || 'no addresses'}): choose a VIP in the control planes' subnet`,
+  );
 }
 
 type Env = [string, string][];
@@ -52,7 +55,10 @@ export function kubeVipEnv(inputs: StepInputs, host: string): Env {
   const mode = (getString(m.vars, `${KEY}.mode`) ?? 'ARP').toUpperCase();
   const env: Env = [];
   if (mode === 'BGP') {
-    const peers = hostsIn(m, 'kube_control_plane').filter((h) => h !== host).map((h) => `${inputs.ipv4(h)}:${BGP_AS}::false`).join(',');
+    const peers = hostsIn(m, 'kube_control_plane')
+      .filter((h) => h !== host)
+      .map((h) => `${inputs.ipv4(h)}:${BGP_AS}::false`)
+      .join(',');
     env.push(['bgp_enable', 'true'], ['bgp_routerid', inputs.ipv4(host)], ['bgp_as', String(BGP_AS)], ['bgp_peeras', String(BGP_AS)], ['bgp_peers', peers]);
   } else if (mode === 'ARP') {
     env.push(['vip_arp', 'true']);
@@ -72,7 +78,9 @@ export function kubeVipEnv(inputs: StepInputs, host: string): Env {
 
 export function kubeVipManifest(inputs: StepInputs, host: string): string {
   const image = imageFromVars(inputs.model, `${KEY}.image`, 'plndr/kube-vip');
-  const env = kubeVipEnv(inputs, host).map(([k, v]) => `    - {name: ${k}, value: ${JSON.stringify(v)}}`).join('\n');
+  const env = kubeVipEnv(inputs, host)
+    .map(([k, v]) => `    - {name: ${k}, value: ${JSON.stringify(v)}}`)
+    .join('\n');
   return `# Written by kk (docs/install.md): the kube-vip static pod holding the control-plane VIP.
 apiVersion: v1
 kind: Pod
@@ -111,10 +119,12 @@ export const kubeVipStep: InstallStep = {
   stage: () => ({ mode: 'parallel' }),
   plan(inputs, host): StepTask[] {
     const vip = vipOf(inputs.model);
-    return [{
-      task: 'write kube-vip manifest',
-      spec: writeFile(KUBE_VIP_MANIFEST, kubeVipManifest(inputs, host), 0o600),
-      description: `${KUBE_VIP_MANIFEST}: VIP ${vip} (${(getString(inputs.model.vars, `${KEY}.mode`) ?? 'ARP').toUpperCase()}) on ${vipInterface(host, vip, inputs.interfaces(host))}`,
-    }];
+    return [
+      {
+        task: 'write kube-vip manifest',
+        spec: writeFile(KUBE_VIP_MANIFEST, kubeVipManifest(inputs, host), 0o600),
+        description: `${KUBE_VIP_MANIFEST}: VIP ${vip} (${(getString(inputs.model.vars, `${KEY}.mode`) ?? 'ARP').toUpperCase()}) on ${vipInterface(host, vip, inputs.interfaces(host))}`,
+      },
+    ];
   },
 };

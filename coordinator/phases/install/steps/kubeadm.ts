@@ -109,17 +109,28 @@ export const kubeadmInitStep: InstallStep = {
     const { token, certificateKey } = secrets(inputs);
     const ep = endpoint(m);
     const config = initConfig(m, {
-      initHost: host, bootstrapToken: token, bootstrapTokenTTL: TOKEN_TTL, certificateKey, endpoint: ep,
+      initHost: host,
+      bootstrapToken: token,
+      bootstrapTokenTTL: TOKEN_TTL,
+      certificateKey,
+      endpoint: ep,
       ...(ignored(m).length ? { ignorePreflightErrors: ignored(m) } : {}),
     });
     const pending = pendingJoins(inputs);
     const tasks: StepTask[] = [
-      { task: 'write kubeadm config', spec: configUntil(ADMIN_CONF, config), description: `${KUBEADM_CONFIG_PATH} (0600: it holds the bootstrap token and certificate key), until the node is initialised` },
+      {
+        task: 'write kubeadm config',
+        spec: configUntil(ADMIN_CONF, config),
+        description: `${KUBEADM_CONFIG_PATH} (0600: it holds the bootstrap token and certificate key), until the node is initialised`,
+      },
       {
         task: 'kubeadm init',
         waitMs: 20 * 60_000,
-        spec: script(`if [ -f ${ADMIN_CONF} ] && ${KUBECTL} get --raw /readyz >/dev/null 2>&1; then echo "already initialised"; exit $UNCHANGED; fi
-kubeadm init --config ${KUBEADM_CONFIG_PATH} --upload-certs`, { timeoutMs: 15 * 60_000 }),
+        spec: script(
+          `if [ -f ${ADMIN_CONF} ] && ${KUBECTL} get --raw /readyz >/dev/null 2>&1; then echo "already initialised"; exit $UNCHANGED; fi
+kubeadm init --config ${KUBEADM_CONFIG_PATH} --upload-certs`,
+          { timeoutMs: 15 * 60_000 },
+        ),
         description: `kubeadm init --config ${KUBEADM_CONFIG_PATH} --upload-certs (skipped when the API server already answers)`,
       },
       rootKubeconfig,
@@ -137,7 +148,9 @@ echo "bootstrap token ${token.split('.')[0]} created"`),
       if (pending.some((h) => controlPlanes(m).includes(h))) {
         tasks.push({
           task: 'upload certificates',
-          spec: script(`kubeadm init phase upload-certs --upload-certs --config ${KUBEADM_CONFIG_PATH} >/dev/null && echo "control-plane certificates uploaded"`),
+          spec: script(
+            `kubeadm init phase upload-certs --upload-certs --config ${KUBEADM_CONFIG_PATH} >/dev/null && echo "control-plane certificates uploaded"`,
+          ),
           description: 'kubeadm init phase upload-certs (for the control planes still to join)',
         });
       }
@@ -152,7 +165,9 @@ function joinTasks(inputs: StepInputs, host: string, controlPlane: boolean): Ste
   const ep = endpoint(m);
   const first = initHost(inputs);
   const config = joinConfig(m, host, {
-    bootstrapToken: token, caCertHashes: [caCertHash(inputs.pki('kubernetes.crt'))], endpoint: ep,
+    bootstrapToken: token,
+    caCertHashes: [caCertHash(inputs.pki('kubernetes.crt'))],
+    endpoint: ep,
     ...(controlPlane ? { certificateKey } : {}),
     ...(ignored(m).length ? { ignorePreflightErrors: ignored(m) } : {}),
   });
@@ -163,7 +178,9 @@ function joinTasks(inputs: StepInputs, host: string, controlPlane: boolean): Ste
     // kubelet the join starts), the node reaches the first control plane.
     tasks.push({
       task: 'endpoint for joining',
-      spec: script(`[ -f /etc/kubernetes/kubelet.conf ] && exit $UNCHANGED\n${endpointScript(`${ENDPOINT_BEGIN}\n${inputs.ipv4(first)} ${ep.host}\n${ENDPOINT_END}\n`)}`),
+      spec: script(
+        `[ -f /etc/kubernetes/kubelet.conf ] && exit $UNCHANGED\n${endpointScript(`${ENDPOINT_BEGIN}\n${inputs.ipv4(first)} ${ep.host}\n${ENDPOINT_END}\n`)}`,
+      ),
       description: `${ep.host} → ${inputs.ipv4(first)} (${first}) until joined`,
     });
   }
@@ -182,12 +199,19 @@ done
 echo "this node cannot reach the API server at ${ep.host}:${ep.port} ($addr): check routes and firewalls between it and the control plane" >&2
 exit 1`),
     },
-    { task: 'write kubeadm config', spec: configUntil('/etc/kubernetes/kubelet.conf', config), description: `${KUBEADM_CONFIG_PATH} (JoinConfiguration, 0600), until the node has joined` },
+    {
+      task: 'write kubeadm config',
+      spec: configUntil('/etc/kubernetes/kubelet.conf', config),
+      description: `${KUBEADM_CONFIG_PATH} (JoinConfiguration, 0600), until the node has joined`,
+    },
     {
       task: 'kubeadm join',
       waitMs: 20 * 60_000,
-      spec: script(`if [ -f /etc/kubernetes/kubelet.conf ]; then echo "already joined"; exit $UNCHANGED; fi
-kubeadm join --config ${KUBEADM_CONFIG_PATH}`, { timeoutMs: 15 * 60_000 }),
+      spec: script(
+        `if [ -f /etc/kubernetes/kubelet.conf ]; then echo "already joined"; exit $UNCHANGED; fi
+kubeadm join --config ${KUBEADM_CONFIG_PATH}`,
+        { timeoutMs: 15 * 60_000 },
+      ),
       description: `kubeadm join --config ${KUBEADM_CONFIG_PATH} (skipped when already joined)`,
     },
   );
@@ -236,17 +260,19 @@ export const kubeadmJoinWorkerStep: InstallStep = {
 /** After the run: the run's bootstrap token is deleted, so no join credential outlives the install. */
 export const kubeadmTokenCleanupStep: InstallStep = {
   name: 'kubeadm-token-cleanup',
-  title: 'delete the run\'s bootstrap token',
+  title: "delete the run's bootstrap token",
   hosts: (m) => controlPlanes(m).slice(0, 1),
   stage: () => ({ mode: 'serial' }),
   plan(inputs): StepTask[] {
     const id = secrets(inputs).token.split('.')[0]!;
-    return [{
-      task: 'delete bootstrap token',
-      always: true,
-      spec: script(`if ! kubeadm token list --kubeconfig ${ADMIN_CONF} -o jsonpath='{.token}{"\\n"}' 2>/dev/null | grep -q ${q(`^${id}\\.`)}; then exit $UNCHANGED; fi
+    return [
+      {
+        task: 'delete bootstrap token',
+        always: true,
+        spec: script(`if ! kubeadm token list --kubeconfig ${ADMIN_CONF} -o jsonpath='{.token}{"\\n"}' 2>/dev/null | grep -q ${q(`^${id}\\.`)}; then exit $UNCHANGED; fi
 kubeadm token delete ${q(id)} --kubeconfig ${ADMIN_CONF}`),
-      description: `kubeadm token delete ${id}`,
-    }];
+        description: `kubeadm token delete ${id}`,
+      },
+    ];
   },
 };

@@ -64,7 +64,9 @@ export async function makeKubeconfig(inputs: StepInputs, clusterName: string, no
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: clusterName, cluster: { server: operatorServer(inputs), 'certificate-authority-data': b64(caPem) } }],
-    users: [{ name: user, user: { 'client-certificate-data': b64(cert.toString('pem') + '\n'), 'client-key-data': b64(await exportPrivateKeyPem(keys.privateKey)) } }],
+    users: [
+      { name: user, user: { 'client-certificate-data': b64(cert.toString('pem') + '\n'), 'client-key-data': b64(await exportPrivateKeyPem(keys.privateKey)) } },
+    ],
     contexts: [{ name: user, context: { cluster: clusterName, user } }],
     'current-context': user,
     preferences: {},
@@ -87,13 +89,13 @@ export function stillGood(text: string, caPem: string, server: string, now = new
 
 export const kubeconfigStep: InstallStep = {
   name: 'kubeconfig',
-  title: 'the operator\'s kubeconfig',
+  title: "the operator's kubeconfig",
   hosts: () => [],
   stage: () => ({ mode: 'parallel' }),
   plan: () => [],
   coordinator: {
     task: 'write kubeconfig',
-    description: '<work_dir>/kubeconfig (0600): a kubernetes-admin client certificate signed by kk\'s Kubernetes CA',
+    description: "<work_dir>/kubeconfig (0600): a kubernetes-admin client certificate signed by kk's Kubernetes CA",
     applies: (m) => hostsIn(m, 'kube_control_plane').length > 0,
     async run(ctx) {
       const m = ctx.inputs.model;

@@ -73,7 +73,20 @@ export const kubernetesPrepareStep: InstallStep = {
       const local = `${NODE_ARTIFACTS}/kube/${a.version}/${bin}`;
       tasks.push(
         { task: `fetch ${bin}`, spec: fetchFile(a.sha256, local, 0o755), description: `fetch ${a.id} (sha256 ${a.sha256.slice(0, 12)}…)` },
-        { task: `install ${bin}`, spec: script(binaryInstallScript({ name: bin, version: noV(a.version), src: local, dest: `/usr/local/bin/${bin}`, installedVersion: versionCmd[bin]!, force: inputs.force })), description: `${bin} ${a.version} → /usr/local/bin (only when the version differs)` },
+        {
+          task: `install ${bin}`,
+          spec: script(
+            binaryInstallScript({
+              name: bin,
+              version: noV(a.version),
+              src: local,
+              dest: `/usr/local/bin/${bin}`,
+              installedVersion: versionCmd[bin]!,
+              force: inputs.force,
+            }),
+          ),
+          description: `${bin} ${a.version} → /usr/local/bin (only when the version differs)`,
+        },
       );
     }
     const helm = inputs.artifact('helm', arch);
@@ -82,16 +95,26 @@ export const kubernetesPrepareStep: InstallStep = {
       { task: 'fetch helm', spec: fetchFile(helm.sha256, helmTgz), description: `fetch ${helm.id}` },
       {
         task: 'install helm',
-        spec: script(tarballInstallScript({
-          name: 'helm', version: noV(helm.version), tarball: helmTgz, force: inputs.force,
-          files: { [`linux-${arch}/helm`]: '/usr/local/bin/helm' },
-          installedVersion: `/usr/local/bin/helm version --template '{{.Version}}' | sed s/^v//`,
-        })),
+        spec: script(
+          tarballInstallScript({
+            name: 'helm',
+            version: noV(helm.version),
+            tarball: helmTgz,
+            force: inputs.force,
+            files: { [`linux-${arch}/helm`]: '/usr/local/bin/helm' },
+            installedVersion: `/usr/local/bin/helm version --template '{{.Version}}' | sed s/^v//`,
+          }),
+        ),
         description: `helm ${helm.version} → /usr/local/bin`,
       },
       { task: 'write kubelet unit', spec: writeFile(KUBELET_UNIT, KUBELET_UNIT_TEXT), description: KUBELET_UNIT },
       { task: 'write kubelet drop-in', spec: writeFile(KUBELET_DROPIN, KUBELET_DROPIN_TEXT), description: KUBELET_DROPIN },
-      { task: 'daemon-reload', spec: service('', 'daemon-reload'), description: 'systemctl daemon-reload', onlyIfChanged: ['write kubelet unit', 'write kubelet drop-in'] },
+      {
+        task: 'daemon-reload',
+        spec: service('', 'daemon-reload'),
+        description: 'systemctl daemon-reload',
+        onlyIfChanged: ['write kubelet unit', 'write kubelet drop-in'],
+      },
       { task: 'enable kubelet', spec: service('kubelet.service', 'enable'), description: 'systemctl enable kubelet (kubeadm starts it)' },
       {
         task: 'directories',
@@ -100,15 +123,27 @@ for d in /etc/kubernetes /etc/kubernetes/pki /etc/kubernetes/manifests /usr/loca
   [ -d "$d" ] || { mkdir -p "$d"; changed=1; }
 done
 [ $changed = 1 ] || exit $UNCHANGED`),
-        description: 'kubeadm\'s directories',
+        description: "kubeadm's directories",
       },
     );
     if (isControlPlane(m, host)) {
       tasks.push(
-        { task: 'write ca.crt', spec: writeFile(`${PKI}/ca.crt`, inputs.pki('kubernetes.crt')), description: `${PKI}/ca.crt ← pki/kubernetes.crt (kk's Kubernetes CA)` },
+        {
+          task: 'write ca.crt',
+          spec: writeFile(`${PKI}/ca.crt`, inputs.pki('kubernetes.crt')),
+          description: `${PKI}/ca.crt ← pki/kubernetes.crt (kk's Kubernetes CA)`,
+        },
         { task: 'write ca.key', spec: writeFile(`${PKI}/ca.key`, inputs.pki('kubernetes.key'), 0o600), description: `${PKI}/ca.key (0600)` },
-        { task: 'write front-proxy-ca.crt', spec: writeFile(`${PKI}/front-proxy-ca.crt`, inputs.pki('front-proxy.crt')), description: `${PKI}/front-proxy-ca.crt ← pki/front-proxy.crt` },
-        { task: 'write front-proxy-ca.key', spec: writeFile(`${PKI}/front-proxy-ca.key`, inputs.pki('front-proxy.key'), 0o600), description: `${PKI}/front-proxy-ca.key (0600)` },
+        {
+          task: 'write front-proxy-ca.crt',
+          spec: writeFile(`${PKI}/front-proxy-ca.crt`, inputs.pki('front-proxy.crt')),
+          description: `${PKI}/front-proxy-ca.crt ← pki/front-proxy.crt`,
+        },
+        {
+          task: 'write front-proxy-ca.key',
+          spec: writeFile(`${PKI}/front-proxy-ca.key`, inputs.pki('front-proxy.key'), 0o600),
+          description: `${PKI}/front-proxy-ca.key (0600)`,
+        },
       );
       if (getBool(m.vars, 'audit') === true) {
         tasks.push({ task: 'write audit policy', spec: writeFile(AUDIT_POLICY, AUDIT_POLICY_TEXT, 0o600), description: `${AUDIT_POLICY} (audit: true)` });
@@ -116,8 +151,16 @@ done
       if ((getString(m.vars, 'etcd.deployment_type') ?? 'external') === 'external') {
         tasks.push(
           { task: 'write etcd ca.crt', spec: writeFile(`${PKI}/etcd/ca.crt`, inputs.pki('root.crt')), description: `${PKI}/etcd/ca.crt ← pki/root.crt` },
-          { task: 'write etcd client.crt', spec: writeFile(`${PKI}/etcd/client.crt`, inputs.pki('etcd-client.crt')), description: `${PKI}/etcd/client.crt ← pki/etcd-client.crt` },
-          { task: 'write etcd client.key', spec: writeFile(`${PKI}/etcd/client.key`, inputs.pki('etcd-client.key'), 0o600), description: `${PKI}/etcd/client.key (0600)` },
+          {
+            task: 'write etcd client.crt',
+            spec: writeFile(`${PKI}/etcd/client.crt`, inputs.pki('etcd-client.crt')),
+            description: `${PKI}/etcd/client.crt ← pki/etcd-client.crt`,
+          },
+          {
+            task: 'write etcd client.key',
+            spec: writeFile(`${PKI}/etcd/client.key`, inputs.pki('etcd-client.key'), 0o600),
+            description: `${PKI}/etcd/client.key (0600)`,
+          },
         );
       }
     }

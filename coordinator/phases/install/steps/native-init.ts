@@ -83,7 +83,11 @@ const ISO_NAMES = `iso_names() {
   echo "$id-$ver-$type $id$ver-$type $id-\${ver%%.*}-$type"
 }`;
 
-interface Pkg { bin: string; deb: string; rpm: string }
+interface Pkg {
+  bin: string;
+  deb: string;
+  rpm: string;
+}
 const BASE_PACKAGES: Pkg[] = [
   { bin: 'socat', deb: 'socat', rpm: 'socat' },
   { bin: 'conntrack', deb: 'conntrack', rpm: 'conntrack-tools' },
@@ -126,7 +130,11 @@ export function packagesFor(model: ClusterModel, host: string): Pkg[] {
   return out;
 }
 
-interface Iso { name: string; sha256: string; path: string }
+interface Iso {
+  name: string;
+  sha256: string;
+  path: string;
+}
 
 /** The repository ISOs init verified for this host's architecture (usually none). */
 function isosFor(inputs: StepInputs, host: string): Iso[] {
@@ -342,13 +350,15 @@ list() {
 load br_netfilter
 load overlay
 list ${MODULES_CONF} br_netfilter overlay
-${ipvs
+${
+  ipvs
     ? `conntrack=nf_conntrack
 if modinfo nf_conntrack_ipv4 >/dev/null 2>&1; then conntrack=nf_conntrack_ipv4; fi
 for m in ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh "$conntrack"; do load "$m"; done
 list ${IPVS_MODULES_CONF} ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh "$conntrack"`
     : `# kube-proxy does not use IPVS: its module list is not wanted at boot.
-if [ -e "$root${IPVS_MODULES_CONF}" ]; then rm -f "$root${IPVS_MODULES_CONF}"; echo "removed ${IPVS_MODULES_CONF}"; changed=1; fi`}
+if [ -e "$root${IPVS_MODULES_CONF}" ]; then rm -f "$root${IPVS_MODULES_CONF}"; echo "removed ${IPVS_MODULES_CONF}"; changed=1; fi`
+}
 if [ -n "$failed" ]; then
   echo "kernel modules neither loadable nor built into this kernel:$failed. br_netfilter and overlay are needed by Kubernetes and containerd${ipvs ? '; ip_vs* by kube-proxy in ipvs mode (kubernetes.kube_proxy.mode: iptables does without them)' : ''}. Install the kernel's module package (linux-modules-extra-$(uname -r) on Ubuntu) or use a kernel that has them." >&2
   exit 1
@@ -417,7 +427,9 @@ export function sysctlSettings(vars: Vars): [string, string][] {
 
 export function sysctlConf(vars: Vars): string {
   return `# Written by kk (docs/install.md); changing it here is undone by the next create cluster.
-${sysctlSettings(vars).map(([k, v]) => `${k} = ${v}`).join('\n')}
+${sysctlSettings(vars)
+  .map(([k, v]) => `${k} = ${v}`)
+  .join('\n')}
 `;
 }
 
@@ -464,8 +476,9 @@ echo "applied ${SYSCTL_CONF}"`;
 
 export const LIMITS_TEXT = `# Written by kk (docs/install.md). Applies to login sessions only: services take their
 # limits from their systemd units.
-${['*', 'root'].map((who) => ['nofile 1048576', 'nproc 65536', 'memlock unlimited', 'core unlimited']
-    .flatMap((l) => [`${who} soft ${l}`, `${who} hard ${l}`]).join('\n')).join('\n\n')}
+${['*', 'root']
+  .map((who) => ['nofile 1048576', 'nproc 65536', 'memlock unlimited', 'core unlimited'].flatMap((l) => [`${who} soft ${l}`, `${who} hard ${l}`]).join('\n'))
+  .join('\n\n')}
 `;
 
 /** `native.ntp.servers` as chrony `server` lines: a server naming an inventory host is its internal address(es). */
@@ -535,7 +548,7 @@ const cpeType = (vars: Vars): string => getString(vars, 'kubernetes.control_plan
 function registryName(vars: Vars): string | null {
   const reg = getString(vars, 'image_registry.auth.registry') ?? '';
   const hostPart = reg.split('/')[0] ?? '';
-  const name = hostPart.startsWith('[') ? hostPart.slice(1, hostPart.indexOf(']')) : hostPart.split(':')[0] ?? '';
+  const name = hostPart.startsWith('[') ? hostPart.slice(1, hostPart.indexOf(']')) : (hostPart.split(':')[0] ?? '');
   return name === '' || isIP(name) !== 0 ? null : name;
 }
 
@@ -644,7 +657,11 @@ export const nativeInitStep: InstallStep = {
     const tasks: StepTask[] = [];
 
     if ((getBool(vars, 'native.set_hostname') ?? true) && host !== 'localhost') {
-      tasks.push({ task: 'hostname', spec: script(hostnameScript(host, dnsFiles)), description: `hostname ${host} (and the 127.0.1.1 line of ${dnsFiles.join(', ')})` });
+      tasks.push({
+        task: 'hostname',
+        spec: script(hostnameScript(host, dnsFiles)),
+        description: `hostname ${host} (and the 127.0.1.1 line of ${dnsFiles.join(', ')})`,
+      });
     }
 
     const pkgs = packagesFor(m, host);
@@ -652,13 +669,25 @@ export const nativeInitStep: InstallStep = {
       const isos = isosFor(inputs, host);
       for (const iso of isos) {
         tasks.push(
-          { task: `iso needed: ${iso.name}`, spec: script(isoNeededScript(iso.name, pkgs)), description: `whether ${iso.name} is this OS's package ISO and packages are missing` },
-          { task: `fetch iso: ${iso.name}`, spec: fetchFile(iso.sha256, iso.path), onlyIfChanged: [`iso needed: ${iso.name}`], waitMs: 3_600_000, description: `fetch ${iso.name} (sha256 ${iso.sha256.slice(0, 12)}…) to ${iso.path}` },
+          {
+            task: `iso needed: ${iso.name}`,
+            spec: script(isoNeededScript(iso.name, pkgs)),
+            description: `whether ${iso.name} is this OS's package ISO and packages are missing`,
+          },
+          {
+            task: `fetch iso: ${iso.name}`,
+            spec: fetchFile(iso.sha256, iso.path),
+            onlyIfChanged: [`iso needed: ${iso.name}`],
+            waitMs: 3_600_000,
+            description: `fetch ${iso.name} (sha256 ${iso.sha256.slice(0, 12)}…) to ${iso.path}`,
+          },
         );
       }
       tasks.push({
-        task: 'packages', spec: script(packagesScript(pkgs, isos), { timeoutMs: 1_200_000 }), waitMs: 1_260_000,
-        description: `install the missing ones of: ${pkgs.map((p) => p.deb).join(', ')} (apt-get or dnf/yum${isos.length ? ', from the ISO when it is this OS\'s' : ''})`,
+        task: 'packages',
+        spec: script(packagesScript(pkgs, isos), { timeoutMs: 1_200_000 }),
+        waitMs: 1_260_000,
+        description: `install the missing ones of: ${pkgs.map((p) => p.deb).join(', ')} (apt-get or dnf/yum${isos.length ? ", from the ISO when it is this OS's" : ''})`,
       });
     }
 
@@ -667,13 +696,23 @@ export const nativeInitStep: InstallStep = {
       { task: 'swap off', spec: script(SWAP_SCRIPT), description: 'swapoff -a; comment out swap entries of /etc/fstab' },
       { task: 'selinux off', spec: script(SELINUX_SCRIPT), description: 'SELinux disabled in /etc/selinux/config, permissive now (where present)' },
       { task: 'firewall off', spec: script(FIREWALL_SCRIPT), description: 'stop and disable firewalld and ufw (where present)' },
-      { task: 'kernel modules', spec: script(modulesScript(ipvs)), description: `load br_netfilter, overlay${ipvs ? ', ip_vs, ip_vs_rr, ip_vs_wrr, ip_vs_sh, nf_conntrack' : ''}; list them under /etc/modules-load.d` },
+      {
+        task: 'kernel modules',
+        spec: script(modulesScript(ipvs)),
+        description: `load br_netfilter, overlay${ipvs ? ', ip_vs, ip_vs_rr, ip_vs_wrr, ip_vs_sh, nf_conntrack' : ''}; list them under /etc/modules-load.d`,
+      },
       { task: 'write sysctl', spec: writeFile(SYSCTL_CONF, sysctlConf(vars)), description: `${SYSCTL_CONF} (${sysctlSettings(vars).length} settings)` },
       {
-        task: 'apply sysctl', spec: script(sysctlApplyScript(requiredSysctls(vars))), onlyIfChanged: ['write sysctl', 'kernel modules'],
+        task: 'apply sysctl',
+        spec: script(sysctlApplyScript(requiredSysctls(vars))),
+        onlyIfChanged: ['write sysctl', 'kernel modules'],
         description: `sysctl --system when ${SYSCTL_CONF} or the modules changed; ${requiredSysctls(vars).join(', ')} must be in effect`,
       },
-      { task: 'write limits', spec: writeFile(LIMITS_CONF, LIMITS_TEXT), description: `${LIMITS_CONF} (nofile 1048576, nproc 65536, memlock and core unlimited)` },
+      {
+        task: 'write limits',
+        spec: writeFile(LIMITS_CONF, LIMITS_TEXT),
+        description: `${LIMITS_CONF} (nofile 1048576, nproc 65536, memlock and core unlimited)`,
+      },
     );
 
     if (inGroup(m, 'k8s_cluster', host) || inGroup(m, 'image_registry', host)) {
@@ -681,8 +720,17 @@ export const nativeInitStep: InstallStep = {
       const ntp = (getBool(vars, 'native.ntp.enabled') ?? true) && servers.length > 0;
       if (ntp) {
         tasks.push(
-          { task: 'chrony config', spec: script(chronyScript(servers)), description: `chrony.conf: ${servers.map((l) => l.split(' ')[1]).join(', ')}; serves the cluster (allow all, local stratum 10)` },
-          { task: 'restart chrony', spec: script(CHRONY_RESTART_SCRIPT, { timeoutMs: 120_000 }), onlyIfChanged: ['chrony config'], description: 'enable and restart chrony when its config changed' },
+          {
+            task: 'chrony config',
+            spec: script(chronyScript(servers)),
+            description: `chrony.conf: ${servers.map((l) => l.split(' ')[1]).join(', ')}; serves the cluster (allow all, local stratum 10)`,
+          },
+          {
+            task: 'restart chrony',
+            spec: script(CHRONY_RESTART_SCRIPT, { timeoutMs: 120_000 }),
+            onlyIfChanged: ['chrony config'],
+            description: 'enable and restart chrony when its config changed',
+          },
         );
       }
       const zone = getNonEmptyString(vars, 'native.timezone');
@@ -691,7 +739,8 @@ export const nativeInitStep: InstallStep = {
     }
 
     tasks.push({
-      task: 'hosts file', spec: script(hostsFileScript(dnsFiles, hostsBlock(m, host), endpointBlock(m, host))),
+      task: 'hosts file',
+      spec: script(hostsFileScript(dnsFiles, hostsBlock(m, host), endpointBlock(m, host))),
       description: `kk's entries in ${dnsFiles.join(', ')}: cluster nodes${inGroup(m, 'k8s_cluster', host) ? ' and the control-plane endpoint' : ''}`,
     });
     return tasks;

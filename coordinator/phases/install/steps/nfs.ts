@@ -114,10 +114,18 @@ export const nfsStep: InstallStep = {
       { task: 'write exports', spec: writeFile(EXPORTS, exportsText(dirs)), description: `${EXPORTS}: ${dirs.join(', ')} ${OPTIONS}` },
       { task: 'share dirs', spec: script(shareDirsScript(dirs)), description: `create ${dirs.join(', ')} (0755, nobody) when missing` },
       {
-        task: 'export and restart', spec: script(APPLY_SCRIPT, { timeoutMs: 180_000 }), waitMs: 200_000, onlyIfChanged: ['write exports', 'share dirs'],
+        task: 'export and restart',
+        spec: script(APPLY_SCRIPT, { timeoutMs: 180_000 }),
+        waitMs: 200_000,
+        onlyIfChanged: ['write exports', 'share dirs'],
         description: 'exportfs -a; enable and restart the NFS server when the exports changed',
       },
-      { task: 'server running', spec: script(RUNNING_SCRIPT, { timeoutMs: 180_000 }), waitMs: 200_000, description: 'the NFS server is enabled and running (started if not)' },
+      {
+        task: 'server running',
+        spec: script(RUNNING_SCRIPT, { timeoutMs: 180_000 }),
+        waitMs: 200_000,
+        description: 'the NFS server is enabled and running (started if not)',
+      },
     ];
   },
 };

@@ -17,8 +17,16 @@ const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 /** Label and annotation keys: an optional DNS prefix and a name (Kubernetes' rules, simplified to what kubectl accepts). */
 const KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-export interface Taint { key: string; value: string; effect: string }
-export interface NodeMeta { labels: Record<string, string>; taints: Taint[]; annotations: Record<string, string> }
+export interface Taint {
+  key: string;
+  value: string;
+  effect: string;
+}
+export interface NodeMeta {
+  labels: Record<string, string>;
+  taints: Taint[];
+  annotations: Record<string, string>;
+}
 
 const hostVars = (m: ClusterModel, host: string): Vars => m.hosts.find((h) => h.name === host)?.vars ?? m.vars;
 
@@ -46,7 +54,8 @@ export function parseTaint(t: unknown, host: string): Taint {
     throw new UserError(`${host}: kubernetes.custom_taints: each item is key=value:Effect or {key, value, effect}`);
   }
   if (!KEY.test(taint.key)) throw new UserError(`${host}: kubernetes.custom_taints: "${taint.key}" is not a valid taint key`);
-  if (!EFFECTS.includes(taint.effect)) throw new UserError(`${host}: kubernetes.custom_taints: effect "${taint.effect}" of ${taint.key} — one of ${EFFECTS.join(', ')}`);
+  if (!EFFECTS.includes(taint.effect))
+    throw new UserError(`${host}: kubernetes.custom_taints: effect "${taint.effect}" of ${taint.key} — one of ${EFFECTS.join(', ')}`);
   return taint;
 }
 
@@ -80,11 +89,15 @@ export function nodeMetaScript(node: string, meta: NodeMeta): string {
     lines.push(`if ! printf '%s\n' "$labels" | grep -qxF ${q(`${k}=${v}`)}; then ${KUBECTL} label node "$node" ${q(`${k}=${v}`)} --overwrite; changed=1; fi`);
   }
   for (const [k, v] of Object.entries(meta.annotations)) {
-    lines.push(`if ! printf '%s\n' "$annotations" | grep -qxF ${q(`${k}=${v}`)}; then ${KUBECTL} annotate node "$node" ${q(`${k}=${v}`)} --overwrite; changed=1; fi`);
+    lines.push(
+      `if ! printf '%s\n' "$annotations" | grep -qxF ${q(`${k}=${v}`)}; then ${KUBECTL} annotate node "$node" ${q(`${k}=${v}`)} --overwrite; changed=1; fi`,
+    );
   }
   for (const t of meta.taints) {
     const spec = `${t.key}=${t.value}:${t.effect}`;
-    lines.push(`if ! printf '%s\n' "$taints" | grep -qxF ${q(spec)}; then ${KUBECTL} taint node "$node" ${q(t.value ? spec : `${t.key}:${t.effect}`)} --overwrite; changed=1; fi`);
+    lines.push(
+      `if ! printf '%s\n' "$taints" | grep -qxF ${q(spec)}; then ${KUBECTL} taint node "$node" ${q(t.value ? spec : `${t.key}:${t.effect}`)} --overwrite; changed=1; fi`,
+    );
   }
   lines.push('if [ $changed = 0 ]; then exit $UNCHANGED; fi');
   return lines.join('\n');

@@ -41,15 +41,16 @@ export function corefile(s: { localIp: string; corednsIp: string; domain: string
     prometheus :9253
 ${extra.map((l) => `    ${l}\n`).join('')}}`;
   const cluster = `${s.corednsIp} {\n        force_tcp\n    }`;
-  return [
-    zone(s.domain, cluster, [`health ${s.localIp}:9254`]),
-    zone('in-addr.arpa', cluster),
-    zone('ip6.arpa', cluster),
-    zone('.', '/etc/resolv.conf'),
-  ].join('\n');
+  return [zone(s.domain, cluster, [`health ${s.localIp}:9254`]), zone('in-addr.arpa', cluster), zone('ip6.arpa', cluster), zone('.', '/etc/resolv.conf')].join(
+    '\n',
+  );
 }
 
-const indent = (text: string, n: number): string => text.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+const indent = (text: string, n: number): string =>
+  text
+    .split('\n')
+    .map((l) => (l ? ' '.repeat(n) + l : l))
+    .join('\n');
 
 export function nodelocaldnsManifest(m: ClusterModel): string {
   const s = nodelocaldnsSettings(m);
@@ -154,12 +155,15 @@ export const nodelocaldnsStep: InstallStep = {
         task: 'nodelocaldns ready',
         always: true,
         waitMs: 660_000,
-        spec: script(`if ${KUBECTL} -n kube-system rollout status daemonset nodelocaldns --timeout=600s; then exit $UNCHANGED; fi
+        spec: script(
+          `if ${KUBECTL} -n kube-system rollout status daemonset nodelocaldns --timeout=600s; then exit $UNCHANGED; fi
 echo "nodelocaldns is not running on every node; its pods:" >&2
 ${KUBECTL} -n kube-system get pods -l k8s-app=nodelocaldns -o wide >&2 || true
 ${KUBECTL} -n kube-system get events --field-selector involvedObject.kind=Pod -o custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message 2>/dev/null | grep nodelocaldns | tail -n 10 >&2 || true
 echo "check that ${s.image} is in the cluster registry, or set dns.nodelocaldns.enabled: false" >&2
-exit 1`, { timeoutMs: 640_000 }),
+exit 1`,
+          { timeoutMs: 640_000 },
+        ),
         description: 'every node runs its DNS cache (kubectl rollout status)',
       },
     ];

@@ -17,7 +17,7 @@ export const registryPushStep: InstallStep = {
   plan: () => [],
   coordinator: {
     task: 'push images',
-    description: 'push the images in the coordinator\'s image layout to image_registry.auth.registry (TLS, init\'s CA)',
+    description: "push the images in the coordinator's image layout to image_registry.auth.registry (TLS, init's CA)",
     applies: (model) => (getString(model.vars, 'image_registry.type') ?? '') !== '' && (model.groups.image_registry ?? []).length > 0,
     async run(ctx) {
       const model = ctx.inputs.model;
@@ -35,7 +35,10 @@ export const registryPushStep: InstallStep = {
       const pushed = await pushPlanImages(held, layout, endpoint, (l) => ctx.line(l));
       const blobs = pushed.reduce((n, p) => n + p.blobsPushed, 0);
       const missing = plan.images.filter((i) => i.pushRef && !held.includes(i)).map((i) => i.name);
-      return [true, `${pushed.length} image(s) in ${endpoint.host} (${blobs} blob(s) sent)${missing.length ? `; not held, so not pushed: ${missing.join(', ')}` : ''}`];
+      return [
+        true,
+        `${pushed.length} image(s) in ${endpoint.host} (${blobs} blob(s) sent)${missing.length ? `; not held, so not pushed: ${missing.join(', ')}` : ''}`,
+      ];
     },
   },
 };

@@ -37,14 +37,14 @@ const DEFAULT_ROOTDIR = '/var/lib/docker-registry/data';
 const GATE_TIMEOUT_S = 300;
 
 const registryType = (m: ClusterModel): string => getString(m.vars, 'image_registry.type') ?? '';
-const registryHosts = (m: ClusterModel): string[] =>
-  (['docker-registry', 'harbor'].includes(registryType(m)) ? hostsIn(m, 'image_registry') : []);
+const registryHosts = (m: ClusterModel): string[] => (['docker-registry', 'harbor'].includes(registryType(m)) ? hostsIn(m, 'image_registry') : []);
 const noV = (v: string): string => v.replace(/^v/, '');
 
-export const HARBOR_REFUSAL = 'image_registry.type: harbor — kk does not install Harbor in this version: Harbor runs as a docker compose '
-  + 'project of a dozen images, and kk installs neither docker compose nor those images on registry hosts. Nothing was installed. '
-  + 'Either set image_registry.type: docker-registry (kk runs distribution\'s registry as a systemd service), or install Harbor '
-  + 'yourself, leave image_registry.type empty and point image_registry.auth (registry, username, password, ca_file) at it.';
+export const HARBOR_REFUSAL =
+  'image_registry.type: harbor — kk does not install Harbor in this version: Harbor runs as a docker compose ' +
+  'project of a dozen images, and kk installs neither docker compose nor those images on registry hosts. Nothing was installed. ' +
+  "Either set image_registry.type: docker-registry (kk runs distribution's registry as a systemd service), or install Harbor " +
+  'yourself, leave image_registry.type empty and point image_registry.auth (registry, username, password, ca_file) at it.';
 
 export interface RegistrySettings {
   plainHttp: boolean;
@@ -67,18 +67,23 @@ function portOf(registry: string): number | null {
 export function registrySettings(m: ClusterModel): RegistrySettings {
   const plainHttp = getBool(m.vars, 'image_registry.auth.plain_http') ?? false;
   // As KubeKey: an explicit port, else the one auth.registry names (clients reach the registry by it), else 443/80.
-  const port = getNumber(m.vars, plainHttp ? 'image_registry.http_port' : 'image_registry.https_port')
-    ?? portOf(getString(m.vars, 'image_registry.auth.registry') ?? '')
-    ?? (plainHttp ? 80 : 443);
+  const port =
+    getNumber(m.vars, plainHttp ? 'image_registry.http_port' : 'image_registry.https_port') ??
+    portOf(getString(m.vars, 'image_registry.auth.registry') ?? '') ??
+    (plainHttp ? 80 : 443);
   const storage = getMap(m.vars, 'image_registry.docker_registry.storage') ?? {};
   const others = Object.keys(storage).filter((k) => k !== 'filesystem' && storage[k] !== null && storage[k] !== undefined);
   if (others.length > 0) {
-    throw new UserError(`image_registry.docker_registry.storage.${others[0]}: kk runs docker-registry with filesystem storage only in this version; `
-      + 'remove that key (the registry keeps its data in image_registry.docker_registry.storage.filesystem.rootdir)');
+    throw new UserError(
+      `image_registry.docker_registry.storage.${others[0]}: kk runs docker-registry with filesystem storage only in this version; ` +
+        'remove that key (the registry keeps its data in image_registry.docker_registry.storage.filesystem.rootdir)',
+    );
   }
   if (getNonEmptyString(m.vars, 'image_registry.docker_registry.storage.filesystem.nfs_mount')) {
-    throw new UserError('image_registry.docker_registry.storage.filesystem.nfs_mount: kk does not mount NFS for the registry in this version; '
-      + 'mount it at image_registry.docker_registry.storage.filesystem.rootdir yourself (e.g. in a pre_install hook) and remove nfs_mount');
+    throw new UserError(
+      'image_registry.docker_registry.storage.filesystem.nfs_mount: kk does not mount NFS for the registry in this version; ' +
+        'mount it at image_registry.docker_registry.storage.filesystem.rootdir yourself (e.g. in a pre_install hook) and remove nfs_mount',
+    );
   }
   const rootdir = getNonEmptyString(m.vars, 'image_registry.docker_registry.storage.filesystem.rootdir') ?? DEFAULT_ROOTDIR;
   if (!path.posix.isAbsolute(rootdir)) throw new UserError(`image_registry.docker_registry.storage.filesystem.rootdir: ${rootdir} is not an absolute path`);
@@ -88,7 +93,10 @@ export function registrySettings(m: ClusterModel): RegistrySettings {
   const hosts = hostsIn(m, 'image_registry');
   const vip = getNonEmptyString(m.vars, 'image_registry.ha_vip') ?? null;
   return {
-    plainHttp, port, rootdir, hosts,
+    plainHttp,
+    port,
+    rootdir,
+    hosts,
     auth: password !== '' && password !== DEFAULT_PASSWORD ? { username, password } : null,
     vip: vip && hosts.length > 1 ? vip : null,
   };
@@ -226,7 +234,10 @@ mv -f "$bin.kk-new" "$bin"
 echo "docker-registry \${have:-(none)} -> $want (bin/registry of layer $layer)"`;
 }
 
-export interface GateTarget { name: string; url: string }
+export interface GateTarget {
+  name: string;
+  url: string;
+}
 
 /**
  * Polls GET <url> for every target until each has answered 200, for up to `timeoutS`; fails
@@ -305,7 +316,10 @@ mv -f "$tmp" "$f"`;
 /** keepalived.conf for one registry host; @INTERFACE@ is filled in on the node. */
 export function keepalivedConf(inputs: StepInputs, s: RegistrySettings, host: string): string {
   const vip = s.vip ?? '';
-  const peers = s.hosts.filter((h) => h !== host).map((h) => `    ${inputs.ipv4(h)}`).join('\n');
+  const peers = s.hosts
+    .filter((h) => h !== host)
+    .map((h) => `    ${inputs.ipv4(h)}`)
+    .join('\n');
   // VRRP's PASS authentication is a shared word of at most 8 characters, not a secret on the wire;
   // it keeps this cluster's routers apart from another group on the same router id.
   const pass = derivedSecret(inputs, 'keepalived auth_pass', 'root.crt').slice(0, 8);
@@ -426,10 +440,19 @@ fi
   const restartOn = ['install binary', 'user and data dir'];
   if (!s.plainHttp) {
     tasks.push(
-      { task: 'write ca.crt', spec: writeFile(`${REGISTRY_SSL}/ca.crt`, inputs.pki('root.crt'), 0o644), description: `${REGISTRY_SSL}/ca.crt ← pki/root.crt (for the health check)` },
-      { task: 'write server.crt', spec: writeFile(`${REGISTRY_SSL}/server.crt`, inputs.pki('image_registry.crt'), 0o644), description: `${REGISTRY_SSL}/server.crt ← pki/image_registry.crt` },
       {
-        task: 'write server.key', spec: ownedFile(`${REGISTRY_SSL}/server.key`, inputs.pki('image_registry.key'), 0o600, REGISTRY_USER, REGISTRY_USER),
+        task: 'write ca.crt',
+        spec: writeFile(`${REGISTRY_SSL}/ca.crt`, inputs.pki('root.crt'), 0o644),
+        description: `${REGISTRY_SSL}/ca.crt ← pki/root.crt (for the health check)`,
+      },
+      {
+        task: 'write server.crt',
+        spec: writeFile(`${REGISTRY_SSL}/server.crt`, inputs.pki('image_registry.crt'), 0o644),
+        description: `${REGISTRY_SSL}/server.crt ← pki/image_registry.crt`,
+      },
+      {
+        task: 'write server.key',
+        spec: ownedFile(`${REGISTRY_SSL}/server.key`, inputs.pki('image_registry.key'), 0o600, REGISTRY_USER, REGISTRY_USER),
         description: `${REGISTRY_SSL}/server.key ← pki/image_registry.key (0600, ${REGISTRY_USER})`,
       },
     );
@@ -444,12 +467,18 @@ fi
     restartOn.push('write htpasswd');
   }
   tasks.push(
-    { task: 'write config.yml', spec: ownedFile(REGISTRY_CONFIG, registryConfig(inputs, s), 0o640, 'root', REGISTRY_USER), description: `${REGISTRY_CONFIG} (${s.plainHttp ? 'http' : 'https'} on :${s.port})` },
+    {
+      task: 'write config.yml',
+      spec: ownedFile(REGISTRY_CONFIG, registryConfig(inputs, s), 0o640, 'root', REGISTRY_USER),
+      description: `${REGISTRY_CONFIG} (${s.plainHttp ? 'http' : 'https'} on :${s.port})`,
+    },
     { task: 'write unit', spec: writeFile(REGISTRY_UNIT, REGISTRY_UNIT_TEXT), description: REGISTRY_UNIT },
     { task: 'daemon-reload', spec: service('', 'daemon-reload'), description: 'systemctl daemon-reload', onlyIfChanged: ['write unit'] },
     { task: 'enable', spec: service('docker-registry.service', 'enable'), description: 'systemctl enable docker-registry' },
     {
-      task: 'restart', spec: service('docker-registry.service', 'restart', 120_000), waitMs: 180_000,
+      task: 'restart',
+      spec: service('docker-registry.service', 'restart', 120_000),
+      waitMs: 180_000,
       description: 'restart docker-registry when its binary, data dir, certificates, credentials, config or unit changed',
       onlyIfChanged: [...restartOn, 'write config.yml', 'write unit'],
     },
@@ -460,12 +489,15 @@ fi
       { task: 'install keepalived', spec: script(KEEPALIVED_INSTALL, { timeoutMs: 600_000 }), description: 'keepalived from the OS packages (when missing)' },
       { task: 'write check script', spec: writeFile(KEEPALIVED_CHECK, keepalivedCheck(s.port), 0o755), description: `${KEEPALIVED_CHECK}: is :${s.port} open` },
       {
-        task: 'write keepalived.conf', spec: script(keepalivedConfScript(keepalivedConf(inputs, s, host), s.vip, KEEPALIVED_CONF)),
+        task: 'write keepalived.conf',
+        spec: script(keepalivedConfScript(keepalivedConf(inputs, s, host), s.vip, KEEPALIVED_CONF)),
         description: `${KEEPALIVED_CONF}: VIP ${s.vip} (${host === s.hosts[0] ? 'MASTER' : 'BACKUP'}) on the interface whose subnet holds it`,
       },
       { task: 'enable keepalived', spec: service('keepalived.service', 'enable'), description: 'systemctl enable keepalived' },
       {
-        task: 'restart keepalived', spec: service('keepalived.service', 'restart', 60_000), waitMs: 90_000,
+        task: 'restart keepalived',
+        spec: service('keepalived.service', 'restart', 60_000),
+        waitMs: 90_000,
         description: 'restart keepalived when it was installed or its configuration changed',
         onlyIfChanged: ['install keepalived', 'write check script', 'write keepalived.conf'],
       },
@@ -488,12 +520,17 @@ export function checkCertificateNames(inputs: StepInputs, host: string, s: Regis
     return; // not a certificate yet (a dry run before init): init reports that itself
   }
   const names = [inputs.ipv4(host), ...(s.vip ? [s.vip] : [])];
-  const auth = (getString(inputs.model.vars, 'image_registry.auth.registry') ?? '').replace(/^[a-z]+:\/\//, '').split('/')[0]!.replace(/:\d+$/, '');
+  const auth = (getString(inputs.model.vars, 'image_registry.auth.registry') ?? '')
+    .replace(/^[a-z]+:\/\//, '')
+    .split('/')[0]!
+    .replace(/:\d+$/, '');
   if (auth) names.push(auth);
   const missing = [...new Set(names)].filter((n) => (isIP(n) ? cert.checkIP(n) === undefined : cert.checkHost(n) === undefined));
   if (missing.length > 0) {
-    throw new UserError(`the image registry certificate (pki/image_registry.crt) does not name ${missing.join(', ')} (${host}'s registry is reached by ${missing.length > 1 ? 'these' : 'it'}): `
-      + 'clients would refuse it. Let init make it again (certs.image_registry.gen_cert_policy: IfNotPresent or Always, then create cluster), or issue one with these names');
+    throw new UserError(
+      `the image registry certificate (pki/image_registry.crt) does not name ${missing.join(', ')} (${host}'s registry is reached by ${missing.length > 1 ? 'these' : 'it'}): ` +
+        'clients would refuse it. Let init make it again (certs.image_registry.gen_cert_policy: IfNotPresent or Always, then create cluster), or issue one with these names',
+    );
   }
 }
 
@@ -516,7 +553,12 @@ export const registryStep: InstallStep = {
     const targets: GateTarget[] = hosts.map((h) => ({ name: h, url: url(inputs.ipv4(h)) }));
     if (s.vip) targets.push({ name: `ha_vip ${s.vip}`, url: url(s.vip) });
     const first = hosts[0]!;
-    const gateScript = registryGateScript(targets, { cacert: s.plainHttp ? null : `${REGISTRY_SSL}/ca.crt`, auth: !!s.auth, timeoutS: GATE_TIMEOUT_S, intervalS: 2 });
+    const gateScript = registryGateScript(targets, {
+      cacert: s.plainHttp ? null : `${REGISTRY_SSL}/ca.crt`,
+      auth: !!s.auth,
+      timeoutS: GATE_TIMEOUT_S,
+      intervalS: 2,
+    });
     const spec = script(gateScript, { timeoutMs: (GATE_TIMEOUT_S + 60) * 1000 });
     return {
       host: first,

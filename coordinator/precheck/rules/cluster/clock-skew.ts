@@ -5,7 +5,7 @@ import { num } from '../../vars';
 export const clusterClockSkew = clusterRule({
   id: 'cluster.clock_skew',
   severity: 'error',
-  description: 'every node\'s clock is within cluster_require.max_clock_skew_ms of the coordinator\'s',
+  description: "every node's clock is within cluster_require.max_clock_skew_ms of the coordinator's",
   appliesTo: () => true,
   check: ({ model, facts }) => {
     const max = num(model.vars, 'cluster_require.max_clock_skew_ms');

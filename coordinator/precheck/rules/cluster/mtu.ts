@@ -14,12 +14,17 @@ export const clusterMtu = clusterRule({
     for (const { host, value } of carried.values) {
       for (const i of value.ifaces) {
         const list = byMtu.get(i.mtu);
-        if (list) { if (list[list.length - 1] !== host) list.push(host); } else byMtu.set(i.mtu, [host]);
+        if (list) {
+          if (list[list.length - 1] !== host) list.push(host);
+        } else byMtu.set(i.mtu, [host]);
       }
     }
-    const problems = byMtu.size > 1
-      ? [`MTUs differ: ${[...byMtu].map(([mtu, hosts]) => `${mtu} on ${listNames(hosts, 5)}`).join('; ')}: set one MTU on the nodes' network (pod traffic between them fragments or drops otherwise)`]
-      : [];
+    const problems =
+      byMtu.size > 1
+        ? [
+            `MTUs differ: ${[...byMtu].map(([mtu, hosts]) => `${mtu} on ${listNames(hosts, 5)}`).join('; ')}: set one MTU on the nodes' network (pod traffic between them fragments or drops otherwise)`,
+          ]
+        : [];
     const mtu = byMtu.size === 1 ? ` (${[...byMtu.keys()][0]})` : '';
     return verdict(problems, carried.unknown, `internal interfaces share one MTU${mtu}`);
   },

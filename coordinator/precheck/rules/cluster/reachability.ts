@@ -9,7 +9,7 @@ const MAX_EXAMPLES = 8;
 export const clusterReachability = clusterRule({
   id: 'cluster.reachability',
   severity: 'error',
-  description: 'live: k8s hosts reach the control plane API and each other\'s kubelet; etcd hosts reach each other; the control plane reaches etcd',
+  description: "live: k8s hosts reach the control plane API and each other's kubelet; etcd hosts reach each other; the control plane reaches etcd",
   appliesTo: ({ mode }) => (mode === 'live' ? true : 'needs live agents (not evaluated against a fact file)'),
   check: (ctx) => {
     const reqs = reachabilityRequirements(ctx.model);
@@ -46,12 +46,16 @@ export const clusterReachability = clusterRule({
         }
       }
     });
-    const problems = failures.length > 0
-      ? [`${failures.length} connection${failures.length === 1 ? '' : 's'} failed: ${listReasons(failures, MAX_EXAMPLES)}: open these ports between the nodes (firewall, security groups)`]
-      : [];
-    const unknown = missingCount > 0
-      ? [`${missingCount} probe${missingCount === 1 ? ' was' : 's were'} not run: ${missing.join(', ')}${missingCount > missing.length ? ', …' : ''}`]
-      : [];
+    const problems =
+      failures.length > 0
+        ? [
+            `${failures.length} connection${failures.length === 1 ? '' : 's'} failed: ${listReasons(failures, MAX_EXAMPLES)}: open these ports between the nodes (firewall, security groups)`,
+          ]
+        : [];
+    const unknown =
+      missingCount > 0
+        ? [`${missingCount} probe${missingCount === 1 ? ' was' : 's were'} not run: ${missing.join(', ')}${missingCount > missing.length ? ', …' : ''}`]
+        : [];
     return verdict(problems, unknown, `${seen.size} connections between the nodes succeeded`);
   },
 });

@@ -18,8 +18,9 @@ export const clusterUniqueHostname = clusterRule({
     for (const h of ctx.model.hosts) (bool(h.vars, 'native.set_hostname') ? renamed : live).push(h.name);
     const seen = collect(ctx, live, (_fs, host) => fact(ctx, host, 'hostname').toLowerCase());
     for (const host of renamed) seen.values.push({ host, value: byName.get(host)!.name.toLowerCase() });
-    const problems = [...duplicates(seen.values, (v) => v)].map(([name, hosts]) =>
-      `${listNames(hosts)} would all be node "${name}": give each node its own hostname (or set native.set_hostname: true)`);
+    const problems = [...duplicates(seen.values, (v) => v)].map(
+      ([name, hosts]) => `${listNames(hosts)} would all be node "${name}": give each node its own hostname (or set native.set_hostname: true)`,
+    );
     return verdict(problems, seen.unknown, `${seen.values.length} distinct node names`);
   },
 });

@@ -12,8 +12,7 @@ export const clusterUniqueInternalIp = clusterRule({
   check: ({ model }) => {
     // Keyed by the canonical form; shown in the short (RFC 5952) form.
     const ips = model.hosts.flatMap((h) => validInternalIps(h).map((ip) => ({ host: h.name, value: ip })));
-    const problems = [...duplicates(ips, normalizeIp)].map(([ip, hosts]) =>
-      `${listNames(hosts)} share internal address ${shortIp(ip)}: correct the inventory`);
+    const problems = [...duplicates(ips, normalizeIp)].map(([ip, hosts]) => `${listNames(hosts)} share internal address ${shortIp(ip)}: correct the inventory`);
     return problems.length > 0 ? fail(problems.join('; ')) : pass(`${ips.length} distinct internal addresses`);
   },
 });

@@ -12,9 +12,9 @@ export const clusterUniqueMac = clusterRule({
   check: (ctx) => {
     const carried = internalInterfaces(ctx);
     const macs = carried.values.flatMap(({ host, value }) =>
-      value.ifaces.filter((i) => i.mac !== '' && i.mac !== '00:00:00:00:00:00').map((i) => ({ host, value: i.mac.toLowerCase() })));
-    const problems = [...duplicates(macs, (v) => v)].map(([mac, hosts]) =>
-      `${listNames(hosts)} share MAC ${mac}: give each VM its own MAC address`);
+      value.ifaces.filter((i) => i.mac !== '' && i.mac !== '00:00:00:00:00:00').map((i) => ({ host, value: i.mac.toLowerCase() })),
+    );
+    const problems = [...duplicates(macs, (v) => v)].map(([mac, hosts]) => `${listNames(hosts)} share MAC ${mac}: give each VM its own MAC address`);
     return verdict(problems, carried.unknown, `${macs.length} distinct MACs on the internal interfaces`);
   },
 });

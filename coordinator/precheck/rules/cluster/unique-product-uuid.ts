@@ -15,8 +15,9 @@ export const clusterUniqueProductUuid = clusterRule({
       if (fs.productUuid === null) unreadable.push(host);
       return fs.productUuid?.toLowerCase() ?? undefined;
     });
-    const problems = [...duplicates(seen.values, (v) => v)].map(([uuid, hosts]) =>
-      `${listNames(hosts)} share product_uuid ${uuid}: give each VM its own UUID (clone with a new SMBIOS UUID)`);
+    const problems = [...duplicates(seen.values, (v) => v)].map(
+      ([uuid, hosts]) => `${listNames(hosts)} share product_uuid ${uuid}: give each VM its own UUID (clone with a new SMBIOS UUID)`,
+    );
     const note = unreadable.length > 0 ? `; not readable on ${listNames(unreadable)}` : '';
     return verdict(problems, seen.unknown, `${seen.values.length} distinct product UUIDs${note}`);
   },

@@ -27,7 +27,7 @@ function versionedPlugin(vars: Parameters<typeof optString>[0]): { plugin: (type
 export const cniVersion = clusterRule({
   id: 'cni.version',
   severity: 'error',
-  description: 'the CNI plugin\'s major.minor supports the Kubernetes minor; spiderpool needs calico or cilium',
+  description: "the CNI plugin's major.minor supports the Kubernetes minor; spiderpool needs calico or cilium",
   appliesTo: ({ model }) => {
     if (versionedPlugin(model.vars) || optString(model.vars, 'cni.multi_cni') === 'spiderpool') return true;
     return 'no calico, cilium or kube-ovn version to check and cni.multi_cni is not spiderpool';
@@ -41,7 +41,8 @@ export const cniVersion = clusterRule({
       const kube = optString(model.vars, 'kubernetes.kube_version');
       const kubeV = kube === undefined ? null : parseVersion(kube);
       const pluginMm = mm(version);
-      if (!kubeV) problems.push(`cannot check ${plugin.name} ${version}: kubernetes.kube_version is ${kube === undefined ? 'not set' : `"${kube}", not a version`}`);
+      if (!kubeV)
+        problems.push(`cannot check ${plugin.name} ${version}: kubernetes.kube_version is ${kube === undefined ? 'not set' : `"${kube}", not a version`}`);
       else if (!pluginMm) problems.push(`${plugin.versionKey} "${version}" is not a version`);
       else {
         const table = record(model.vars, `cluster_require.${plugin.tableKey}`);
@@ -54,7 +55,10 @@ export const cniVersion = clusterRule({
           if (!Array.isArray(list)) throw new ConfigValueError(`cluster_require.${plugin.tableKey}.${row[0]}`, 'a list of Kubernetes versions', list);
           const supported = list.map((x) => mm(String(x)));
           if (supported.includes(kubeMm)) notes.push(`${plugin.name} ${version} supports Kubernetes ${minorKey(kubeV)}`);
-          else problems.push(`${plugin.name} ${version} does not support Kubernetes ${minorKey(kubeV)} (it supports ${list.join(', ')}): choose a ${plugin.name} version for ${minorKey(kubeV)}`);
+          else
+            problems.push(
+              `${plugin.name} ${version} does not support Kubernetes ${minorKey(kubeV)} (it supports ${list.join(', ')}): choose a ${plugin.name} version for ${minorKey(kubeV)}`,
+            );
         }
       }
     }

@@ -31,11 +31,14 @@ export const criContainerdVersion = hostRule({
     const running = entry(host.name, fs, 'services', 'containerd', services);
     if (running !== null && running.loadState === 'loaded' && running.activeState === 'active') {
       if (running.version === null) {
-        throw new UnknownFactError(`version of the running containerd is unknown on ${host.name}: ${fs.probeErrors['services.containerd.version'] ?? 'not collected'}`);
+        throw new UnknownFactError(
+          `version of the running containerd is unknown on ${host.name}: ${fs.probeErrors['services.containerd.version'] ?? 'not collected'}`,
+        );
       }
       const v = parseVersion(running.version);
       if (!v) problems.push(`the running containerd reports version "${running.version}", not a version`);
-      else if (!atLeast(v, min)) problems.push(`containerd ${running.version} is already running and is older than the required ${minRaw}: upgrade or remove it`);
+      else if (!atLeast(v, min))
+        problems.push(`containerd ${running.version} is already running and is older than the required ${minRaw}: upgrade or remove it`);
       else found.push(`running ${running.version}`);
     }
     if (problems.length > 0) return fail(problems.join('; '));

@@ -21,7 +21,8 @@ export const etcdVersion = clusterRule({
   id: 'etcd.version',
   severity: 'error',
   description: 'etcd.etcd_version ≥ the minimum cluster_require.etcd_min_versions gives for kube_version',
-  appliesTo: ({ model }) => (optString(model.vars, 'kubernetes.kube_version') !== undefined ? true : 'kubernetes.kube_version is not set (see kubernetes.version)'),
+  appliesTo: ({ model }) =>
+    optString(model.vars, 'kubernetes.kube_version') !== undefined ? true : 'kubernetes.kube_version is not set (see kubernetes.version)',
   check: ({ model }) => {
     const kube = optString(model.vars, 'kubernetes.kube_version')!;
     const min = minimumFor(record(model.vars, 'cluster_require.etcd_min_versions'), kube);

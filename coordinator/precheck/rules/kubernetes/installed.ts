@@ -23,6 +23,8 @@ export const kubernetesInstalled = hostRule({
     }
     if (want === undefined) return fail(`kubelet ${kubelet.version} is installed and kubernetes.kube_version is not set`);
     if (bare(kubelet.version) === bare(want)) return pass(`kubelet ${kubelet.version} is installed and active`);
-    return fail(`kubelet ${kubelet.version} is installed but kube_version is ${want}: create does not upgrade in place; remove the old installation or set kube_version to ${kubelet.version}`);
+    return fail(
+      `kubelet ${kubelet.version} is installed but kube_version is ${want}: create does not upgrade in place; remove the old installation or set kube_version to ${kubelet.version}`,
+    );
   },
 });

@@ -10,7 +10,7 @@ export const kubernetesInternalIp = hostRule({
   check: (host) => {
     const { v4, v6 } = internalIps(host);
     if (v4 === undefined && v6 === undefined) {
-      return fail('neither internal_ipv4 nor internal_ipv6 is set: set the node\'s address under spec.hosts in the inventory');
+      return fail("neither internal_ipv4 nor internal_ipv6 is set: set the node's address under spec.hosts in the inventory");
     }
     const problems: string[] = [];
     if (v4 !== undefined && ipFamily(v4) !== 'IPv4') problems.push(`internal_ipv4 "${v4}" is not an IPv4 address`);

@@ -9,7 +9,7 @@ import { verdict } from '../../verdict';
 export const networkCidrOverlap = clusterRule({
   id: 'network.cidr_overlap',
   severity: 'error',
-  description: 'pod and service CIDRs overlap neither each other nor any host\'s internal subnet',
+  description: "pod and service CIDRs overlap neither each other nor any host's internal subnet",
   appliesTo: () => true,
   check: (ctx) => {
     const cidrs = validCidrs(ctx.model.vars);
@@ -51,6 +51,10 @@ export const networkCidrOverlap = clusterRule({
         }
       }
     }
-    return verdict(problems, unknown, `pod ${cidrs.pod.map((c) => c.text).join(',')} and service ${cidrs.service.map((c) => c.text).join(',')} are disjoint from each other and from ${subnets.size} node subnet(s)`);
+    return verdict(
+      problems,
+      unknown,
+      `pod ${cidrs.pod.map((c) => c.text).join(',')} and service ${cidrs.service.map((c) => c.text).join(',')} are disjoint from each other and from ${subnets.size} node subnet(s)`,
+    );
   },
 });

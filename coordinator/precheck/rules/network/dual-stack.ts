@@ -26,7 +26,10 @@ export const networkDualStack = clusterRule({
     }
     const raw = optString(model.vars, 'kubernetes.kube_version');
     const v = raw === undefined ? null : parseVersion(raw);
-    if (!v) problems.push(`dual-stack needs Kubernetes ≥ ${MIN_DUAL_STACK} but kubernetes.kube_version is ${raw === undefined ? 'not set' : `"${raw}", not a version`}`);
+    if (!v)
+      problems.push(
+        `dual-stack needs Kubernetes ≥ ${MIN_DUAL_STACK} but kubernetes.kube_version is ${raw === undefined ? 'not set' : `"${raw}", not a version`}`,
+      );
     else if (!atLeast(v, parseVersion(MIN_DUAL_STACK)!)) problems.push(`dual-stack needs Kubernetes ≥ ${MIN_DUAL_STACK}, kube_version is ${raw}`);
     return problems.length > 0 ? fail(problems.join('; ')) : pass('dual-stack CIDRs list IPv4 first and Kubernetes supports dual-stack');
   },

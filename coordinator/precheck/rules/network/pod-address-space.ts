@@ -7,7 +7,7 @@ import { num } from '../../vars';
 export const networkPodAddressSpace = clusterRule({
   id: 'network.pod_address_space',
   severity: 'error',
-  description: 'max_pods fits a node\'s pod block, the block is inside the pool, and the pool has a block per k8s host',
+  description: "max_pods fits a node's pod block, the block is inside the pool, and the pool has a block per k8s host",
   appliesTo: () => true,
   check: ({ model }) => {
     const cidrs = validCidrs(model.vars);

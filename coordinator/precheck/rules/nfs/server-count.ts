@@ -9,8 +9,10 @@ export const nfsServerCount = clusterRule({
   check: ({ model }) => {
     const hosts = model.groups.nfs ?? [];
     if (hosts.length === 1) return pass(`NFS server ${hosts[0]}`);
-    return fail(hosts.length === 0
-      ? 'the nfs group is empty: put exactly one NFS server in it, or remove the group'
-      : `the nfs group has ${hosts.length} hosts (${listNames(hosts)}): kk sets up exactly one NFS server`);
+    return fail(
+      hosts.length === 0
+        ? 'the nfs group is empty: put exactly one NFS server in it, or remove the group'
+        : `the nfs group has ${hosts.length} hosts (${listNames(hosts)}): kk sets up exactly one NFS server`,
+    );
   },
 });

@@ -19,6 +19,8 @@ export const nodeCgroups = hostRule({
     const have = new Set(cgroup.controllers);
     const missing = required.filter((c) => !have.has(c));
     if (missing.length === 0) return pass(`cgroup v${cgroup.version} with ${required.join(', ')}`);
-    return fail(`cgroup v${cgroup.version} controllers missing: ${missing.join(', ')}: enable them on the kernel command line (e.g. cgroup_enable=${missing[0]}) and reboot`);
+    return fail(
+      `cgroup v${cgroup.version} controllers missing: ${missing.join(', ')}: enable them on the kernel command line (e.g. cgroup_enable=${missing[0]}) and reboot`,
+    );
   },
 });

@@ -36,7 +36,7 @@ function wantedPorts(host: InventoryHost): Wanted[] {
 export const nodePorts = hostRule({
   id: 'node.ports',
   severity: 'error',
-  description: 'the ports the host\'s components need (6443, 10257, 10259, 10250, 2379, 2380) are free or held by that component',
+  description: "the ports the host's components need (6443, 10257, 10259, 10250, 2379, 2380) are free or held by that component",
   appliesTo: (host) => (wantedPorts(host).length > 0 ? true : 'not in kube_control_plane, k8s_cluster or etcd'),
   check: (host, ctx) => {
     const listening = fact(ctx, host.name, 'listeningPorts');

@@ -3,7 +3,11 @@ import { fail, hostRule, pass } from '../../rule';
 import { bool, strList } from '../../vars';
 
 /** os-release values may keep their quotes (`ID="centos"`); KubeKey lists both spellings. */
-const unquote = (s: string): string => s.trim().replace(/^["']|["']$/g, '').toLowerCase();
+const unquote = (s: string): string =>
+  s
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
 
 export const osDistribution = hostRule({
   id: 'os.distribution',
@@ -18,6 +22,8 @@ export const osDistribution = hostRule({
     if (bool(host.vars, 'cluster_require.allow_unsupported_distribution_setup')) {
       return pass(`${id} is not in the supported list but cluster_require.allow_unsupported_distribution_setup is true`);
     }
-    return fail(`OS "${id}" (${os.prettyName}) is not supported (${supported.join(', ')}): use a supported distribution or set cluster_require.allow_unsupported_distribution_setup: true`);
+    return fail(
+      `OS "${id}" (${os.prettyName}) is not supported (${supported.join(', ')}): use a supported distribution or set cluster_require.allow_unsupported_distribution_setup: true`,
+    );
   },
 });

@@ -15,7 +15,9 @@ export const osHostname = hostRule({
     if (RFC1123.test(name)) return pass(`hostname "${name}" is a valid node name`);
     const fix = fromInventory
       ? 'rename the host in the inventory'
-      : 'change the node\'s hostname, or set native.set_hostname: true so kk sets it to the inventory name';
-    return fail(`hostname "${name}" (${fromInventory ? 'inventory name, native.set_hostname is on' : 'live hostname'}) is not a lower-case RFC 1123 name (a-z, 0-9, "-", "."): ${fix}`);
+      : "change the node's hostname, or set native.set_hostname: true so kk sets it to the inventory name";
+    return fail(
+      `hostname "${name}" (${fromInventory ? 'inventory name, native.set_hostname is on' : 'live hostname'}) is not a lower-case RFC 1123 name (a-z, 0-9, "-", "."): ${fix}`,
+    );
   },
 });

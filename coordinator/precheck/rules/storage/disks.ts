@@ -42,7 +42,8 @@ function deviceList(devices: readonly BlockDeviceFacts[]): string {
 export const storageDisks = hostRule({
   id: 'storage.disks',
   severity: 'error',
-  description: 'each kubernetes.storage_disks item has device, mountpoint and an ext4/xfs/btrfs filesystem; the device exists on the node and is not mounted elsewhere',
+  description:
+    'each kubernetes.storage_disks item has device, mountpoint and an ext4/xfs/btrfs filesystem; the device exists on the node and is not mounted elsewhere',
   appliesTo: (host) => (disks(host.vars).length > 0 ? true : 'no kubernetes.storage_disks for this host'),
   check: (host, ctx) => {
     const items = disks(host.vars);

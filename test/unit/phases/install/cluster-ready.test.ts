@@ -22,24 +22,31 @@ async function freePort(): Promise<number> {
   });
 }
 
-test('the bash DNS query gets an answer from the real CoreDNS over TCP, and fails for a name it does not know', { skip: existsSync(COREDNS) ? false : `no CoreDNS build at ${COREDNS} (make components)` }, async () => {
-  const dir = tempDir('kk-coredns-');
-  const port = await freePort();
-  writeFileSync(path.join(dir, 'Corefile'), `.:${port} {\n  bind 127.0.0.1\n  hosts {\n    10.233.0.1 kubernetes.default.svc.cluster.local\n  }\n}\n`);
-  const dns = spawn(COREDNS, ['-conf', path.join(dir, 'Corefile')], { stdio: 'ignore' });
-  try {
-    const run = (name: string) => spawnSync('bash', ['-c', `${dnsQueryScript('127.0.0.1', port, name)}\nfor i in $(seq 1 50); do dns_query && exit 0; sleep 0.1; done; exit 1`], { encoding: 'utf8' });
-    const ok = run('kubernetes.default.svc.cluster.local');
-    assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /1 answer\(s\) for kubernetes\.default\.svc\.cluster\.local from 127\.0\.0\.1/);
-    const miss = spawnSync('bash', ['-c', `${dnsQueryScript('127.0.0.1', port, 'nothing.example')}\ndns_query`], { encoding: 'utf8' });
-    assert.notEqual(miss.status, 0, 'no answer for an unknown name');
-  } finally {
-    dns.kill();
-  }
-});
+test(
+  'the bash DNS query gets an answer from the real CoreDNS over TCP, and fails for a name it does not know',
+  { skip: existsSync(COREDNS) ? false : `no CoreDNS build at ${COREDNS} (make components)` },
+  async () => {
+    const dir = tempDir('kk-coredns-');
+    const port = await freePort();
+    writeFileSync(path.join(dir, 'Corefile'), `.:${port} {\n  bind 127.0.0.1\n  hosts {\n    10.233.0.1 kubernetes.default.svc.cluster.local\n  }\n}\n`);
+    const dns = spawn(COREDNS, ['-conf', path.join(dir, 'Corefile')], { stdio: 'ignore' });
+    try {
+      const run = (name: string) =>
+        spawnSync('bash', ['-c', `${dnsQueryScript('127.0.0.1', port, name)}\nfor i in $(seq 1 50); do dns_query && exit 0; sleep 0.1; done; exit 1`], {
+          encoding: 'utf8',
+        });
+      const ok = run('kubernetes.default.svc.cluster.local');
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /1 answer\(s\) for kubernetes\.default\.svc\.cluster\.local from 127\.0\.0\.1/);
+      const miss = spawnSync('bash', ['-c', `${dnsQueryScript('127.0.0.1', port, 'nothing.example')}\ndns_query`], { encoding: 'utf8' });
+      assert.notEqual(miss.status, 0, 'no answer for an unknown name');
+    } finally {
+      dns.kill();
+    }
+  },
+);
 
-test('every Kubernetes node checks itself with its kubelet\'s credentials; on timeout it names the node and the kubelet\'s errors', () => {
+test("every Kubernetes node checks itself with its kubelet's credentials; on timeout it names the node and the kubelet's errors", () => {
   const inp = stepInputs({ model: model('  dns: {domain: example.local}\n'), resolved: [], pkiDir: tempDir(), arches: ['amd64'], param: (_k, make) => make() });
   const hosts = clusterReadyStep.hosts(inp.model);
   assert.deepEqual(hosts, ['node1', 'node2', 'node3']);

@@ -28,18 +28,31 @@ spec:
 `;
 
 const ETCD_ART: ResolvedArtifact = {
-  id: 'etcd/v3.6.5/amd64', name: 'etcd', kind: 'binary', arch: 'amd64', version: 'v3.6.5', base: 'binary_dir',
-  dest: 'etcd/v3.6.5/amd64/etcd-v3.6.5-linux-amd64.tar.gz', sha256: 'a'.repeat(64), size: 1, url: 'https://x', verified: 'sha256',
+  id: 'etcd/v3.6.5/amd64',
+  name: 'etcd',
+  kind: 'binary',
+  arch: 'amd64',
+  version: 'v3.6.5',
+  base: 'binary_dir',
+  dest: 'etcd/v3.6.5/amd64/etcd-v3.6.5-linux-amd64.tar.gz',
+  sha256: 'a'.repeat(64),
+  size: 1,
+  url: 'https://x',
+  verified: 'sha256',
 };
 
 function inputs(spec = '  etcd: {etcd_version: v3.6.5}\n', units: Record<string, Partial<ServiceFacts>> = {}, force = false): StepInputs {
   const pki = tempDir('kk-pki-');
-  for (const f of ['root.crt', 'etcd-node1.crt', 'etcd-node1.key', 'etcd-node2.crt', 'etcd-node2.key', 'etcd-node3.crt', 'etcd-node3.key']) writeFileSync(path.join(pki, f), `PEM ${f}\n`);
+  for (const f of ['root.crt', 'etcd-node1.crt', 'etcd-node1.key', 'etcd-node2.crt', 'etcd-node2.key', 'etcd-node3.crt', 'etcd-node3.key'])
+    writeFileSync(path.join(pki, f), `PEM ${f}\n`);
   const params = new Map<string, string>();
   return stepInputs({
-    model: model(spec, INV), resolved: [ETCD_ART], pkiDir: pki, arches: ['amd64'],
+    model: model(spec, INV),
+    resolved: [ETCD_ART],
+    pkiDir: pki,
+    arches: ['amd64'],
     param: (k, make) => params.get(k) ?? params.set(k, make()).get(k)!,
-    facts: (h) => (units[h] ? { services: { etcd: { loadState: 'loaded', activeState: 'active', version: '3.6.5', ...units[h] } } } as never : null),
+    facts: (h) => (units[h] ? ({ services: { etcd: { loadState: 'loaded', activeState: 'active', version: '3.6.5', ...units[h] } } } as never) : null),
     force,
   });
 }
@@ -48,7 +61,13 @@ const scriptOf = (spec: CommandSpec): string => {
   assert.ok('exec' in spec, 'an exec command');
   return spec.exec.script ?? '';
 };
-const envOf = (text: string): Record<string, string> => Object.fromEntries(text.split('\n').filter((l) => /^[A-Z]/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const envOf = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => /^[A-Z]/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 test('a new cluster: every member gets the same initial cluster, state new, TLS from init, and they start together', () => {
   const inp = inputs();
@@ -56,7 +75,17 @@ test('a new cluster: every member gets the same initial cluster, state new, TLS 
   assert.deepEqual(etcdStep.stage(inp, ['node1', 'node2', 'node3']), { mode: 'together' });
   const tasks = etcdStep.plan(inp, 'node2');
   const names = tasks.map((t) => t.task);
-  assert.deepEqual(names.slice(0, 9), ['fetch release', 'install binaries', 'write ca.crt', 'write server.crt', 'write server.key', 'user and data dir', 'write etcd.env', 'write unit', 'daemon-reload']);
+  assert.deepEqual(names.slice(0, 9), [
+    'fetch release',
+    'install binaries',
+    'write ca.crt',
+    'write server.crt',
+    'write server.key',
+    'user and data dir',
+    'write etcd.env',
+    'write unit',
+    'daemon-reload',
+  ]);
   const fetch = tasks[0]!.spec as { fetch: { sha256: string; urlPath: string; dest: string } };
   assert.equal(fetch.fetch.urlPath, `/artifacts/${'a'.repeat(64)}`);
   const key = tasks.find((t) => t.task === 'write server.key')!.spec as { writeFile: { path: string; mode: number; text: string } };
@@ -117,7 +146,8 @@ test('the gate script, run against a fake etcdctl, names the unhealthy member an
   const dir = tempDir('kk-gate-');
   mkdirSync(path.join(dir, 'bin'));
   const fake = path.join(dir, 'bin', 'etcdctl');
-  const body = (n2: string): string => `#!/bin/sh\ncase "$*" in *"endpoint health"*) echo "https://10.213.0.11:2379 is healthy: ok"; echo "https://10.213.0.12:2379 ${n2}"; echo "https://10.213.0.13:2379 is healthy: ok";; *) echo "member list";; esac\n`;
+  const body = (n2: string): string =>
+    `#!/bin/sh\ncase "$*" in *"endpoint health"*) echo "https://10.213.0.11:2379 is healthy: ok"; echo "https://10.213.0.12:2379 ${n2}"; echo "https://10.213.0.13:2379 is healthy: ok";; *) echo "member list";; esac\n`;
   const env = path.join(dir, 'etcd.env');
   writeFileSync(env, 'ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\n');
   const script = gateScript(inp).replace(`. ${ETCD_ENV}`, `. ${env}`).replace('sleep 2', 'true').replace('+ 60 ))', '+ 1 ))');
@@ -151,11 +181,22 @@ test('binaries: installed when missing, unchanged when the version matches, a do
     return tgz;
   };
   const bin = path.join(dir, 'bin', 'etcd');
-  const run = (v: string, force = false) => spawnSync('bash', ['-c', `set -euo pipefail\nUNCHANGED=${UNCHANGED}\n${tarballInstallScript({
-    name: 'etcd', version: v, tarball: mk(v), force,
-    files: { [`etcd-v${v}-linux-amd64/etcd`]: bin },
-    installedVersion: `${bin} --version | sed -n 's/^etcd Version: //p'`,
-  })}`], { encoding: 'utf8' });
+  const run = (v: string, force = false) =>
+    spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -euo pipefail\nUNCHANGED=${UNCHANGED}\n${tarballInstallScript({
+          name: 'etcd',
+          version: v,
+          tarball: mk(v),
+          force,
+          files: { [`etcd-v${v}-linux-amd64/etcd`]: bin },
+          installedVersion: `${bin} --version | sed -n 's/^etcd Version: //p'`,
+        })}`,
+      ],
+      { encoding: 'utf8' },
+    );
   assert.equal(run('3.6.5').status, 0);
   assert.match(readFileSync(bin, 'utf8'), /3\.6\.5/);
   assert.equal(run('3.6.5').status, UNCHANGED, 'same version: nothing to do');
@@ -169,14 +210,20 @@ test('binaries: installed when missing, unchanged when the version matches, a do
 
 test('an interrupted new cluster resumes as that new cluster: what ran when the run began is kept in the run', () => {
   const pki = tempDir('kk-pki-');
-  for (const f of ['root.crt', 'etcd-node1.crt', 'etcd-node1.key', 'etcd-node2.crt', 'etcd-node2.key', 'etcd-node3.crt', 'etcd-node3.key']) writeFileSync(path.join(pki, f), 'PEM\n');
+  for (const f of ['root.crt', 'etcd-node1.crt', 'etcd-node1.key', 'etcd-node2.crt', 'etcd-node2.key', 'etcd-node3.crt', 'etcd-node3.key'])
+    writeFileSync(path.join(pki, f), 'PEM\n');
   const params = new Map<string, string>();
   let node3: Partial<ServiceFacts> | null = null;
-  const make = () => stepInputs({
-    model: model('  etcd: {etcd_version: v3.6.5}\n', INV), resolved: [ETCD_ART], pkiDir: pki, arches: ['amd64'],
-    param: (k, mk) => params.get(k) ?? params.set(k, mk()).get(k)!,
-    facts: (h) => (h === 'node3' && node3 ? { services: { etcd: { loadState: 'loaded', activeState: 'activating', version: '3.6.5', ...node3 } } } as never : null),
-  });
+  const make = () =>
+    stepInputs({
+      model: model('  etcd: {etcd_version: v3.6.5}\n', INV),
+      resolved: [ETCD_ART],
+      pkiDir: pki,
+      arches: ['amd64'],
+      param: (k, mk) => params.get(k) ?? params.set(k, mk()).get(k)!,
+      facts: (h) =>
+        h === 'node3' && node3 ? ({ services: { etcd: { loadState: 'loaded', activeState: 'activating', version: '3.6.5', ...node3 } } } as never) : null,
+    });
   const hosts = ['node1', 'node2', 'node3'];
   // First attempt: nothing runs yet.
   assert.deepEqual(etcdStep.stage(make(), hosts), { mode: 'together' });

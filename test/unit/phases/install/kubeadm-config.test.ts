@@ -5,8 +5,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
-  caCertHash, initConfig, initDocuments, joinConfig, kubeadmApiVersion, nodeName,
-  type InitOptions, type JoinOptions,
+  caCertHash,
+  initConfig,
+  initDocuments,
+  joinConfig,
+  kubeadmApiVersion,
+  nodeName,
+  type InitOptions,
+  type JoinOptions,
 } from '../../../../coordinator/phases/install/kubeadm/config';
 import type { ClusterModel } from '../../../../coordinator/model/cluster';
 import { model, tempDir } from '../helpers';
@@ -41,10 +47,11 @@ const v134 = '  kubernetes: {kube_version: v1.34.3}\n';
 const v130 = '  kubernetes: {kube_version: v1.30.4}\n';
 const DUAL = '  cni: {pod_cidr: "10.233.64.0/18,fd85:ee78:d8a6:8600::/56", service_cidr: "10.233.0.0/18,fd85:ee78:d8a6:8607::1000/116"}\n';
 
-const docs = (yamlText: string): Doc[] => parseAllDocuments(yamlText).map((d) => {
-  assert.deepEqual(d.errors, [], 'the output parses as YAML');
-  return d.toJS() as Doc;
-});
+const docs = (yamlText: string): Doc[] =>
+  parseAllDocuments(yamlText).map((d) => {
+    assert.deepEqual(d.errors, [], 'the output parses as YAML');
+    return d.toJS() as Doc;
+  });
 const kind = (list: Doc[], k: string): Doc => {
   const d = list.find((x) => x.kind === k);
   assert.ok(d, `a ${k} document`);
@@ -75,12 +82,15 @@ test('API version: v1beta4 from v1.31.0 on, v1beta3 before', () => {
 
 test('v1.34 init: four documents, v1beta4, KubeKey defaults, args as {name, value} lists', () => {
   const list = init(model(v134));
-  assert.deepEqual(list.map((d) => `${d.apiVersion} ${d.kind}`), [
-    'kubeadm.k8s.io/v1beta4 ClusterConfiguration',
-    'kubeadm.k8s.io/v1beta4 InitConfiguration',
-    'kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration',
-    'kubelet.config.k8s.io/v1beta1 KubeletConfiguration',
-  ]);
+  assert.deepEqual(
+    list.map((d) => `${d.apiVersion} ${d.kind}`),
+    [
+      'kubeadm.k8s.io/v1beta4 ClusterConfiguration',
+      'kubeadm.k8s.io/v1beta4 InitConfiguration',
+      'kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration',
+      'kubelet.config.k8s.io/v1beta1 KubeletConfiguration',
+    ],
+  );
   const cc = kind(list, 'ClusterConfiguration');
   assert.equal(cc.kubernetesVersion, 'v1.34.3');
   assert.equal(cc.imageRepository, 'registry.k8s.io');
@@ -99,16 +109,37 @@ test('v1.34 init: four documents, v1beta4, KubeKey defaults, args as {name, valu
   assert.deepEqual(cc.controllerManager.extraVolumes, [{ name: 'host-time', hostPath: '/etc/localtime', mountPath: '/etc/localtime', readOnly: true }]);
   assert.deepEqual(cc.scheduler.extraArgs, [{ name: 'bind-address', value: '0.0.0.0' }]);
   const sans = cc.apiServer.certSANs as string[];
-  for (const s of ['localhost', '127.0.0.1', '::1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc',
-    'kubernetes.default.svc.kubekey', 'kubernetes.default.svc.kubekey.cluster.local', '10.233.0.1', 'lb.kubesphere.local',
-    'node1', 'node1.kubekey', 'node1.kubekey.cluster.local', '10.0.0.1', 'node3', '10.0.0.3']) assert.ok(sans.includes(s), `certSANs has ${s}`);
+  for (const s of [
+    'localhost',
+    '127.0.0.1',
+    '::1',
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    'kubernetes.default.svc.kubekey',
+    'kubernetes.default.svc.kubekey.cluster.local',
+    '10.233.0.1',
+    'lb.kubesphere.local',
+    'node1',
+    'node1.kubekey',
+    'node1.kubekey.cluster.local',
+    '10.0.0.1',
+    'node3',
+    '10.0.0.3',
+  ])
+    assert.ok(sans.includes(s), `certSANs has ${s}`);
   assert.equal(new Set(sans).size, sans.length, 'no duplicate SANs');
 
   const ic = kind(list, 'InitConfiguration');
-  assert.deepEqual(ic.bootstrapTokens, [{
-    token: TOKEN, description: 'kk: joins the cluster nodes', ttl: '24h0m0s',
-    usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'],
-  }]);
+  assert.deepEqual(ic.bootstrapTokens, [
+    {
+      token: TOKEN,
+      description: 'kk: joins the cluster nodes',
+      ttl: '24h0m0s',
+      usages: ['signing', 'authentication'],
+      groups: ['system:bootstrappers:kubeadm:default-node-token'],
+    },
+  ]);
   assert.equal(ic.certificateKey, CERT_KEY);
   assert.deepEqual(ic.localAPIEndpoint, { advertiseAddress: '10.0.0.1', bindPort: 6443 });
   assert.deepEqual(ic.nodeRegistration, {
@@ -120,22 +151,36 @@ test('v1.34 init: four documents, v1beta4, KubeKey defaults, args as {name, valu
       { name: 'node-ip', value: '10.0.0.1' },
     ],
   });
-  assert.equal('taints' in ic.nodeRegistration, false, 'a pure control plane keeps kubeadm\'s default taint');
+  assert.equal('taints' in ic.nodeRegistration, false, "a pure control plane keeps kubeadm's default taint");
   assert.equal(ic.skipPhases, undefined);
   assert.equal(ic.patches, undefined);
 
   assert.deepEqual(kind(list, 'KubeProxyConfiguration'), {
-    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', clusterCIDR: '10.233.64.0/18', mode: 'ipvs',
+    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+    kind: 'KubeProxyConfiguration',
+    clusterCIDR: '10.233.64.0/18',
+    mode: 'ipvs',
     iptables: { masqueradeAll: false, masqueradeBit: 14, minSyncPeriod: '0s', syncPeriod: '30s' },
   });
   const kc = kind(list, 'KubeletConfiguration');
   assert.deepEqual(kc, {
-    apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration',
-    clusterDomain: 'cluster.local', clusterDNS: ['169.254.25.10'], maxPods: 110, podPidsLimit: 10000, rotateCertificates: true,
-    kubeReserved: { cpu: '200m', memory: '250Mi' }, systemReserved: { cpu: '200m', memory: '250Mi' },
-    evictionHard: { 'memory.available': '5%', 'pid.available': '10%' }, evictionSoft: { 'memory.available': '10%' },
-    evictionSoftGracePeriod: { 'memory.available': '2m' }, evictionMaxPodGracePeriod: 120, evictionPressureTransitionPeriod: '30s',
-    cgroupDriver: 'systemd', containerLogMaxSize: '5Mi', containerLogMaxFiles: 3,
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    clusterDomain: 'cluster.local',
+    clusterDNS: ['169.254.25.10'],
+    maxPods: 110,
+    podPidsLimit: 10000,
+    rotateCertificates: true,
+    kubeReserved: { cpu: '200m', memory: '250Mi' },
+    systemReserved: { cpu: '200m', memory: '250Mi' },
+    evictionHard: { 'memory.available': '5%', 'pid.available': '10%' },
+    evictionSoft: { 'memory.available': '10%' },
+    evictionSoftGracePeriod: { 'memory.available': '2m' },
+    evictionMaxPodGracePeriod: 120,
+    evictionPressureTransitionPeriod: '30s',
+    cgroupDriver: 'systemd',
+    containerLogMaxSize: '5Mi',
+    containerLogMaxFiles: 3,
   });
 });
 
@@ -149,18 +194,22 @@ test('v1.30 init: v1beta3, extraArgs and kubeletExtraArgs as maps, the v1.30 pin
   const ic = kind(list, 'InitConfiguration');
   assert.equal(ic.apiVersion, 'kubeadm.k8s.io/v1beta3');
   assert.deepEqual(ic.nodeRegistration.kubeletExtraArgs, {
-    'cgroup-driver': 'systemd', 'pod-infra-container-image': 'registry.k8s.io/pause:3.9', 'node-ip': '10.0.0.1',
+    'cgroup-driver': 'systemd',
+    'pod-infra-container-image': 'registry.k8s.io/pause:3.9',
+    'node-ip': '10.0.0.1',
   });
   assert.equal(join(model(v130), 'node2').apiVersion, 'kubeadm.k8s.io/v1beta3');
   assert.deepEqual(join(model(v130), 'node2').nodeRegistration.kubeletExtraArgs['node-ip'], '10.0.0.2');
 });
 
-test('external etcd: every etcd host\'s client URL and the client files; internal: kubeadm\'s etcd image', () => {
+test("external etcd: every etcd host's client URL and the client files; internal: kubeadm's etcd image", () => {
   const ext = kind(init(model(v134)), 'ClusterConfiguration');
   assert.deepEqual(ext.etcd, {
     external: {
       endpoints: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379'],
-      caFile: '/etc/kubernetes/pki/etcd/ca.crt', certFile: '/etc/kubernetes/pki/etcd/client.crt', keyFile: '/etc/kubernetes/pki/etcd/client.key',
+      caFile: '/etc/kubernetes/pki/etcd/ca.crt',
+      certFile: '/etc/kubernetes/pki/etcd/client.crt',
+      keyFile: '/etc/kubernetes/pki/etcd/client.key',
     },
   });
   const port = kind(init(model(`${v134}  etcd: {port: 12379}\n`)), 'ClusterConfiguration');
@@ -203,20 +252,27 @@ test('user extra_args maps become v1beta4 lists and replace built-in arguments o
   const list = init(model(spec));
   const cc = kind(list, 'ClusterConfiguration');
   assert.deepEqual(cc.apiServer.extraArgs, [
-    { name: 'bind-address', value: '10.0.0.1' }, { name: 'v', value: '2' }, { name: 'enable-aggregator-routing', value: 'true' },
+    { name: 'bind-address', value: '10.0.0.1' },
+    { name: 'v', value: '2' },
+    { name: 'enable-aggregator-routing', value: 'true' },
   ]);
   assert.deepEqual(cc.controllerManager.extraArgs, [
-    { name: 'node-cidr-mask-size-ipv4', value: '24' }, { name: 'bind-address', value: '0.0.0.0' },
-    { name: 'cluster-signing-duration', value: '8760h' }, { name: 'node-monitor-grace-period', value: '20s' },
+    { name: 'node-cidr-mask-size-ipv4', value: '24' },
+    { name: 'bind-address', value: '0.0.0.0' },
+    { name: 'cluster-signing-duration', value: '8760h' },
+    { name: 'node-monitor-grace-period', value: '20s' },
   ]);
-  assert.deepEqual(cc.scheduler.extraArgs, [{ name: 'bind-address', value: '0.0.0.0' }, { name: 'v', value: '4' }]);
+  assert.deepEqual(cc.scheduler.extraArgs, [
+    { name: 'bind-address', value: '0.0.0.0' },
+    { name: 'v', value: '4' },
+  ]);
   const kubelet = kind(list, 'InitConfiguration').nodeRegistration.kubeletExtraArgs;
   assert.equal(arg(kubelet, 'node-ip'), '10.9.9.9');
   assert.equal(arg(kubelet, 'max-open-files'), '100000');
   assert.equal(arg(join(model(spec), 'node3').nodeRegistration.kubeletExtraArgs, 'max-open-files'), '100000');
 });
 
-test('security_enhancement: KubeKey\'s hardened arguments and kubelet settings', () => {
+test("security_enhancement: KubeKey's hardened arguments and kubelet settings", () => {
   const list = init(model(`${v134}  security_enhancement: true\n`));
   const cc = kind(list, 'ClusterConfiguration');
   const api = cc.apiServer.extraArgs;
@@ -226,11 +282,17 @@ test('security_enhancement: KubeKey\'s hardened arguments and kubelet settings',
   assert.equal(arg(api, 'request-timeout'), '120s');
   assert.equal(arg(api, 'service-account-lookup'), 'true');
   assert.equal(arg(api, 'tls-min-version'), 'VersionTLS12');
-  assert.equal(arg(api, 'tls-cipher-suites'), 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305');
+  assert.equal(
+    arg(api, 'tls-cipher-suites'),
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  );
   assert.equal(arg(cc.controllerManager.extraArgs, 'bind-address'), '127.0.0.1');
   assert.equal(arg(cc.controllerManager.extraArgs, 'terminated-pod-gc-threshold'), '50');
   assert.equal(arg(cc.controllerManager.extraArgs, 'use-service-account-credentials'), 'true');
-  assert.deepEqual(cc.scheduler.extraArgs, [{ name: 'bind-address', value: '127.0.0.1' }, { name: 'profiling', value: 'false' }]);
+  assert.deepEqual(cc.scheduler.extraArgs, [
+    { name: 'bind-address', value: '127.0.0.1' },
+    { name: 'profiling', value: 'false' },
+  ]);
   const kc = kind(list, 'KubeletConfiguration');
   assert.equal(kc.readOnlyPort, 0);
   assert.equal(kc.protectKernelDefaults, true);
@@ -243,7 +305,7 @@ test('security_enhancement: KubeKey\'s hardened arguments and kubelet settings',
   assert.equal(plain.protectKernelDefaults, undefined);
 });
 
-test('audit: a JSON audit log under /var/log/kubernetes/audit by kk\'s policy, both mounted into the API server', () => {
+test("audit: a JSON audit log under /var/log/kubernetes/audit by kk's policy, both mounted into the API server", () => {
   const cc = kind(init(model(`${v134}  audit: true\n`)), 'ClusterConfiguration');
   assert.equal(arg(cc.apiServer.extraArgs, 'audit-policy-file'), '/etc/kubernetes/audit/policy.yaml');
   assert.equal(arg(cc.apiServer.extraArgs, 'audit-webhook-config-file'), undefined, 'no webhook: there is no KubeSphere to send to');
@@ -259,7 +321,10 @@ test('audit: a JSON audit log under /var/log/kubernetes/audit by kk\'s policy, b
 test('nodelocaldns on → its address is the cluster DNS; off → the CoreDNS service address', () => {
   assert.deepEqual(kind(init(model(v134)), 'KubeletConfiguration').clusterDNS, ['169.254.25.10']);
   assert.deepEqual(kind(init(model(`${v134}  dns: {nodelocaldns: {enabled: false}}\n`)), 'KubeletConfiguration').clusterDNS, ['10.233.0.3']);
-  const moved = kind(init(model(`${v134}  dns: {nodelocaldns: {enabled: false}, domain: corp.local}\n  cni: {service_cidr: 10.96.0.0/16}\n`)), 'KubeletConfiguration');
+  const moved = kind(
+    init(model(`${v134}  dns: {nodelocaldns: {enabled: false}, domain: corp.local}\n  cni: {service_cidr: 10.96.0.0/16}\n`)),
+    'KubeletConfiguration',
+  );
   assert.deepEqual(moved.clusterDNS, ['10.96.0.3']);
   assert.equal(moved.clusterDomain, 'corp.local');
   assert.deepEqual(kind(init(model(`${v134}  dns: {nodelocaldns: {ip: 169.254.20.10}}\n`)), 'KubeletConfiguration').clusterDNS, ['169.254.20.10']);
@@ -272,10 +337,19 @@ test('private registry: every image redirected under <registry>/kubernetes (Core
   assert.equal(cc.imageRepository, 'dockerhub.kubekey.local:5000/kubesphere/kubernetes');
   assert.deepEqual(cc.dns, { imageRepository: 'dockerhub.kubekey.local:5000/kubesphere/coredns', imageTag: 'v1.12.1' });
   assert.equal(cc.etcd.local.imageRepository, 'dockerhub.kubekey.local:5000/kubesphere/kubernetes');
-  assert.equal(arg(kind(list, 'InitConfiguration').nodeRegistration.kubeletExtraArgs, 'pod-infra-container-image'), 'dockerhub.kubekey.local:5000/kubesphere/kubernetes/pause:3.10.1');
-  assert.equal(arg(join(m, 'node2').nodeRegistration.kubeletExtraArgs, 'pod-infra-container-image'), 'dockerhub.kubekey.local:5000/kubesphere/kubernetes/pause:3.10.1');
+  assert.equal(
+    arg(kind(list, 'InitConfiguration').nodeRegistration.kubeletExtraArgs, 'pod-infra-container-image'),
+    'dockerhub.kubekey.local:5000/kubesphere/kubernetes/pause:3.10.1',
+  );
+  assert.equal(
+    arg(join(m, 'node2').nodeRegistration.kubeletExtraArgs, 'pod-infra-container-image'),
+    'dockerhub.kubekey.local:5000/kubesphere/kubernetes/pause:3.10.1',
+  );
   // An explicit image_repository wins.
-  assert.equal(kind(init(model('  kubernetes: {kube_version: v1.34.3, image_repository: mirror.example.com/k8s}\n')), 'ClusterConfiguration').imageRepository, 'mirror.example.com/k8s');
+  assert.equal(
+    kind(init(model('  kubernetes: {kube_version: v1.34.3, image_repository: mirror.example.com/k8s}\n')), 'ClusterConfiguration').imageRepository,
+    'mirror.example.com/k8s',
+  );
 });
 
 test('kubelet extra_config and kube_proxy.config are merged over the defaults (no duplicate keys)', () => {
@@ -328,7 +402,10 @@ test('patches, skip_phases, an explicit endpoint and CRI socket', () => {
   assert.equal(kind(v6, 'ClusterConfiguration').controlPlaneEndpoint, '[fd00::100]:6443');
   assert.equal(join(m, 'node2', { ...JOIN, endpoint: { host: 'fd00::100', port: 6443 } }).discovery.bootstrapToken.apiServerEndpoint, '[fd00::100]:6443');
   // kube-vip: the VIP is a certificate SAN.
-  const vip = kind(init(model('  kubernetes: {kube_version: v1.34.3, control_plane_endpoint: {type: kube-vip, kube_vip: {address: 10.0.0.100}}}\n')), 'ClusterConfiguration');
+  const vip = kind(
+    init(model('  kubernetes: {kube_version: v1.34.3, control_plane_endpoint: {type: kube-vip, kube_vip: {address: 10.0.0.100}}}\n')),
+    'ClusterConfiguration',
+  );
   assert.ok((vip.apiServer.certSANs as string[]).includes('10.0.0.100'));
 });
 
@@ -362,8 +439,11 @@ test('join: a control plane gets controlPlane + certificate key; a worker does n
   assert.equal(kind(init(m, { ...INIT, bootstrapTokenTTL: '2h' }), 'InitConfiguration').bootstrapTokens[0].ttl, '2h');
 });
 
-test('node names: the inventory name while kk sets host names, else the host\'s own name', () => {
-  const inv = HA_INV.replace('node5: {internal_ipv4: 10.0.0.5, internal_ipv6: "fd00::5"}', 'node5: {internal_ipv4: 10.0.0.5, hostname: Worker-Five, native: {set_hostname: false}}');
+test("node names: the inventory name while kk sets host names, else the host's own name", () => {
+  const inv = HA_INV.replace(
+    'node5: {internal_ipv4: 10.0.0.5, internal_ipv6: "fd00::5"}',
+    'node5: {internal_ipv4: 10.0.0.5, hostname: Worker-Five, native: {set_hostname: false}}',
+  );
   const m = model(v134, inv);
   assert.equal(nodeName(m, 'node4'), 'node4');
   assert.equal(nodeName(m, 'node5'), 'worker-five');
@@ -382,7 +462,9 @@ spec:
     kube_control_plane: {hosts: [node1]}
     k8s_cluster: {groups: [kube_control_plane]}
 `;
-  const list = init(model(`${v134}  etcd: {deployment_type: internal}\n  cni: {pod_cidr: "fd85:ee78:d8a6:8600::/56", service_cidr: "fd85:ee78:d8a6:8607::1000/116"}\n`, inv));
+  const list = init(
+    model(`${v134}  etcd: {deployment_type: internal}\n  cni: {pod_cidr: "fd85:ee78:d8a6:8600::/56", service_cidr: "fd85:ee78:d8a6:8607::1000/116"}\n`, inv),
+  );
   const cc = kind(list, 'ClusterConfiguration');
   assert.equal(arg(cc.apiServer.extraArgs, 'bind-address'), '::');
   assert.equal(arg(cc.controllerManager.extraArgs, 'node-cidr-mask-size-ipv6'), '64');
@@ -398,10 +480,14 @@ test('YAML: strings Go would read as other types are quoted', () => {
   assert.match(text, /value: "24"/);
 });
 
-test('caCertHash: sha256 of the certificate\'s SubjectPublicKeyInfo (what kubeadm pins)', (t) => {
+test("caCertHash: sha256 of the certificate's SubjectPublicKeyInfo (what kubeadm pins)", (t) => {
   const dir = tempDir('kk-cahash-');
   const crt = path.join(dir, 'ca.crt');
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kubernetes-ca', '-days', '1', '-keyout', path.join(dir, 'ca.key'), '-out', crt], { encoding: 'utf8' });
+  const gen = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kubernetes-ca', '-days', '1', '-keyout', path.join(dir, 'ca.key'), '-out', crt],
+    { encoding: 'utf8' },
+  );
   if (gen.error || gen.status !== 0) {
     t.skip('openssl is not available to make a test CA');
     return;
@@ -431,7 +517,9 @@ function kubeadmBinary(): string | null {
 }
 
 const KUBEADM = kubeadmBinary();
-const NO_KUBEADM = KUBEADM ? false : 'no kubeadm binary (make components builds it: $KK_COMPONENTS_DIR/bin/kubeadm or /var/cache/kk-components/build/kubernetes/v1.34.3/kubeadm)';
+const NO_KUBEADM = KUBEADM
+  ? false
+  : 'no kubeadm binary (make components builds it: $KK_COMPONENTS_DIR/bin/kubeadm or /var/cache/kk-components/build/kubernetes/v1.34.3/kubeadm)';
 
 function validate(text: string, name: string): { status: number | null; stderr: string } {
   const file = path.join(tempDir('kk-kubeadm-'), `${name}.yaml`);
@@ -450,8 +538,17 @@ test('kubeadm v1.34 accepts the v1beta4 init and join configurations of several 
   const variants: Array<[string, ClusterModel]> = [
     ['defaults', model(v134)],
     ['ha-dual-stack', model(`${v134}${DUAL}`, HA_INV)],
-    ['hardened-internal-etcd-registry', model(`${v134}  security_enhancement: true\n  audit: true\n  etcd: {deployment_type: internal}\n  image_registry: {auth: {registry: "dockerhub.kubekey.local/kubesphere"}}\n  dns: {nodelocaldns: {enabled: false}}\n`, HA_INV)],
-    ['extras', model(`  kubernetes:
+    [
+      'hardened-internal-etcd-registry',
+      model(
+        `${v134}  security_enhancement: true\n  audit: true\n  etcd: {deployment_type: internal}\n  image_registry: {auth: {registry: "dockerhub.kubekey.local/kubesphere"}}\n  dns: {nodelocaldns: {enabled: false}}\n`,
+        HA_INV,
+      ),
+    ],
+    [
+      'extras',
+      model(
+        `  kubernetes:
     kube_version: v1.34.3
     apiserver: {extra_args: {v: 2, enable-aggregator-routing: true}, certSANs: [api.example.com, 192.168.1.10]}
     controller_manager: {extra_args: {node-monitor-grace-period: 20s}}
@@ -460,7 +557,10 @@ test('kubeadm v1.34 accepts the v1beta4 init and join configurations of several 
     patches: [{name: kube-apiserver0+strategic.yaml, content: "x"}]
     skip_phases: [addon/kube-proxy]
     control_plane_endpoint: {type: kube-vip, kube_vip: {address: 10.0.0.100}}
-`, HA_INV)],
+`,
+        HA_INV,
+      ),
+    ],
   ];
   for (const [name, m] of variants) {
     const warnings = assertValid(initConfig(m, INIT), `${name}-init`);
@@ -469,10 +569,16 @@ test('kubeadm v1.34 accepts the v1beta4 init and join configurations of several 
   }
 });
 
-test('kubeadm v1.34 still reads kk\'s v1beta3 (Kubernetes < v1.31) output', { skip: NO_KUBEADM }, () => {
+test("kubeadm v1.34 still reads kk's v1beta3 (Kubernetes < v1.31) output", { skip: NO_KUBEADM }, () => {
   for (const [name, m] of [
     ['v1.30', model(v130, HA_INV)],
-    ['v1.30-dual-hardened-internal', model(`  kubernetes: {kube_version: v1.30.4, apiserver: {extra_args: {v: 2}}, kubelet: {extra_args: {v: 3}}}\n${DUAL}  security_enhancement: true\n  etcd: {deployment_type: internal}\n`, HA_INV)],
+    [
+      'v1.30-dual-hardened-internal',
+      model(
+        `  kubernetes: {kube_version: v1.30.4, apiserver: {extra_args: {v: 2}}, kubelet: {extra_args: {v: 3}}}\n${DUAL}  security_enhancement: true\n  etcd: {deployment_type: internal}\n`,
+        HA_INV,
+      ),
+    ],
   ] as Array<[string, ClusterModel]>) {
     const text = initConfig(m, INIT);
     assert.match(text, /kubernetesVersion: v1\.30\.4/);

@@ -30,13 +30,36 @@ spec:
 
 function inputs(kubelet: Record<string, Partial<ServiceFacts>> = {}): { inp: StepInputs; params: Map<string, string>; caPem: string } {
   const pki = tempDir('kk-pki-');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(pki, 'kubernetes.key'), '-out', path.join(pki, 'kubernetes.crt'), '-days', '1', '-subj', '/CN=kubernetes-ca'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      path.join(pki, 'kubernetes.key'),
+      '-out',
+      path.join(pki, 'kubernetes.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kubernetes-ca',
+    ],
+    { stdio: 'ignore' },
+  );
   writeFileSync(path.join(pki, 'front-proxy.crt'), 'x');
   const params = new Map<string, string>();
   const inp = stepInputs({
-    model: model('  kubernetes: {kube_version: v1.34.3}\n', INV), resolved: [], pkiDir: pki, arches: ['amd64'],
+    model: model('  kubernetes: {kube_version: v1.34.3}\n', INV),
+    resolved: [],
+    pkiDir: pki,
+    arches: ['amd64'],
     param: (k, make) => params.get(k) ?? params.set(k, make()).get(k)!,
-    facts: (h) => (kubelet[h] ? { services: { kubelet: { loadState: 'loaded', activeState: 'active', version: '1.34.3', ...kubelet[h] } } } as never : null),
+    facts: (h) => (kubelet[h] ? ({ services: { kubelet: { loadState: 'loaded', activeState: 'active', version: '1.34.3', ...kubelet[h] } } } as never) : null),
   });
   return { inp, params, caPem: execFileSync('cat', [path.join(pki, 'kubernetes.crt')], { encoding: 'utf8' }) };
 }
@@ -69,13 +92,19 @@ test('the coordinator makes the token and certificate key once per run; the init
 test('joins pin the CA by its hash, check the API server first, and skip everything once joined', () => {
   const { inp, caPem } = inputs();
   const cp = kubeadmJoinControlPlaneStep.plan(inp, 'cp2');
-  assert.deepEqual(cp.map((t) => t.task), ['endpoint for joining', 'reach the API server', 'write kubeadm config', 'kubeadm join', 'endpoint in /etc/hosts', 'root kubeconfig']);
+  assert.deepEqual(
+    cp.map((t) => t.task),
+    ['endpoint for joining', 'reach the API server', 'write kubeadm config', 'kubeadm join', 'endpoint in /etc/hosts', 'root kubeconfig'],
+  );
   const cfg = Buffer.from(execOf(cp[2]!.spec).stdin as Uint8Array).toString();
   assert.match(cfg, new RegExp(caCertHash(caPem).replace(':', ':')));
   assert.doesNotMatch(cfg, /unsafeSkipCAVerification/);
   assert.match(cfg, /certificateKey: [0-9a-f]{64}/);
   const w = kubeadmJoinWorkerStep.plan(inp, 'w1');
-  assert.deepEqual(w.map((t) => t.task), ['reach the API server', 'write kubeadm config', 'kubeadm join', 'worker label']);
+  assert.deepEqual(
+    w.map((t) => t.task),
+    ['reach the API server', 'write kubeadm config', 'kubeadm join', 'worker label'],
+  );
   assert.equal(w[3]!.delegateTo, 'cp1', 'labelled from the first control plane');
   for (const t of [...cp, ...w].filter((x) => /reach|kubeadm join|write kubeadm/.test(x.task))) {
     assert.match(execOf(t.spec).script ?? '', /\/etc\/kubernetes\/kubelet\.conf/, `${t.task}: skipped once joined`);
@@ -85,5 +114,8 @@ test('joins pin the CA by its hash, check the API server first, and skip everyth
 
 test('a finished cluster: no token is minted and no certificates are uploaded', () => {
   const { inp } = inputs({ cp1: {}, cp2: {}, w1: {} });
-  assert.deepEqual(kubeadmInitStep.plan(inp, 'cp1').map((t) => t.task), ['write kubeadm config', 'kubeadm init', 'root kubeconfig']);
+  assert.deepEqual(
+    kubeadmInitStep.plan(inp, 'cp1').map((t) => t.task),
+    ['write kubeadm config', 'kubeadm init', 'root kubeconfig'],
+  );
 });

@@ -4,7 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  nativeInitStep, hostsBlock, endpointBlock, LIMITS_TEXT, SYSCTL_CONF, LIMITS_CONF, IPVS_MODULES_CONF,
+  nativeInitStep,
+  hostsBlock,
+  endpointBlock,
+  LIMITS_TEXT,
+  SYSCTL_CONF,
+  LIMITS_CONF,
+  IPVS_MODULES_CONF,
 } from '../../../../coordinator/phases/install/steps/native-init';
 import { stepInputs, type StepInputs } from '../../../../coordinator/phases/install/inputs';
 import { UNCHANGED, type StepTask } from '../../../../coordinator/phases/install/step';
@@ -33,8 +39,17 @@ const V4_HOSTS = `    node1: {internal_ipv4: 10.0.0.1}
     etcd1: {internal_ipv4: 10.0.0.9}`;
 
 const ISO_ART: ResolvedArtifact = {
-  id: 'ubuntu-22.04-debs/amd64', name: 'ubuntu-22.04-debs', kind: 'iso', arch: 'amd64', version: 'iso-latest', base: 'binary_dir',
-  dest: 'repository/ubuntu-22.04-debs-amd64.iso', sha256: 'c'.repeat(64), size: 1, url: 'https://x', verified: 'first-download',
+  id: 'ubuntu-22.04-debs/amd64',
+  name: 'ubuntu-22.04-debs',
+  kind: 'iso',
+  arch: 'amd64',
+  version: 'iso-latest',
+  base: 'binary_dir',
+  dest: 'repository/ubuntu-22.04-debs-amd64.iso',
+  sha256: 'c'.repeat(64),
+  size: 1,
+  url: 'https://x',
+  verified: 'first-download',
 };
 
 function inputs(spec = '', hosts = V4_HOSTS, groups = '', resolved: ResolvedArtifact[] = []): StepInputs {
@@ -109,10 +124,25 @@ test('IPv4 cluster: hosts are every group, in parallel; a control plane gets eve
   assert.deepEqual(nativeInitStep.hosts(inp.model), ['node1', 'node2', 'etcd1']);
   assert.deepEqual(nativeInitStep.stage(inp, ['node1']), { mode: 'parallel' });
   const tasks = nativeInitStep.plan(inp, 'node1');
-  assert.deepEqual(tasks.map((t) => t.task), [
-    'hostname', 'packages', 'swap off', 'selinux off', 'firewall off', 'kernel modules', 'write sysctl', 'apply sysctl',
-    'write limits', 'chrony config', 'restart chrony', 'timezone', 'ntp sync on', 'hosts file',
-  ]);
+  assert.deepEqual(
+    tasks.map((t) => t.task),
+    [
+      'hostname',
+      'packages',
+      'swap off',
+      'selinux off',
+      'firewall off',
+      'kernel modules',
+      'write sysctl',
+      'apply sysctl',
+      'write limits',
+      'chrony config',
+      'restart chrony',
+      'timezone',
+      'ntp sync on',
+      'hosts file',
+    ],
+  );
   assert.deepEqual(fileOf(task(tasks, 'write sysctl').spec), { path: SYSCTL_CONF, mode: 0o644, text: V4_SYSCTL });
   assert.equal(SYSCTL_CONF, '/etc/sysctl.d/99-kubekey.conf');
   assert.deepEqual(task(tasks, 'apply sysctl').onlyIfChanged, ['write sysctl', 'kernel modules']);
@@ -124,22 +154,39 @@ test('IPv4 cluster: hosts are every group, in parallel; a control plane gets eve
   assert.equal(limits.text, LIMITS_TEXT);
   const body = LIMITS_TEXT.split('\n').filter((l) => l && !l.startsWith('#'));
   assert.deepEqual(body, [
-    '* soft nofile 1048576', '* hard nofile 1048576', '* soft nproc 65536', '* hard nproc 65536',
-    '* soft memlock unlimited', '* hard memlock unlimited', '* soft core unlimited', '* hard core unlimited',
-    'root soft nofile 1048576', 'root hard nofile 1048576', 'root soft nproc 65536', 'root hard nproc 65536',
-    'root soft memlock unlimited', 'root hard memlock unlimited', 'root soft core unlimited', 'root hard core unlimited',
+    '* soft nofile 1048576',
+    '* hard nofile 1048576',
+    '* soft nproc 65536',
+    '* hard nproc 65536',
+    '* soft memlock unlimited',
+    '* hard memlock unlimited',
+    '* soft core unlimited',
+    '* hard core unlimited',
+    'root soft nofile 1048576',
+    'root hard nofile 1048576',
+    'root soft nproc 65536',
+    'root hard nproc 65536',
+    'root soft memlock unlimited',
+    'root hard memlock unlimited',
+    'root soft core unlimited',
+    'root hard core unlimited',
   ]);
   // KubeKey's defaults: kube-proxy ipvs, chrony from cn.pool.ntp.org, Asia/Shanghai.
   assert.match(scriptOf(task(tasks, 'kernel modules').spec), /for m in ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh "\$conntrack"/);
   assert.match(scriptOf(task(tasks, 'chrony config').spec), /'server cn\.pool\.ntp\.org iburst'/);
   assert.match(scriptOf(task(tasks, 'timezone').spec), /want='Asia\/Shanghai'/);
-  assert.match(scriptOf(task(tasks, 'packages').spec), / want 'socat' 'socat' 'socat'\n {2}want 'conntrack' 'conntrack' 'conntrack-tools'\n {2}want 'ipset'.*\n {2}want 'ebtables'.*\n {2}want 'chronyd' 'chrony' 'chrony'\n {2}want 'ipvsadm'/);
+  assert.match(
+    scriptOf(task(tasks, 'packages').spec),
+    / want 'socat' 'socat' 'socat'\n {2}want 'conntrack' 'conntrack' 'conntrack-tools'\n {2}want 'ipset'.*\n {2}want 'ebtables'.*\n {2}want 'chronyd' 'chrony' 'chrony'\n {2}want 'ipvsadm'/,
+  );
   assert.doesNotMatch(scriptOf(task(tasks, 'packages').spec), /nfs/);
 });
 
 test('the hosts block: Kubernetes nodes with cluster names, etcd nodes, an empty registry block; endpoint block only on Kubernetes nodes', () => {
   const inp = inputs();
-  assert.equal(hostsBlock(inp.model, 'node1'), `# kubekey hosts BEGIN
+  assert.equal(
+    hostsBlock(inp.model, 'node1'),
+    `# kubekey hosts BEGIN
 # kubernetes nodes
 10.0.0.1 node1 node1.kubekey node1.kubekey.cluster.local
 10.0.0.2 node2 node2.kubekey node2.kubekey.cluster.local
@@ -151,29 +198,41 @@ test('the hosts block: Kubernetes nodes with cluster names, etcd nodes, an empty
 # kubekey image_registry control_plane_endpoint END
 # nfs nodes
 # kubekey hosts END
-`);
+`,
+  );
   assert.equal(hostsBlock(inp.model, 'etcd1'), hostsBlock(inp.model, 'node1'), 'the same on every node');
-  assert.equal(endpointBlock(inp.model, 'node1'), `# kubekey kubernetes control_plane_endpoint BEGIN
+  assert.equal(
+    endpointBlock(inp.model, 'node1'),
+    `# kubekey kubernetes control_plane_endpoint BEGIN
 127.0.0.1 lb.kubesphere.local
 ::1 lb.kubesphere.local
 # kubekey kubernetes control_plane_endpoint END
-`);
+`,
+  );
   // a worker has no API server of its own: it reaches the first control plane
-  assert.equal(endpointBlock(inp.model, 'node2'), `# kubekey kubernetes control_plane_endpoint BEGIN
+  assert.equal(
+    endpointBlock(inp.model, 'node2'),
+    `# kubekey kubernetes control_plane_endpoint BEGIN
 10.0.0.1 lb.kubesphere.local
 # kubekey kubernetes control_plane_endpoint END
-`);
+`,
+  );
   assert.equal(endpointBlock(inp.model, 'etcd1'), '');
 });
 
 test('dual stack: IPv6 sysctls and required settings, v6 lines in the hosts block; cluster name and dns.domain are used', () => {
-  const inp = inputs('  kubernetes: {cluster_name: prod}\n  dns: {domain: corp.local}\n', `    node1: {internal_ipv4: 10.0.0.1, internal_ipv6: "fd00::1"}
+  const inp = inputs(
+    '  kubernetes: {cluster_name: prod}\n  dns: {domain: corp.local}\n',
+    `    node1: {internal_ipv4: 10.0.0.1, internal_ipv6: "fd00::1"}
     node2: {internal_ipv4: 10.0.0.2, internal_ipv6: "fd00::2"}
-    etcd1: {internal_ipv4: 10.0.0.9}`);
+    etcd1: {internal_ipv4: 10.0.0.9}`,
+  );
   const tasks = nativeInitStep.plan(inp, 'node1');
   assert.equal(fileOf(task(tasks, 'write sysctl').spec).text, V4_SYSCTL + V6_LINES);
-  assert.match(scriptOf(task(tasks, 'apply sysctl').spec),
-    /required=' net\.ipv4\.ip_forward net\.bridge\.bridge-nf-call-iptables net\.ipv6\.conf\.all\.forwarding net\.bridge\.bridge-nf-call-ip6tables '/);
+  assert.match(
+    scriptOf(task(tasks, 'apply sysctl').spec),
+    /required=' net\.ipv4\.ip_forward net\.bridge\.bridge-nf-call-iptables net\.ipv6\.conf\.all\.forwarding net\.bridge\.bridge-nf-call-ip6tables '/,
+  );
   // etcd1 has no IPv6: its own sysctl file has none of the IPv6 keys.
   assert.equal(fileOf(task(nativeInitStep.plan(inp, 'etcd1'), 'write sysctl').spec).text, V4_SYSCTL);
   const block = hostsBlock(inp.model, 'node2');
@@ -182,9 +241,12 @@ test('dual stack: IPv6 sysctls and required settings, v6 lines in the hosts bloc
 });
 
 test('IPv6-only host: no IPv4 sysctls', () => {
-  const inp = inputs('', `    node1: {internal_ipv6: "fd00::1"}
+  const inp = inputs(
+    '',
+    `    node1: {internal_ipv6: "fd00::1"}
     node2: {internal_ipv4: 10.0.0.2}
-    etcd1: {internal_ipv4: 10.0.0.9}`);
+    etcd1: {internal_ipv4: 10.0.0.9}`,
+  );
   const text = fileOf(task(nativeInitStep.plan(inp, 'node1'), 'write sysctl').spec).text;
   assert.ok(!text.includes('net.ipv4.'), 'no IPv4 keys');
   assert.ok(text.endsWith(V6_LINES));
@@ -198,19 +260,28 @@ test('security_enhancement adds kernel.panic and panic_on_oops', () => {
 test('native.set_hostname false (cluster-wide or for one host): no hostname task', () => {
   const all = inputs('  native: {set_hostname: false}\n');
   assert.ok(!nativeInitStep.plan(all, 'node1').some((t) => t.task === 'hostname'));
-  const one = inputs('', `    node1: {internal_ipv4: 10.0.0.1, native: {set_hostname: false}}
+  const one = inputs(
+    '',
+    `    node1: {internal_ipv4: 10.0.0.1, native: {set_hostname: false}}
     node2: {internal_ipv4: 10.0.0.2}
-    etcd1: {internal_ipv4: 10.0.0.9}`);
+    etcd1: {internal_ipv4: 10.0.0.9}`,
+  );
   assert.ok(!nativeInitStep.plan(one, 'node1').some((t) => t.task === 'hostname'));
   assert.ok(nativeInitStep.plan(one, 'node2').some((t) => t.task === 'hostname'));
 });
 
 test('ntp servers naming an inventory host become its addresses; other names stay; ntp off or no time zone drops those tasks', () => {
-  const inp = inputs('  native: {ntp: {servers: [node1, ntp.example.com]}}\n', `    node1: {internal_ipv4: 10.0.0.1, internal_ipv6: "fd00::1"}
+  const inp = inputs(
+    '  native: {ntp: {servers: [node1, ntp.example.com]}}\n',
+    `    node1: {internal_ipv4: 10.0.0.1, internal_ipv6: "fd00::1"}
     node2: {internal_ipv4: 10.0.0.2}
-    etcd1: {internal_ipv4: 10.0.0.9}`);
+    etcd1: {internal_ipv4: 10.0.0.9}`,
+  );
   const s = scriptOf(task(nativeInitStep.plan(inp, 'node2'), 'chrony config').spec);
-  assert.match(s, /printf '%s\\n' 'allow 0\.0\.0\.0\/0' 'allow ::\/0' 'local stratum 10' 'server 10\.0\.0\.1 iburst' 'server fd00::1 iburst' 'server ntp\.example\.com iburst'/);
+  assert.match(
+    s,
+    /printf '%s\\n' 'allow 0\.0\.0\.0\/0' 'allow ::\/0' 'local stratum 10' 'server 10\.0\.0\.1 iburst' 'server fd00::1 iburst' 'server ntp\.example\.com iburst'/,
+  );
   const off = nativeInitStep.plan(inputs('  native: {ntp: {enabled: false}, timezone: ""}\n'), 'node1').map((t) => t.task);
   for (const t of ['chrony config', 'restart chrony', 'timezone', 'ntp sync on']) assert.ok(!off.includes(t), t);
   const noServers = nativeInitStep.plan(inputs('  native: {ntp: {servers: []}}\n'), 'node1').map((t) => t.task);
@@ -218,11 +289,25 @@ test('ntp servers naming an inventory host become its addresses; other names sta
 });
 
 test('etcd-only hosts get no packages, chrony or endpoint block; nfs hosts get the NFS server package', () => {
-  const inp = inputs('', `${V4_HOSTS}
-    nfs1: {internal_ipv4: 10.0.0.7}`, '    nfs: {hosts: [nfs1, node2]}\n');
+  const inp = inputs(
+    '',
+    `${V4_HOSTS}
+    nfs1: {internal_ipv4: 10.0.0.7}`,
+    '    nfs: {hosts: [nfs1, node2]}\n',
+  );
   assert.deepEqual(nativeInitStep.hosts(inp.model), ['node1', 'node2', 'etcd1', 'nfs1']);
   const etcd = nativeInitStep.plan(inp, 'etcd1').map((t) => t.task);
-  assert.deepEqual(etcd, ['hostname', 'swap off', 'selinux off', 'firewall off', 'kernel modules', 'write sysctl', 'apply sysctl', 'write limits', 'hosts file']);
+  assert.deepEqual(etcd, [
+    'hostname',
+    'swap off',
+    'selinux off',
+    'firewall off',
+    'kernel modules',
+    'write sysctl',
+    'apply sysctl',
+    'write limits',
+    'hosts file',
+  ]);
   assert.match(scriptOf(task(nativeInitStep.plan(inp, 'etcd1'), 'hosts file').spec), /export KK_ENDPOINT_BLOCK=''/);
   const nfsOnly = scriptOf(task(nativeInitStep.plan(inp, 'nfs1'), 'packages').spec);
   assert.match(nfsOnly, /\n {2}want 'rpc\.nfsd' 'nfs-kernel-server' 'nfs-utils'\n/);
@@ -243,7 +328,10 @@ test('image registry: a registry name maps to the first registry host, or to ha_
     reg2: {internal_ipv4: 10.0.0.6}`;
   const groups = '    image_registry: {hosts: [reg1, reg2]}\n';
   const named = inputs('  image_registry: {type: harbor, auth: {registry: "dockerhub.kubekey.local:443/library"}}\n', hosts, groups);
-  assert.match(hostsBlock(named.model, 'node1'), /# image registry nodes\n10\.0\.0\.5 reg1\n10\.0\.0\.6 reg2\n# kubekey image_registry control_plane_endpoint BEGIN\n10\.0\.0\.5 dockerhub\.kubekey\.local\n# kubekey image_registry control_plane_endpoint END\n/);
+  assert.match(
+    hostsBlock(named.model, 'node1'),
+    /# image registry nodes\n10\.0\.0\.5 reg1\n10\.0\.0\.6 reg2\n# kubekey image_registry control_plane_endpoint BEGIN\n10\.0\.0\.5 dockerhub\.kubekey\.local\n# kubekey image_registry control_plane_endpoint END\n/,
+  );
   const vip = inputs('  image_registry: {type: harbor, ha_vip: 10.0.0.100, auth: {registry: hub.local}}\n', hosts, groups);
   assert.match(hostsBlock(vip.model, 'node1'), /BEGIN\n10\.0\.0\.100 hub\.local\n# kubekey image_registry control_plane_endpoint END/);
   // The derived default registry is the first registry host's address: nothing to name.
@@ -255,8 +343,14 @@ test('image registry: a registry name maps to the first registry host, or to ha_
 
 test('control-plane endpoint: kube-vip (workers the VIP, control planes themselves), local.address, haproxy (127.0.0.1 everywhere)', () => {
   const vip = inputs('  kubernetes: {control_plane_endpoint: {type: kube-vip, kube_vip: {address: 10.0.0.50}}}\n');
-  assert.equal(endpointBlock(vip.model, 'node2'), '# kubekey kubernetes control_plane_endpoint BEGIN\n10.0.0.50 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n');
-  assert.equal(endpointBlock(vip.model, 'node1'), '# kubekey kubernetes control_plane_endpoint BEGIN\n127.0.0.1 lb.kubesphere.local\n::1 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n');
+  assert.equal(
+    endpointBlock(vip.model, 'node2'),
+    '# kubekey kubernetes control_plane_endpoint BEGIN\n10.0.0.50 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n',
+  );
+  assert.equal(
+    endpointBlock(vip.model, 'node1'),
+    '# kubekey kubernetes control_plane_endpoint BEGIN\n127.0.0.1 lb.kubesphere.local\n::1 lb.kubesphere.local\n# kubekey kubernetes control_plane_endpoint END\n',
+  );
   const local = inputs('  kubernetes: {control_plane_endpoint: {host: api.example, local: {address: 10.0.0.60}}}\n');
   assert.match(endpointBlock(local.model, 'node1'), /\n10\.0\.0\.60 api\.example\n/);
   const haproxy = inputs('  kubernetes: {control_plane_endpoint: {type: haproxy, local: {address: 10.0.0.60}}}\n');
@@ -283,9 +377,30 @@ test('a repository ISO from init: checked, fetched only when needed, then offere
 // The scripts, run for real against a directory tree (KK_ROOT) with stub commands
 
 /** Commands on this machine that must never run for real from a test: stubs that fail loudly. */
-const GUARDED = ['hostname', 'hostnamectl', 'timedatectl', 'systemctl', 'journalctl', 'mount', 'umount', 'apt-get', 'apt', 'dpkg', 'sysctl', 'swapoff', 'modprobe', 'modinfo', 'sleep'];
+const GUARDED = [
+  'hostname',
+  'hostnamectl',
+  'timedatectl',
+  'systemctl',
+  'journalctl',
+  'mount',
+  'umount',
+  'apt-get',
+  'apt',
+  'dpkg',
+  'sysctl',
+  'swapoff',
+  'modprobe',
+  'modinfo',
+  'sleep',
+];
 
-interface Sandbox { root: string; bin: string; log: string; tmp: string }
+interface Sandbox {
+  root: string;
+  bin: string;
+  log: string;
+  tmp: string;
+}
 
 function sandbox(): Sandbox {
   const dir = tempDir('kk-native-');
@@ -327,7 +442,10 @@ const planned = (name: string, host = 'node1', inp = inputs()): CommandSpec => t
 test('hosts file: the blocks replace the old ones in place, other lines stay; a second run is unchanged', () => {
   const sb = sandbox();
   const user = '127.0.0.1 localhost\n127.0.1.1 node1\n# my own\n192.168.1.5 printer\n';
-  put(sb, 'etc/hosts', `${user}# kubekey hosts BEGIN
+  put(
+    sb,
+    'etc/hosts',
+    `${user}# kubekey hosts BEGIN
 10.0.0.99 gone
 # kubekey hosts END
 # kubekey image_registry control_plane_endpoint BEGIN
@@ -337,7 +455,8 @@ test('hosts file: the blocks replace the old ones in place, other lines stay; a 
 # kubekey kubernetes control_plane_endpoint BEGIN
 10.0.0.97 lb.kubesphere.local
 # kubekey kubernetes control_plane_endpoint END
-`);
+`,
+  );
   chmodSync(path.join(sb.root, 'etc/hosts'), 0o644);
   const inp = inputs();
   const spec = planned('hosts file', 'node1', inp);
@@ -381,7 +500,10 @@ test('swap: swapoff when swap is on, swap lines of fstab commented (only those);
   const first = run(sb, spec);
   assert.equal(first.code, 0, first.err);
   assert.deepEqual(calls(sb), ['swapoff -a']);
-  assert.equal(read(sb, 'etc/fstab'), 'UUID=abc / ext4 defaults 0 1\n#/swap.img none swap sw 0 0\n# /old none swap sw 0 0\n/dev/sdb1 /data/swapfiles xfs defaults 0 0\n');
+  assert.equal(
+    read(sb, 'etc/fstab'),
+    'UUID=abc / ext4 defaults 0 1\n#/swap.img none swap sw 0 0\n# /old none swap sw 0 0\n/dev/sdb1 /data/swapfiles xfs defaults 0 0\n',
+  );
   clearCalls(sb);
   assert.equal(run(sb, spec).code, UNCHANGED);
   assert.deepEqual(calls(sb), []);
@@ -466,7 +588,10 @@ test('kernel modules: built-ins are fine, missing ones loaded and listed for boo
   const spec = planned('kernel modules');
   const r = run(sb, spec);
   assert.equal(r.code, 0, r.err);
-  assert.deepEqual(calls(sb).filter((c) => c.startsWith('modprobe')), ['modprobe ip_vs', 'modprobe ip_vs_rr', 'modprobe ip_vs_wrr', 'modprobe ip_vs_sh']);
+  assert.deepEqual(
+    calls(sb).filter((c) => c.startsWith('modprobe')),
+    ['modprobe ip_vs', 'modprobe ip_vs_rr', 'modprobe ip_vs_wrr', 'modprobe ip_vs_sh'],
+  );
   assert.equal(read(sb, IPVS_MODULES_CONF), '# Written by kk (docs/install.md).\nip_vs\nip_vs_rr\nip_vs_wrr\nip_vs_sh\nnf_conntrack\n');
   assert.ok(!existsSync(path.join(sb.root, 'etc/modules-load.d/kubekey-br_netfilter.conf')), 'built-ins need no boot list');
   clearCalls(sb);
@@ -515,7 +640,13 @@ test('apply sysctl: values read back; absent keys skipped, read-only ones a warn
   const sb = sandbox();
   const inp = inputs();
   put(sb, SYSCTL_CONF, fileOf(planned('write sysctl', 'node1', inp)).text);
-  const present: [string, string][] = [['net.ipv4.ip_forward', '0'], ['net.bridge.bridge-nf-call-iptables', '0'], ['vm.swappiness', '60'], ['kernel.pid_max', '32768'], ['net.ipv4.ip_local_reserved_ports', '']];
+  const present: [string, string][] = [
+    ['net.ipv4.ip_forward', '0'],
+    ['net.bridge.bridge-nf-call-iptables', '0'],
+    ['vm.swappiness', '60'],
+    ['kernel.pid_max', '32768'],
+    ['net.ipv4.ip_local_reserved_ports', ''],
+  ];
   for (const [k, v] of present) {
     put(sb, `proc/sys/${k.replace(/\./g, '/')}`, `${v}\n`);
   }
@@ -551,7 +682,9 @@ test('chrony: server, allow and local lines replaced, pools commented; then unch
   const inp = inputs('  native: {ntp: {servers: [node1, time.example.com]}}\n');
   const spec = planned('chrony config', 'node2', inp);
   assert.equal(run(sb, spec).code, 0);
-  assert.equal(read(sb, 'etc/chrony/chrony.conf'), `# Welcome to the chrony configuration file.
+  assert.equal(
+    read(sb, 'etc/chrony/chrony.conf'),
+    `# Welcome to the chrony configuration file.
 confdir /etc/chrony/conf.d
 #pool ntp.ubuntu.com        iburst maxsources 4
 sourcedir /run/chrony-dhcp
@@ -562,7 +695,8 @@ allow ::/0
 local stratum 10
 server 10.0.0.1 iburst
 server time.example.com iburst
-`);
+`,
+  );
   assert.equal(run(sb, spec).code, UNCHANGED);
   assert.equal(run(sandbox(), spec).code, 1, 'no chrony.conf: chrony missing');
 
@@ -594,12 +728,16 @@ test('timezone and set-ntp: only when different', () => {
   const sb = sandbox();
   put(sb, 'state/tz', 'Etc/UTC\n');
   put(sb, 'state/ntp', 'no\n');
-  stub(sb, 'timedatectl', `case "$1 $3" in
+  stub(
+    sb,
+    'timedatectl',
+    `case "$1 $3" in
   "show Timezone") cat "$R/state/tz" ;;
   "show NTP") cat "$R/state/ntp" ;;
   "show CanNTP") echo yes ;;
   *) case "$1" in set-timezone) echo "$2" > "$R/state/tz" ;; set-ntp) echo yes > "$R/state/ntp" ;; esac ;;
-esac`);
+esac`,
+  );
   const tz = planned('timezone');
   assert.equal(run(sb, tz).code, 0);
   assert.equal(read(sb, 'state/tz'), 'Asia/Shanghai\n');
@@ -653,10 +791,13 @@ test('packages: offline without an ISO fails naming the packages and the ISO nam
   put(sb, 'state/offline', '');
   const r = run(sb, planned('packages'));
   assert.equal(r.code, 1);
-  assert.match(r.err, /cannot install conntrack on this node \(output above\)\. Install them with the OS package manager, or add this OS's package ISO to download\.iso \(named one of: ubuntu-22\.04-debs ubuntu22\.04-debs ubuntu-22-debs\)/);
+  assert.match(
+    r.err,
+    /cannot install conntrack on this node \(output above\)\. Install them with the OS package manager, or add this OS's package ISO to download\.iso \(named one of: ubuntu-22\.04-debs ubuntu22\.04-debs ubuntu-22-debs\)/,
+  );
 });
 
-test('packages with this OS\'s ISO: mounted, the only source through apt options, unmounted; the ISO gate', () => {
+test("packages with this OS's ISO: mounted, the only source through apt options, unmounted; the ISO gate", () => {
   const sb = node(UBUNTU_RELEASE, ['socat', 'ipset', 'ebtables', 'chronyd', 'ipvsadm']);
   put(sb, 'opt/kubekey/artifacts/repository/ubuntu-22.04-debs-amd64.iso', 'iso');
   stub(sb, 'apt-get', INSTALLER);
@@ -670,8 +811,14 @@ test('packages with this OS\'s ISO: mounted, the only source through apt options
   const r = run(sb, planned('packages', 'node1', inp));
   assert.equal(r.code, 0, r.err);
   const log = calls(sb);
-  assert.match(log[0]!, new RegExp(`^mount -t iso9660 -o loop,ro ${sb.root}/opt/kubekey/artifacts/repository/ubuntu-22\\.04-debs-amd64\\.iso ${sb.tmp}/kk-packages\\.\\w+/iso$`));
-  assert.match(log[1]!, /^apt-get -o Dir::Etc::SourceList=\S+\/sources\.list -o Dir::Etc::SourceParts=\S+\/parts -o Dir::State::Lists=\S+\/lists -o APT::Sandbox::User=root update$/);
+  assert.match(
+    log[0]!,
+    new RegExp(`^mount -t iso9660 -o loop,ro ${sb.root}/opt/kubekey/artifacts/repository/ubuntu-22\\.04-debs-amd64\\.iso ${sb.tmp}/kk-packages\\.\\w+/iso$`),
+  );
+  assert.match(
+    log[1]!,
+    /^apt-get -o Dir::Etc::SourceList=\S+\/sources\.list -o Dir::Etc::SourceParts=\S+\/parts -o Dir::State::Lists=\S+\/lists -o APT::Sandbox::User=root update$/,
+  );
   assert.match(log[2]!, /^apt-get -o Dir::Etc::SourceList=.* install -y conntrack$/);
   assert.match(log[3]!, /^umount /);
   assert.equal(log.length, 4);
@@ -682,11 +829,11 @@ test('packages with this OS\'s ISO: mounted, the only source through apt options
   assert.equal(run(rocky, gate).code, UNCHANGED);
 });
 
-test('the ISO gate knows KubeKey\'s published names: Debian, CentOS 8 (major only), CentOS 7, Kylin with its service pack', () => {
+test("the ISO gate knows KubeKey's published names: Debian, CentOS 8 (major only), CentOS 7, Kylin with its service pack", () => {
   const cases: [string, string, string][] = [
     ['debian-12-debs', 'ID=debian\nVERSION_ID="12"\n', 'debs on Debian itself'],
     ['centos-8-rpms', 'ID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="8"\n', 'the published CentOS 8 name'],
-    ['centos7-rpms', 'ID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\n', 'KubeKey\'s RHEL-like form'],
+    ['centos7-rpms', 'ID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\n', "KubeKey's RHEL-like form"],
     ['kylin-v10SP3-rpms', 'ID=kylin\nVERSION_ID="V10"\nVERSION="V10 (Lance)"\n', 'Kylin SP3'],
     ['kylin-v10SP3-2403-rpms', 'ID=kylin\nVERSION_ID="V10"\nVERSION="V10 (Halberd)"\n', 'Kylin SP3-2403'],
   ];
@@ -696,8 +843,14 @@ test('the ISO gate knows KubeKey\'s published names: Debian, CentOS 8 (major onl
     const r = run(node(release, []), gate);
     assert.equal(r.code, 0, `${why}: ${r.out}${r.err}`);
   }
-  const r = run(node('ID=debian\nVERSION_ID="11"\n', []), planned('iso needed: debian-12-debs', 'node1',
-    inputs('  download: {iso: [debian-12-debs]}\n', V4_HOSTS, '', [{ ...ISO_ART, name: 'debian-12-debs', dest: 'repository/debian-12-debs-amd64.iso' }])));
+  const r = run(
+    node('ID=debian\nVERSION_ID="11"\n', []),
+    planned(
+      'iso needed: debian-12-debs',
+      'node1',
+      inputs('  download: {iso: [debian-12-debs]}\n', V4_HOSTS, '', [{ ...ISO_ART, name: 'debian-12-debs', dest: 'repository/debian-12-debs-amd64.iso' }]),
+    ),
+  );
   assert.equal(r.code, UNCHANGED);
   assert.match(r.out, /not this OS's repository ISO \(this OS: debian-11-debs\)/);
 });
@@ -705,8 +858,12 @@ test('the ISO gate knows KubeKey\'s published names: Debian, CentOS 8 (major onl
 test('packages (RHEL family): dnf with RHEL package names', () => {
   const sb = node(ROCKY_RELEASE, ['socat', 'ipset', 'ebtables', 'chronyd', 'ipvsadm']);
   stub(sb, 'dnf', INSTALLER);
-  const inp = inputs('', `${V4_HOSTS}
-    nfs1: {internal_ipv4: 10.0.0.7}`, '    nfs: {hosts: [node1]}\n');
+  const inp = inputs(
+    '',
+    `${V4_HOSTS}
+    nfs1: {internal_ipv4: 10.0.0.7}`,
+    '    nfs: {hosts: [node1]}\n',
+  );
   const r = run(sb, planned('packages', 'node1', inp));
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(calls(sb), ['dnf install -y conntrack-tools nfs-utils']);

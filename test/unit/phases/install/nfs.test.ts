@@ -40,11 +40,17 @@ test('hosts are the nfs group; exports, share dirs, restart only when they chang
   assert.deepEqual(nfsStep.hosts(inp.model), ['nfs1']);
   assert.deepEqual(nfsStep.hosts(inputs('', INV.replace('    nfs: {hosts: [nfs1]}\n', '')).model), [], 'no nfs group: step skipped');
   const tasks = nfsStep.plan(inp, 'nfs1');
-  assert.deepEqual(tasks.map((t) => t.task), ['write exports', 'share dirs', 'export and restart', 'server running']);
+  assert.deepEqual(
+    tasks.map((t) => t.task),
+    ['write exports', 'share dirs', 'export and restart', 'server running'],
+  );
   const w = task(tasks, 'write exports').spec;
   assert.ok('writeFile' in w);
   assert.deepEqual([w.writeFile.path, w.writeFile.mode], [EXPORTS, 0o644]);
-  assert.equal(w.writeFile.text, '# Written by kk (docs/install.md) from nfs.share_dir; changing it here is undone by the next create cluster.\n/share/ *(rw,sync,no_subtree_check)\n');
+  assert.equal(
+    w.writeFile.text,
+    '# Written by kk (docs/install.md) from nfs.share_dir; changing it here is undone by the next create cluster.\n/share/ *(rw,sync,no_subtree_check)\n',
+  );
   assert.deepEqual(task(tasks, 'export and restart').onlyIfChanged, ['write exports', 'share dirs']);
   assert.equal(task(tasks, 'server running').onlyIfChanged, undefined);
 });
@@ -53,16 +59,26 @@ test('nfs.share_dir: each directory exported; blanks quoted; relative paths refu
   const tasks = nfsStep.plan(inputs('  nfs: {share_dir: [/share/, /data/nfs, "/data/my share"]}\n'), 'nfs1');
   const w = task(tasks, 'write exports').spec;
   assert.ok('writeFile' in w);
-  assert.equal(w.writeFile.text?.split('\n').slice(1).join('\n'), '/share/ *(rw,sync,no_subtree_check)\n/data/nfs *(rw,sync,no_subtree_check)\n"/data/my share" *(rw,sync,no_subtree_check)\n');
+  assert.equal(
+    w.writeFile.text?.split('\n').slice(1).join('\n'),
+    '/share/ *(rw,sync,no_subtree_check)\n/data/nfs *(rw,sync,no_subtree_check)\n"/data/my share" *(rw,sync,no_subtree_check)\n',
+  );
   assert.equal(exportsText(['/a']).split('\n')[1], '/a *(rw,sync,no_subtree_check)');
-  assert.throws(() => nfsStep.plan(inputs('  nfs: {share_dir: [share]}\n'), 'nfs1'), (e: unknown) => e instanceof UserError && /nfs1: nfs\.share_dir must be absolute paths, not "share"/.test(e.message));
+  assert.throws(
+    () => nfsStep.plan(inputs('  nfs: {share_dir: [share]}\n'), 'nfs1'),
+    (e: unknown) => e instanceof UserError && /nfs1: nfs\.share_dir must be absolute paths, not "share"/.test(e.message),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // The scripts, run for real against a directory tree (KK_ROOT) with stub commands
 
 const GUARDED = ['systemctl', 'journalctl', 'exportfs', 'modprobe'];
-interface Sandbox { root: string; bin: string; log: string }
+interface Sandbox {
+  root: string;
+  bin: string;
+  log: string;
+}
 
 function sandbox(): Sandbox {
   const dir = tempDir('kk-nfs-');
@@ -150,7 +166,10 @@ test('a kernel without nfsd: the unit is enabled, then both server tasks fail sa
     clearCalls(sb);
     const r = run(sb, planned(name));
     assert.equal(r.code, 1, name);
-    assert.match(r.err, /this kernel has no NFS server support \(nfsd is neither a loadable module nor built in\), so the NFS server cannot run on this node: .*nfs-server\.service \(enabled\) are in place/);
+    assert.match(
+      r.err,
+      /this kernel has no NFS server support \(nfsd is neither a loadable module nor built in\), so the NFS server cannot run on this node: .*nfs-server\.service \(enabled\) are in place/,
+    );
     const acting = calls(sb).filter((c) => !c.startsWith('systemctl show') && !c.startsWith('systemctl is-'));
     assert.deepEqual(acting, name === 'export and restart' ? ['systemctl enable nfs-server.service', 'modprobe nfsd'] : ['modprobe nfsd'], name);
     assert.equal(readFileSync(path.join(sb.root, 'units/nfs-server.service/enabled'), 'utf8').trim(), 'enabled');
@@ -162,9 +181,10 @@ test('exports changed: exportfs -a, enable and restart the real unit; running se
   const sb = debianNode(true);
   const apply = run(sb, planned('export and restart'));
   assert.equal(apply.code, 0, apply.err);
-  assert.deepEqual(calls(sb).filter((c) => !c.startsWith('systemctl show') && !c.startsWith('systemctl is-')), [
-    'systemctl enable nfs-server.service', 'exportfs -a', 'systemctl restart nfs-server.service',
-  ]);
+  assert.deepEqual(
+    calls(sb).filter((c) => !c.startsWith('systemctl show') && !c.startsWith('systemctl is-')),
+    ['systemctl enable nfs-server.service', 'exportfs -a', 'systemctl restart nfs-server.service'],
+  );
   const running = planned('server running');
   clearCalls(sb);
   assert.equal(run(sb, running).code, UNCHANGED);

@@ -11,8 +11,18 @@ import type { ExecCommand, FetchCommand, ServiceCommand, WriteFileCommand } from
 import { stepInputs, type StepInputs } from '../../../../coordinator/phases/install/inputs';
 import type { StepTask } from '../../../../coordinator/phases/install/step';
 import {
-  HARBOR_REFUSAL, KEEPALIVED_CHECK, REGISTRY_BIN, REGISTRY_CONFIG, REGISTRY_HTPASSWD, REGISTRY_SSL, REGISTRY_UNIT,
-  htpasswdScript, keepalivedConfScript, registryBinaryScript, registryGateScript, registryStep,
+  HARBOR_REFUSAL,
+  KEEPALIVED_CHECK,
+  REGISTRY_BIN,
+  REGISTRY_CONFIG,
+  REGISTRY_HTPASSWD,
+  REGISTRY_SSL,
+  REGISTRY_UNIT,
+  htpasswdScript,
+  keepalivedConfScript,
+  registryBinaryScript,
+  registryGateScript,
+  registryStep,
 } from '../../../../coordinator/phases/install/steps/registry';
 import type { ResolvedArtifact } from '../../../../coordinator/init/artifacts/cache';
 import { model, tempDir } from '../helpers';
@@ -43,8 +53,17 @@ const PKI = { 'root.crt': 'ROOT CA PEM\n', 'image_registry.crt': 'REGISTRY CERT 
 function artifact(version: string): ResolvedArtifact {
   const file = `docker-registry-${version}-linux-amd64.tgz`;
   return {
-    id: `docker-registry/${version}/amd64`, name: 'docker-registry', kind: 'image-archive', arch: 'amd64', version, base: 'binary_dir',
-    dest: `image-registry/docker-registry/${version}/amd64/${file}`, sha256: 'ab'.repeat(32), size: 1, url: 'https://example/x', verified: 'first-download',
+    id: `docker-registry/${version}/amd64`,
+    name: 'docker-registry',
+    kind: 'image-archive',
+    arch: 'amd64',
+    version,
+    base: 'binary_dir',
+    dest: `image-registry/docker-registry/${version}/amd64/${file}`,
+    sha256: 'ab'.repeat(32),
+    size: 1,
+    url: 'https://example/x',
+    verified: 'first-download',
   };
 }
 
@@ -83,12 +102,29 @@ test('hosts: the image_registry group for docker-registry and harbor; none when 
 test('TLS (the default): archive, binary, user, certificates, config.yml, unit, restart only on change, and the gate', () => {
   const inp = inputs(['type: docker-registry']);
   const tasks = registryStep.plan(inp, 'reg1');
-  assert.deepEqual(tasks.map((t) => t.task), [
-    'fetch image archive', 'install binary', 'user and data dir', 'write ca.crt', 'write server.crt', 'write server.key',
-    'write config.yml', 'write unit', 'daemon-reload', 'enable', 'restart', 'start',
-  ]);
+  assert.deepEqual(
+    tasks.map((t) => t.task),
+    [
+      'fetch image archive',
+      'install binary',
+      'user and data dir',
+      'write ca.crt',
+      'write server.crt',
+      'write server.key',
+      'write config.yml',
+      'write unit',
+      'daemon-reload',
+      'enable',
+      'restart',
+      'start',
+    ],
+  );
   assert.deepEqual(byName(tasks, 'fetch image archive').spec.fetch, {
-    urlPath: `/artifacts/${'ab'.repeat(32)}`, sha256: 'ab'.repeat(32), dest: ARCHIVE, mode: 0o644, makeParents: true,
+    urlPath: `/artifacts/${'ab'.repeat(32)}`,
+    sha256: 'ab'.repeat(32),
+    dest: ARCHIVE,
+    mode: 0o644,
+    makeParents: true,
   });
   const install = scriptOf(byName(tasks, 'install binary'));
   assert.match(install, /want='2\.8\.3'/);
@@ -100,7 +136,12 @@ test('TLS (the default): archive, binary, user, certificates, config.yml, unit, 
   assert.deepEqual(fileOf(tasks, 'write ca.crt'), { path: `${REGISTRY_SSL}/ca.crt`, text: PKI['root.crt'], mode: 0o644, makeParents: true });
   assert.deepEqual(fileOf(tasks, 'write server.crt'), { path: `${REGISTRY_SSL}/server.crt`, text: PKI['image_registry.crt'], mode: 0o644, makeParents: true });
   assert.deepEqual(fileOf(tasks, 'write server.key'), {
-    path: `${REGISTRY_SSL}/server.key`, text: PKI['image_registry.key'], mode: 0o600, makeParents: true, owner: 'docker-registry', group: 'docker-registry',
+    path: `${REGISTRY_SSL}/server.key`,
+    text: PKI['image_registry.key'],
+    mode: 0o600,
+    makeParents: true,
+    owner: 'docker-registry',
+    group: 'docker-registry',
   });
 
   const cfgFile = fileOf(tasks, 'write config.yml');
@@ -117,12 +158,18 @@ test('TLS (the default): archive, binary, user, certificates, config.yml, unit, 
   assert.deepEqual(cfg.storage!.delete, { enabled: false });
   assert.deepEqual((cfg.storage!.maintenance as Record<string, unknown>).uploadpurging, { enabled: true, age: '168h', interval: '24h', dryrun: false });
   assert.deepEqual(cfg.health!.storagedriver, { enabled: true, interval: '10s', threshold: 3 });
-  assert.equal(cfg.auth, undefined, 'KubeKey\'s default password: no authentication, as KubeKey');
+  assert.equal(cfg.auth, undefined, "KubeKey's default password: no authentication, as KubeKey");
 
   const unit = fileOf(tasks, 'write unit');
   assert.equal(unit.path, REGISTRY_UNIT);
-  for (const line of ['User=docker-registry', 'Group=docker-registry', 'AmbientCapabilities=CAP_NET_BIND_SERVICE', 'Restart=always',
-    `ExecStart=${REGISTRY_BIN} serve ${REGISTRY_CONFIG}`, 'WantedBy=multi-user.target']) {
+  for (const line of [
+    'User=docker-registry',
+    'Group=docker-registry',
+    'AmbientCapabilities=CAP_NET_BIND_SERVICE',
+    'Restart=always',
+    `ExecStart=${REGISTRY_BIN} serve ${REGISTRY_CONFIG}`,
+    'WantedBy=multi-user.target',
+  ]) {
     assert.ok(unit.text!.split('\n').includes(line), line);
   }
   assert.deepEqual(byName(tasks, 'daemon-reload').onlyIfChanged, ['write unit']);
@@ -176,14 +223,18 @@ test('custom ports and rootdir; otherwise the port auth.registry names', () => {
 });
 
 test('storage other than the filesystem, and nfs_mount, are refused', () => {
-  assert.throws(() => registryStep.plan(inputs(['type: docker-registry', 'docker_registry: {storage: {s3: {bucket: b}}}']), 'reg1'),
-    (e: unknown) => e instanceof UserError && /storage\.s3: kk runs docker-registry with filesystem storage only/.test(e.message));
-  assert.throws(() => registryStep.plan(inputs(['type: docker-registry', 'docker_registry: {storage: {filesystem: {nfs_mount: /x}}}']), 'reg1'),
-    (e: unknown) => e instanceof UserError && /nfs_mount: kk does not mount NFS/.test(e.message));
+  assert.throws(
+    () => registryStep.plan(inputs(['type: docker-registry', 'docker_registry: {storage: {s3: {bucket: b}}}']), 'reg1'),
+    (e: unknown) => e instanceof UserError && /storage\.s3: kk runs docker-registry with filesystem storage only/.test(e.message),
+  );
+  assert.throws(
+    () => registryStep.plan(inputs(['type: docker-registry', 'docker_registry: {storage: {filesystem: {nfs_mount: /x}}}']), 'reg1'),
+    (e: unknown) => e instanceof UserError && /nfs_mount: kk does not mount NFS/.test(e.message),
+  );
 });
 
 test('a password other than the default: htpasswd auth, the password only on stdin, the gate authenticates', () => {
-  const inp = inputs(['type: docker-registry', 'auth: {username: ops, password: \'s3cr"et\'}']);
+  const inp = inputs(['type: docker-registry', "auth: {username: ops, password: 's3cr\"et'}"]);
   const tasks = registryStep.plan(inp, 'reg1');
   const ht = byName(tasks, 'write htpasswd');
   assert.equal(Buffer.from(ht.spec.exec!.stdin as Uint8Array).toString(), 's3cr"et');
@@ -200,7 +251,10 @@ test('ha_vip with two hosts: keepalived MASTER on the first, BACKUP on the secon
   const inp = inputs(['type: docker-registry', 'ha_vip: 10.0.1.100'], ['reg1', 'reg2']);
   const first = registryStep.plan(inp, 'reg1');
   const second = registryStep.plan(inp, 'reg2');
-  assert.deepEqual(first.slice(-6).map((t) => t.task), ['install keepalived', 'write check script', 'write keepalived.conf', 'enable keepalived', 'restart keepalived', 'start keepalived']);
+  assert.deepEqual(
+    first.slice(-6).map((t) => t.task),
+    ['install keepalived', 'write check script', 'write keepalived.conf', 'enable keepalived', 'restart keepalived', 'start keepalived'],
+  );
   assert.match(scriptOf(byName(first, 'install keepalived')), /apt-get install -y keepalived/);
   assert.match(scriptOf(byName(first, 'install keepalived')), /yum install -y keepalived/);
   assert.deepEqual(byName(first, 'restart keepalived').onlyIfChanged, ['install keepalived', 'write check script', 'write keepalived.conf']);
@@ -209,7 +263,8 @@ test('ha_vip with two hosts: keepalived MASTER on the first, BACKUP on the secon
   assert.equal(check.mode, 0o755);
   assert.match(check.text!, /\/dev\/tcp\/127\.0\.0\.1\/443/);
 
-  const conf = (tasks: StepTask[]): string => /<<'KK_KEEPALIVED_CONF'\n([\s\S]*?)\nKK_KEEPALIVED_CONF/.exec(scriptOf(byName(tasks, 'write keepalived.conf')))![1]!;
+  const conf = (tasks: StepTask[]): string =>
+    /<<'KK_KEEPALIVED_CONF'\n([\s\S]*?)\nKK_KEEPALIVED_CONF/.exec(scriptOf(byName(tasks, 'write keepalived.conf')))![1]!;
   const c1 = conf(first);
   const c2 = conf(second);
   assert.match(c1, /vrrp_instance VI_1 \{\n {2}state MASTER\n {2}interface @INTERFACE@\n {2}virtual_router_id 31\n {2}priority 50\n {2}advert_int 1\n/);
@@ -223,7 +278,10 @@ test('ha_vip with two hosts: keepalived MASTER on the first, BACKUP on the secon
   assert.match(c1, /track_script \{\n {4}chk_registry\n/);
 
   const g = scriptOf(registryStep.gate!(inp, ['reg1', 'reg2'])!.task);
-  assert.match(g, /pending=\('reg1=https:\/\/10\.0\.1\.11:443\/v2\/' 'reg2=https:\/\/10\.0\.1\.12:443\/v2\/' 'ha_vip 10\.0\.1\.100=https:\/\/10\.0\.1\.100:443\/v2\/'\)/);
+  assert.match(
+    g,
+    /pending=\('reg1=https:\/\/10\.0\.1\.11:443\/v2\/' 'reg2=https:\/\/10\.0\.1\.12:443\/v2\/' 'ha_vip 10\.0\.1\.100=https:\/\/10\.0\.1\.100:443\/v2\/'\)/,
+  );
 
   // One registry host: no VRRP partner, so no keepalived (as KubeKey).
   assert.ok(!registryStep.plan(inputs(['type: docker-registry', 'ha_vip: 10.0.1.100']), 'reg1').some((t) => t.task.includes('keepalived')));
@@ -231,7 +289,10 @@ test('ha_vip with two hosts: keepalived MASTER on the first, BACKUP on the secon
 
 test('harbor is refused in plan with what to do instead', () => {
   const inp = inputs(['type: harbor']);
-  assert.throws(() => registryStep.plan(inp, 'reg1'), (e: unknown) => e instanceof UserError && e.message === HARBOR_REFUSAL);
+  assert.throws(
+    () => registryStep.plan(inp, 'reg1'),
+    (e: unknown) => e instanceof UserError && e.message === HARBOR_REFUSAL,
+  );
   assert.match(HARBOR_REFUSAL, /kk does not install Harbor in this version/);
   assert.match(HARBOR_REFUSAL, /Nothing was installed/);
   assert.match(HARBOR_REFUSAL, /image_registry\.type: docker-registry/);
@@ -246,7 +307,9 @@ function run(spec: CommandSpec | string, opts: { path?: string; stdin?: string }
   const text = exec ? exec.script! : String(spec);
   const stdin = opts.stdin ?? (exec?.stdin ? Buffer.from(exec.stdin as Uint8Array).toString() : '');
   const r = spawnSync('/bin/bash', ['--noprofile', '--norc', '-c', `set -euo pipefail\nUNCHANGED=${UNCHANGED}\n${text}`], {
-    encoding: 'utf8', input: stdin, env: { PATH: `${opts.path ? `${opts.path}:` : ''}${process.env.PATH}`, LANG: 'C.UTF-8' },
+    encoding: 'utf8',
+    input: stdin,
+    env: { PATH: `${opts.path ? `${opts.path}:` : ''}${process.env.PATH}`, LANG: 'C.UTF-8' },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -281,25 +344,52 @@ function imageArchive(layout: 'docker' | 'oci', version: string, opts: { withReg
     ...(opts.withRegistry === false ? [] : [layer(work, { 'bin/registry': [fakeRegistry(opts.reports ?? version), 0o755] })]),
     layer(work, { 'etc/docker/registry/config.yml': ['version: 0.1\n', 0o644] }),
   ];
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${sha(l)}`) } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${sha(l)}`) } }),
+  );
   if (layout === 'docker') {
     const names = layers.map((l) => `${sha(l)}/layer.tar`);
-    layers.forEach((l, i) => { mkdirSync(path.join(image, path.dirname(names[i]!))); writeFileSync(path.join(image, names[i]!), l); });
+    layers.forEach((l, i) => {
+      mkdirSync(path.join(image, path.dirname(names[i]!)));
+      writeFileSync(path.join(image, names[i]!), l);
+    });
     writeFileSync(path.join(image, `${sha(config)}.json`), config);
     writeFileSync(path.join(image, 'manifest.json'), JSON.stringify([{ Config: `${sha(config)}.json`, RepoTags: [`registry:${version}`], Layers: names }]));
   } else {
     const blobs = path.join(image, 'blobs', 'sha256');
     mkdirSync(blobs, { recursive: true });
-    const blob = (b: Buffer): string => { writeFileSync(path.join(blobs, sha(b)), b); return `sha256:${sha(b)}`; };
+    const blob = (b: Buffer): string => {
+      writeFileSync(path.join(blobs, sha(b)), b);
+      return `sha256:${sha(b)}`;
+    };
     for (const l of layers) blob(l);
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: blob(config), size: config.length },
-      layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${sha(l)}`, size: l.length })),
-    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: blob(config), size: config.length },
+        layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${sha(l)}`, size: l.length })),
+      }),
+    );
     // A nested index, as docker with the containerd image store writes: index.json → index → manifest.
-    const inner = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: blob(manifest), size: manifest.length, platform: { architecture: 'amd64', os: 'linux' } }] }));
-    writeFileSync(path.join(image, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: blob(inner), size: inner.length }] }));
+    const inner = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: blob(manifest),
+            size: manifest.length,
+            platform: { architecture: 'amd64', os: 'linux' },
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      path.join(image, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: blob(inner), size: inner.length }] }),
+    );
     writeFileSync(path.join(image, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   }
   const archive = path.join(work, `docker-registry-${version}-linux-amd64.tgz`);
@@ -374,13 +464,15 @@ function fakeIp(lines: string): { dir: string; set(lines: string): void } {
 test('keepalived.conf: the VIP on the interface whose subnet holds it (not docker0, not the VIP itself); unchanged on a re-run', () => {
   const conf = registryStep.plan(inputs(['type: docker-registry', 'ha_vip: 10.0.1.100'], ['reg1', 'reg2']), 'reg1');
   const template = /<<'KK_KEEPALIVED_CONF'\n([\s\S]*?)\nKK_KEEPALIVED_CONF/.exec(scriptOf(byName(conf, 'write keepalived.conf')))![1]!;
-  const ip = fakeIp([
-    '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
-    '3: docker0    inet 10.0.1.1/24 brd 10.0.1.255 scope global docker0\\       valid_lft forever preferred_lft forever',
-    '4: eth0    inet 192.168.7.5/24 brd 192.168.7.255 scope global eth0\\       valid_lft forever preferred_lft forever',
-    '5: eth1    inet 10.0.1.11/24 brd 10.0.1.255 scope global eth1\\       valid_lft forever preferred_lft forever',
-    '',
-  ].join('\n'));
+  const ip = fakeIp(
+    [
+      '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+      '3: docker0    inet 10.0.1.1/24 brd 10.0.1.255 scope global docker0\\       valid_lft forever preferred_lft forever',
+      '4: eth0    inet 192.168.7.5/24 brd 192.168.7.255 scope global eth0\\       valid_lft forever preferred_lft forever',
+      '5: eth1    inet 10.0.1.11/24 brd 10.0.1.255 scope global eth1\\       valid_lft forever preferred_lft forever',
+      '',
+    ].join('\n'),
+  );
   const dest = path.join(tempDir('kk-keepalived-'), 'etc/keepalived/keepalived.conf');
   const first = run(keepalivedConfScript(`${template}\n`, '10.0.1.100', dest), { path: ip.dir });
   assert.equal(first.code, 0, first.err);
@@ -389,11 +481,13 @@ test('keepalived.conf: the VIP on the interface whose subnet holds it (not docke
   assert.match(first.out, /VIP 10\.0\.1\.100 on eth1/);
 
   // keepalived holds the VIP now (a /32 on eth1): same interface, nothing to change.
-  ip.set([
-    '5: eth1    inet 10.0.1.11/24 brd 10.0.1.255 scope global eth1\\       valid_lft forever preferred_lft forever',
-    '5: eth1    inet 10.0.1.100/32 scope global eth1\\       valid_lft forever preferred_lft forever',
-    '',
-  ].join('\n'));
+  ip.set(
+    [
+      '5: eth1    inet 10.0.1.11/24 brd 10.0.1.255 scope global eth1\\       valid_lft forever preferred_lft forever',
+      '5: eth1    inet 10.0.1.100/32 scope global eth1\\       valid_lft forever preferred_lft forever',
+      '',
+    ].join('\n'),
+  );
   assert.equal(run(keepalivedConfScript(`${template}\n`, '10.0.1.100', dest), { path: ip.dir }).code, UNCHANGED);
 
   ip.set('4: eth0    inet 192.168.7.5/24 brd 192.168.7.255 scope global eth0\\       valid_lft forever preferred_lft forever\n');
@@ -406,19 +500,25 @@ test('keepalived.conf: the VIP on the interface whose subnet holds it (not docke
 function fakeCurl(up: string[]): { dir: string; log: string } {
   const dir = tempDir('kk-fakecurl-');
   const log = path.join(dir, 'log');
-  writeFileSync(path.join(dir, 'curl'), `#!/bin/bash
+  writeFileSync(
+    path.join(dir, 'curl'),
+    `#!/bin/bash
 echo "$*" >> ${JSON.stringify(log)}
 prev=""; for a in "$@"; do [ "$prev" = -K ] && cat "$a" >> ${JSON.stringify(log)}; prev=$a; done
 url=\${!#}
 for u in ${up.map((u) => JSON.stringify(u)).join(' ')}; do case "$url" in *"$u"*) printf 200; exit 0 ;; esac; done
 echo "curl: (7) Failed to connect to $url" >&2; printf 000; exit 7
-`);
+`,
+  );
   chmodSync(path.join(dir, 'curl'), 0o755);
   return { dir, log };
 }
 
 test('gate script: passes once every registry answers 200; otherwise fails naming the host that did not', () => {
-  const targets = [{ name: 'reg1', url: 'https://10.0.1.11:443/v2/' }, { name: 'reg2', url: 'https://10.0.1.12:443/v2/' }];
+  const targets = [
+    { name: 'reg1', url: 'https://10.0.1.11:443/v2/' },
+    { name: 'reg2', url: 'https://10.0.1.12:443/v2/' },
+  ];
   const ok = fakeCurl(['10.0.1.11', '10.0.1.12']);
   const pass = run(registryGateScript(targets, { cacert: '/etc/docker-registry/ssl/ca.crt', auth: false, timeoutS: 2, intervalS: 1 }), { path: ok.dir });
   assert.equal(pass.code, 0, pass.err);
@@ -429,10 +529,15 @@ test('gate script: passes once every registry answers 200; otherwise fails namin
   const started = Date.now();
   const fail = run(registryGateScript(targets, { cacert: null, auth: false, timeoutS: 2, intervalS: 1 }), { path: half.dir });
   assert.equal(fail.code, 1);
-  assert.match(fail.err, /the registry on reg2 did not answer GET https:\/\/10\.0\.1\.12:443\/v2\/ with 200 within 2 s \(last: HTTP 000 curl: \(7\) Failed to connect/);
+  assert.match(
+    fail.err,
+    /the registry on reg2 did not answer GET https:\/\/10\.0\.1\.12:443\/v2\/ with 200 within 2 s \(last: HTTP 000 curl: \(7\) Failed to connect/,
+  );
   assert.doesNotMatch(fail.err, /on reg1/);
   assert.ok(Date.now() - started >= 2000, 'it polls until the deadline');
-  const calls = readFileSync(half.log, 'utf8').split('\n').filter((l) => l.includes('10.0.1.11'));
+  const calls = readFileSync(half.log, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('10.0.1.11'));
   assert.equal(calls.length, 1, 'a host that answered is not asked again');
 
   const withAuth = fakeCurl(['10.0.1.11', '10.0.1.12']);
@@ -444,26 +549,60 @@ test('gate script: passes once every registry answers 200; otherwise fails namin
 const haveHtpasswd = spawnSync('sh', ['-c', 'command -v htpasswd'], { encoding: 'utf8' }).status === 0;
 const isRoot = process.getuid?.() === 0;
 
-test('htpasswd script: writes a bcrypt entry from stdin, unchanged while it verifies, rewritten for a new password', { skip: !(haveHtpasswd && isRoot) && 'needs htpasswd and root' }, () => {
-  const file = path.join(tempDir('kk-htpasswd-'), 'htpasswd');
-  const s = htpasswdScript(file, 'ops', 'root');
-  const first = run(s, { stdin: 'pw-one' });
-  assert.equal(first.code, 0, first.err);
-  assert.match(readFileSync(file, 'utf8'), /^ops:\$2y\$/);
-  assert.equal(statSync(file).mode & 0o777, 0o640);
-  assert.equal(run(s, { stdin: 'pw-one' }).code, UNCHANGED);
-  assert.equal(run(s, { stdin: 'pw-two' }).code, 0);
-  assert.equal(run(s, { stdin: 'pw-two' }).code, UNCHANGED);
-});
+test(
+  'htpasswd script: writes a bcrypt entry from stdin, unchanged while it verifies, rewritten for a new password',
+  { skip: !(haveHtpasswd && isRoot) && 'needs htpasswd and root' },
+  () => {
+    const file = path.join(tempDir('kk-htpasswd-'), 'htpasswd');
+    const s = htpasswdScript(file, 'ops', 'root');
+    const first = run(s, { stdin: 'pw-one' });
+    assert.equal(first.code, 0, first.err);
+    assert.match(readFileSync(file, 'utf8'), /^ops:\$2y\$/);
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.equal(run(s, { stdin: 'pw-one' }).code, UNCHANGED);
+    assert.equal(run(s, { stdin: 'pw-two' }).code, 0);
+    assert.equal(run(s, { stdin: 'pw-two' }).code, UNCHANGED);
+  },
+);
 
 test('a registry certificate that does not name the host is refused before anything is installed', () => {
   const make = (sans: string): StepInputs => {
     const pkiDir = tempDir('kk-pki-');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(pkiDir, 'image_registry.key'),
-      '-out', path.join(pkiDir, 'image_registry.crt'), '-days', '1', '-subj', '/CN=image_registry', '-addext', `subjectAltName=${sans}`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        path.join(pkiDir, 'image_registry.key'),
+        '-out',
+        path.join(pkiDir, 'image_registry.crt'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=image_registry',
+        '-addext',
+        `subjectAltName=${sans}`,
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(path.join(pkiDir, 'root.crt'), 'ROOT\n');
-    return stepInputs({ model: model('  image_registry:\n    type: docker-registry\n', inventory(['reg1'])), resolved: [artifact('2.8.3')], pkiDir, arches: ['amd64'], param: (_k, make) => make() });
+    return stepInputs({
+      model: model('  image_registry:\n    type: docker-registry\n', inventory(['reg1'])),
+      resolved: [artifact('2.8.3')],
+      pkiDir,
+      arches: ['amd64'],
+      param: (_k, make) => make(),
+    });
   };
-  assert.throws(() => registryStep.plan(make('IP:10.0.1.99'), 'reg1'), /the image registry certificate \(pki\/image_registry\.crt\) does not name 10\.0\.1\.11/);
+  assert.throws(
+    () => registryStep.plan(make('IP:10.0.1.99'), 'reg1'),
+    /the image registry certificate \(pki\/image_registry\.crt\) does not name 10\.0\.1\.11/,
+  );
   assert.ok(registryStep.plan(make('IP:10.0.1.11'), 'reg1').length > 0, 'a certificate naming the host is used');
 });

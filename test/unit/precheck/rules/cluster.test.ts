@@ -27,7 +27,12 @@ test('cluster.unique_hostname: with native.set_hostname the inventory name is th
   // Fresh clones all called "debian": kk renames them, so this is fine.
   const clones = factsFor(model, { node1: { hostname: 'debian' }, node2: { hostname: 'debian' }, node3: { hostname: 'debian' } });
   assert.equal(resultOf(clusterUniqueHostname, context(model, clones)).status, 'pass');
-  const caseClash = cluster({ hosts: [{ name: 'Web', groups: ['kube_worker'] }, { name: 'web', groups: ['kube_worker'] }] });
+  const caseClash = cluster({
+    hosts: [
+      { name: 'Web', groups: ['kube_worker'] },
+      { name: 'web', groups: ['kube_worker'] },
+    ],
+  });
   assert.match(resultOf(clusterUniqueHostname, context(caseClash, new Map())).message, /Web and web would all be node "web"/);
 });
 
@@ -36,14 +41,23 @@ test('cluster.unique_machine_id: cloned VMs', () => {
   const r = resultOf(clusterUniqueMachineId, context(model, factsFor(model, { node3: { machineId: healthyFacts('node1', '10.0.0.11').machineId } })));
   assert.match(r.message, /node1 and node3 share machine-id/);
   assert.equal(resultOf(clusterUniqueMachineId, context(model)).status, 'pass');
-  assert.match(resultOf(clusterUniqueMachineId, context(model, factsFor(model, { node2: { machineId: null, probeErrors: { machineId: 'ENOENT' } } }))).message, /^unknown: .*ENOENT/);
+  assert.match(
+    resultOf(clusterUniqueMachineId, context(model, factsFor(model, { node2: { machineId: null, probeErrors: { machineId: 'ENOENT' } } }))).message,
+    /^unknown: .*ENOENT/,
+  );
 });
 
 test('cluster.unique_product_uuid: known values only, k8s hosts', () => {
   const model = threeNodes();
   const same = '4C4C4544-0000-0000-0000-00000000AAAA';
-  assert.match(resultOf(clusterUniqueProductUuid, context(model, factsFor(model, { node2: { productUuid: same }, node3: { productUuid: same.toLowerCase() } }))).message, /node2 and node3 share product_uuid/);
-  const unreadable = resultOf(clusterUniqueProductUuid, context(model, factsFor(model, { node2: { productUuid: null, probeErrors: { productUuid: 'permission denied' } } })));
+  assert.match(
+    resultOf(clusterUniqueProductUuid, context(model, factsFor(model, { node2: { productUuid: same }, node3: { productUuid: same.toLowerCase() } }))).message,
+    /node2 and node3 share product_uuid/,
+  );
+  const unreadable = resultOf(
+    clusterUniqueProductUuid,
+    context(model, factsFor(model, { node2: { productUuid: null, probeErrors: { productUuid: 'permission denied' } } })),
+  );
   assert.equal(unreadable.status, 'pass');
   assert.match(unreadable.message, /not readable on node2/);
 });
@@ -68,7 +82,11 @@ test('cluster.clock_skew: offsets within the maximum; no offset known → skip',
   const r = resultOf(clusterClockSkew, context(model, factsFor(model, { node1: { clockOffsetMs: 12 }, node2: { clockOffsetMs: -4200 } })));
   assert.equal(r.status, 'fail');
   assert.match(r.message, /node2 -4200 ms.*no offset known for node3/);
-  assert.equal(resultOf(clusterClockSkew, context(threeNodes({ cluster_require: { max_clock_skew_ms: 5000 } }), factsFor(model, { node2: { clockOffsetMs: -4200 } }))).status, 'pass');
+  assert.equal(
+    resultOf(clusterClockSkew, context(threeNodes({ cluster_require: { max_clock_skew_ms: 5000 } }), factsFor(model, { node2: { clockOffsetMs: -4200 } })))
+      .status,
+    'pass',
+  );
 });
 
 test('cluster.mtu: one MTU on the internal interfaces, warning otherwise', () => {

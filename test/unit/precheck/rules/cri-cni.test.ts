@@ -17,14 +17,22 @@ test('cri.container_manager: the allowed list is compared in any case, as the lo
 });
 
 test('cri.containerd_version: configured and running versions ≥ v1.6.0', () => {
-  const running = (version: string | null) => ({ services: { ...healthyFacts('x', '10.0.0.1').services!, containerd: { loadState: 'loaded', activeState: 'active', version } } });
+  const running = (version: string | null) => ({
+    services: { ...healthyFacts('x', '10.0.0.1').services!, containerd: { loadState: 'loaded', activeState: 'active', version } },
+  });
   const base = threeNodes({ cri: { containerd_version: 'v1.7.13' } });
   assert.equal(resultOf(criContainerdVersion, context(base), 'node2').status, 'pass');
-  assert.match(resultOf(criContainerdVersion, context(threeNodes({ cri: { containerd_version: 'v1.5.9' } })), 'node2').message, /cri\.containerd_version v1\.5\.9 is older than the required v1\.6\.0/);
+  assert.match(
+    resultOf(criContainerdVersion, context(threeNodes({ cri: { containerd_version: 'v1.5.9' } })), 'node2').message,
+    /cri\.containerd_version v1\.5\.9 is older than the required v1\.6\.0/,
+  );
   const old = resultOf(criContainerdVersion, context(base, factsFor(base, { node2: running('1.5.11') })), 'node2');
   assert.match(old.message, /containerd 1\.5\.11 is already running/);
   assert.equal(resultOf(criContainerdVersion, context(base, factsFor(base, { node2: running('1.7.2') })), 'node2').status, 'pass');
-  assert.match(resultOf(criContainerdVersion, context(base, factsFor(base, { node2: running(null) })), 'node2').message, /^unknown: version of the running containerd/);
+  assert.match(
+    resultOf(criContainerdVersion, context(base, factsFor(base, { node2: running(null) })), 'node2').message,
+    /^unknown: version of the running containerd/,
+  );
   assert.equal(resultOf(criContainerdVersion, context(threeNodes({ cri: { container_manager: 'docker' } })), 'node2').status, 'skip');
 });
 

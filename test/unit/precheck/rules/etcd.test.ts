@@ -9,8 +9,16 @@ import { cluster, context, factsFor, healthyFacts, resultOf, threeNodes } from '
 
 test('etcd.deployment_type: known type; external needs an odd, non-empty group', () => {
   assert.equal(resultOf(etcdDeploymentType, context(threeNodes())).status, 'pass');
-  assert.match(resultOf(etcdDeploymentType, context(threeNodes({ etcd: { deployment_type: 'stacked' } }))).message, /"stacked" is not one of internal, external/);
-  const two = cluster({ hosts: [{ name: 'a', groups: ['etcd'] }, { name: 'b', groups: ['etcd'] }] });
+  assert.match(
+    resultOf(etcdDeploymentType, context(threeNodes({ etcd: { deployment_type: 'stacked' } }))).message,
+    /"stacked" is not one of internal, external/,
+  );
+  const two = cluster({
+    hosts: [
+      { name: 'a', groups: ['etcd'] },
+      { name: 'b', groups: ['etcd'] },
+    ],
+  });
   assert.match(resultOf(etcdDeploymentType, context(two)).message, /2 hosts; etcd needs an odd number.*use 1 or 3/);
   const none = cluster({ hosts: [{ name: 'a', groups: ['kube_control_plane'] }] });
   assert.match(resultOf(etcdDeploymentType, context(none)).message, /etcd group is empty/);
@@ -35,7 +43,11 @@ test('etcd.version: exact key wins over the minor key; pre-release minimum; no k
   assert.equal(at('v1.40.0', 'v3.5.0').status, 'pass');
   assert.equal(resultOf(etcdVersion, context(cluster({ hosts: [] }))).status, 'skip');
   assert.match(resultOf(etcdVersion, context(threeNodes({ etcd: { etcd_version: null } }))).message, /etcd\.etcd_version is not set/);
-  const override = threeNodes({ kubernetes: { kube_version: 'v1.33.1' }, etcd: { etcd_version: 'v3.5.15' }, cluster_require: { etcd_min_versions: { 'v1.33': 'v3.6.0' } } });
+  const override = threeNodes({
+    kubernetes: { kube_version: 'v1.33.1' },
+    etcd: { etcd_version: 'v3.5.15' },
+    cluster_require: { etcd_min_versions: { 'v1.33': 'v3.6.0' } },
+  });
   assert.equal(resultOf(etcdVersion, context(override)).status, 'fail');
 });
 
@@ -55,10 +67,18 @@ test('etcd.disk_io: p99 against the limit with p90 in the message; etcd hosts on
 test('etcd.disk_io: fio not installed warns with how to install; a failed or missing probe is unknown', () => {
   const model = threeNodes();
   const bins = { ...healthyFacts('x', '10.0.0.1').binaries!, fio: null };
-  const noFio = resultOf(etcdDiskIo, context(model, factsFor(model, { node1: { fio: null, binaries: bins, probeErrors: { fio: 'fio is not installed' } } })), 'node1');
+  const noFio = resultOf(
+    etcdDiskIo,
+    context(model, factsFor(model, { node1: { fio: null, binaries: bins, probeErrors: { fio: 'fio is not installed' } } })),
+    'node1',
+  );
   assert.equal(noFio.status, 'warn');
   assert.match(noFio.message, /fio is not installed.*apt-get install fio/);
-  const failed = resultOf(etcdDiskIo, context(model, factsFor(model, { node1: { fio: null, probeErrors: { fio: 'fio exited 1: No space left on device' } } })), 'node1');
+  const failed = resultOf(
+    etcdDiskIo,
+    context(model, factsFor(model, { node1: { fio: null, probeErrors: { fio: 'fio exited 1: No space left on device' } } })),
+    'node1',
+  );
   assert.equal(failed.status, 'fail');
   assert.match(failed.message, /unknown: .*No space left on device/);
   const notRun = resultOf(etcdDiskIo, context(model, factsFor(model, { node1: { fio: null } })), 'node1');
@@ -67,18 +87,29 @@ test('etcd.disk_io: fio not installed warns with how to install; a failed or mis
 
 test('etcd.installed: running etcd at the right version; otherwise an empty data dir', () => {
   const model = threeNodes();
-  const services = (etcd: { loadState: string; activeState: string; version: string | null }) => ({ services: { ...healthyFacts('x', '10.0.0.1').services!, etcd } });
+  const services = (etcd: { loadState: string; activeState: string; version: string | null }) => ({
+    services: { ...healthyFacts('x', '10.0.0.1').services!, etcd },
+  });
   const ctx = (patch: FactPatch) => context(model, factsFor(model, { node1: patch }));
   assert.equal(resultOf(etcdInstalled, context(model), 'node1').status, 'pass');
   assert.equal(resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'active', version: '3.5.24' })), 'node1').status, 'pass');
-  assert.match(resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'active', version: '3.5.9' })), 'node1').message, /etcd 3\.5\.9 is installed but etcd_version is v3\.5\.24/);
-  assert.match(resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'inactive', version: '3.5.24' })), 'node1').message, /installed but inactive/);
+  assert.match(
+    resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'active', version: '3.5.9' })), 'node1').message,
+    /etcd 3\.5\.9 is installed but etcd_version is v3\.5\.24/,
+  );
+  assert.match(
+    resultOf(etcdInstalled, ctx(services({ loadState: 'loaded', activeState: 'inactive', version: '3.5.24' })), 'node1').message,
+    /installed but inactive/,
+  );
   const paths = { ...healthyFacts('x', '10.0.0.1').paths!, '/var/lib/etcd': { exists: true, empty: false } };
   assert.match(resultOf(etcdInstalled, ctx({ paths }), 'node1').message, /\/var\/lib\/etcd holds data from an earlier etcd/);
   const emptyDir = { ...paths, '/var/lib/etcd': { exists: true, empty: true } };
   assert.equal(resultOf(etcdInstalled, ctx({ paths: emptyDir }), 'node1').status, 'pass');
   const custom = threeNodes({ etcd: { env: { data_dir: '/data/etcd' } } });
-  assert.match(resultOf(etcdInstalled, context(custom), 'node1').message, /unknown: fact "paths\.\/data\/etcd" is unknown on node1: the agent did not report it/);
+  assert.match(
+    resultOf(etcdInstalled, context(custom), 'node1').message,
+    /unknown: fact "paths\.\/data\/etcd" is unknown on node1: the agent did not report it/,
+  );
   assert.equal(resultOf(etcdInstalled, context(model), 'node2').status, 'skip');
   // Stacked etcd: the data dir is kubeadm's member (a re-run on a finished cluster must pass).
   const stacked = threeNodes({ etcd: { deployment_type: 'internal' } });

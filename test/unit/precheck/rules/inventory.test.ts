@@ -37,7 +37,10 @@ test('inventory.agent: pass with facts, fail naming the reason without', () => {
 test('inventory.etcd_group: applies only with kube_version and external etcd', () => {
   const noVersion = cluster({ hosts: [{ name: 'a', groups: ['kube_control_plane'] }] });
   assert.equal(resultOf(inventoryEtcdGroup, context(noVersion)).status, 'skip');
-  const internal = cluster({ vars: { kubernetes: { kube_version: 'v1.33.1' }, etcd: { deployment_type: 'internal' } }, hosts: [{ name: 'a', groups: ['kube_control_plane'] }] });
+  const internal = cluster({
+    vars: { kubernetes: { kube_version: 'v1.33.1' }, etcd: { deployment_type: 'internal' } },
+    hosts: [{ name: 'a', groups: ['kube_control_plane'] }],
+  });
   assert.equal(resultOf(inventoryEtcdGroup, context(internal)).status, 'skip');
   const external = cluster({ vars: { kubernetes: { kube_version: 'v1.33.1' } }, hosts: [{ name: 'a', groups: ['kube_control_plane'] }] });
   const r = resultOf(inventoryEtcdGroup, context(external));

@@ -33,11 +33,14 @@ test('node.ports: by group; a port held by its own component is fine', () => {
   const model = threeNodes();
   const ports = (...extra: ListeningPort[]) => ({ listeningPorts: [...base.listeningPorts!, ...extra] });
   const tcp = (port: number, process: string | null): ListeningPort => ({ protocol: 'tcp', address: '0.0.0.0', port, process });
-  const ctx = context(model, factsFor(model, {
-    node1: ports(tcp(6443, 'haproxy'), tcp(2379, 'etcd'), tcp(2380, 'etcd'), { protocol: 'udp', address: '0.0.0.0', port: 10259, process: 'x' }),
-    node2: ports(tcp(10250, 'kubelet')),
-    node3: ports(tcp(10250, null), tcp(6443, 'nginx')),
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node1: ports(tcp(6443, 'haproxy'), tcp(2379, 'etcd'), tcp(2380, 'etcd'), { protocol: 'udp', address: '0.0.0.0', port: 10259, process: 'x' }),
+      node2: ports(tcp(10250, 'kubelet')),
+      node3: ports(tcp(10250, null), tcp(6443, 'nginx')),
+    }),
+  );
   const n1 = resultOf(nodePorts, ctx, 'node1');
   assert.equal(n1.status, 'fail');
   assert.equal(n1.message, 'port 6443 (kube-apiserver) is in use by haproxy on 0.0.0.0: stop it or change kubernetes.apiserver.port');
@@ -49,7 +52,10 @@ test('node.ports: by group; a port held by its own component is fine', () => {
   assert.equal(resultOf(nodePorts, context(custom, factsFor(custom, { node1: ports(tcp(6443, 'haproxy')) })), 'node1').status, 'pass');
   const nfs = cluster({ hosts: [{ name: 'n', groups: ['nfs'] }] });
   assert.equal(resultOf(nodePorts, context(nfs), 'n').status, 'skip');
-  assert.match(resultOf(nodePorts, context(model, factsFor(model, { node2: { listeningPorts: null, probeErrors: { listeningPorts: 'ss failed' } } })), 'node2').message, /unknown.*ss failed/);
+  assert.match(
+    resultOf(nodePorts, context(model, factsFor(model, { node2: { listeningPorts: null, probeErrors: { listeningPorts: 'ss failed' } } })), 'node2').message,
+    /unknown.*ss failed/,
+  );
 });
 
 test('node.ip_forward: warning; IPv6 forwarding only when IPv6 is in use', () => {
@@ -70,10 +76,13 @@ test('node.ip_forward: warning; IPv6 forwarding only when IPv6 is in use', () =>
 
 test('node.br_netfilter: loaded or built in; warning otherwise', () => {
   const model = threeNodes();
-  const ctx = context(model, factsFor(model, {
-    node2: { kernelModules: ['overlay'], sysctl: { ...base.sysctl!, 'net.bridge.bridge-nf-call-iptables': null } },
-    node3: { kernelModules: ['overlay'] },
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node2: { kernelModules: ['overlay'], sysctl: { ...base.sysctl!, 'net.bridge.bridge-nf-call-iptables': null } },
+      node3: { kernelModules: ['overlay'] },
+    }),
+  );
   assert.equal(resultOf(nodeBrNetfilter, ctx, 'node2').status, 'warn');
   assert.match(resultOf(nodeBrNetfilter, ctx, 'node3').message, /built into the kernel/);
 });
@@ -93,17 +102,24 @@ test('node.binaries: required errors, optional warns, conntrack only below 1.32,
   const both = resultOf(nodeBinaries, context(v132, factsFor(v132, { node2: without('nsenter', 'socat') })), 'node2');
   assert.equal(both.status, 'fail');
   assert.match(both.message, /nsenter.*also missing \(optional\): socat/);
-  const err = resultOf(nodeBinaries, context(v132, factsFor(v132, { node2: { ...without('ip'), probeErrors: { 'binaries.ip': 'stat: permission denied' } } })), 'node2');
+  const err = resultOf(
+    nodeBinaries,
+    context(v132, factsFor(v132, { node2: { ...without('ip'), probeErrors: { 'binaries.ip': 'stat: permission denied' } } })),
+    'node2',
+  );
   assert.match(err.message, /^unknown: fact "binaries\.ip" is unknown on node2: stat: permission denied/);
 });
 
 test('node.cgroups: v1 and v2 controller sets', () => {
   const model = threeNodes();
-  const ctx = context(model, factsFor(model, {
-    node1: { cgroup: { version: 1, controllers: ['cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids'] } },
-    node2: { cgroup: { version: 1, controllers: ['cpu', 'cpuacct', 'cpuset', 'devices', 'memory'] } },
-    node3: { cgroup: { version: 2, controllers: ['cpu', 'memory', 'pids'] } },
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node1: { cgroup: { version: 1, controllers: ['cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids'] } },
+      node2: { cgroup: { version: 1, controllers: ['cpu', 'cpuacct', 'cpuset', 'devices', 'memory'] } },
+      node3: { cgroup: { version: 2, controllers: ['cpu', 'memory', 'pids'] } },
+    }),
+  );
   assert.equal(resultOf(nodeCgroups, ctx, 'node1').status, 'pass');
   assert.match(resultOf(nodeCgroups, ctx, 'node2').message, /v1 controllers missing: freezer, pids/);
   assert.match(resultOf(nodeCgroups, ctx, 'node3').message, /v2 controllers missing: cpuset/);
@@ -112,11 +128,24 @@ test('node.cgroups: v1 and v2 controller sets', () => {
 test('node.disk_space: the mount holding /var/lib, warning below the minimum', () => {
   const model = threeNodes();
   const G = 2 ** 30;
-  const ctx = context(model, factsFor(model, {
-    node1: { disks: [{ mount: '/', totalBytes: 50 * G, freeBytes: 5 * G }, { mount: '/var', totalBytes: 100 * G, freeBytes: 60 * G }] },
-    node2: { disks: [{ mount: '/', totalBytes: 50 * G, freeBytes: 5 * G }, { mount: '/var/libx', totalBytes: 100 * G, freeBytes: 60 * G }] },
-    node3: { disks: [{ mount: '/boot', totalBytes: G, freeBytes: G }] },
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node1: {
+        disks: [
+          { mount: '/', totalBytes: 50 * G, freeBytes: 5 * G },
+          { mount: '/var', totalBytes: 100 * G, freeBytes: 60 * G },
+        ],
+      },
+      node2: {
+        disks: [
+          { mount: '/', totalBytes: 50 * G, freeBytes: 5 * G },
+          { mount: '/var/libx', totalBytes: 100 * G, freeBytes: 60 * G },
+        ],
+      },
+      node3: { disks: [{ mount: '/boot', totalBytes: G, freeBytes: G }] },
+    }),
+  );
   assert.match(resultOf(nodeDiskSpace, ctx, 'node1').message, /60 GiB free on \/var/);
   const n2 = resultOf(nodeDiskSpace, ctx, 'node2');
   assert.equal(n2.status, 'warn');
@@ -126,10 +155,13 @@ test('node.disk_space: the mount holding /var/lib, warning below the minimum', (
 
 test('node.time_sync: warning when not synchronised, unknown when not known', () => {
   const model = threeNodes();
-  const ctx = context(model, factsFor(model, {
-    node2: { time: { epochMs: 1, ntpSynchronized: false } },
-    node3: { time: { epochMs: 1, ntpSynchronized: null }, probeErrors: { 'time.ntpSynchronized': 'timedatectl not found' } },
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node2: { time: { epochMs: 1, ntpSynchronized: false } },
+      node3: { time: { epochMs: 1, ntpSynchronized: null }, probeErrors: { 'time.ntpSynchronized': 'timedatectl not found' } },
+    }),
+  );
   assert.equal(resultOf(nodeTimeSync, ctx, 'node1').status, 'pass');
   assert.equal(resultOf(nodeTimeSync, ctx, 'node2').status, 'warn');
   const n3 = resultOf(nodeTimeSync, ctx, 'node3');

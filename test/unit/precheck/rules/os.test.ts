@@ -49,10 +49,13 @@ test('os.distribution compares unquoted, lower case; allow_unsupported passes', 
 test('os.architecture accepts architecture or machine', () => {
   const model = threeNodes();
   const base = healthyFacts('x', '10.0.0.1').os!;
-  const ctx = context(model, factsFor(model, {
-    node1: { os: { ...base, architecture: 'weird', machine: 'aarch64' } },
-    node2: { os: { ...base, architecture: 'riscv64', machine: 'riscv64' } },
-  }));
+  const ctx = context(
+    model,
+    factsFor(model, {
+      node1: { os: { ...base, architecture: 'weird', machine: 'aarch64' } },
+      node2: { os: { ...base, architecture: 'riscv64', machine: 'riscv64' } },
+    }),
+  );
   assert.equal(resultOf(osArchitecture, ctx, 'node1').status, 'pass');
   assert.match(resultOf(osArchitecture, ctx, 'node2').message, /riscv64.*not supported/);
 });

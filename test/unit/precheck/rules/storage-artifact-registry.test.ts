@@ -16,8 +16,15 @@ test('storage.disks: fields and filesystem; the device is checked against the fa
   const bad = resultOf(storageDisks, context(disks([{ device: '', mountpoint: '/data', filesystem: 'NTFS' }])), 'node2');
   assert.match(bad.message, /storage_disks\[0\] has no device; storage_disks\[0\] filesystem "ntfs" is not one of ext4, xfs, btrfs/);
   assert.equal(resultOf(storageDisks, context(disks([{ device: '/dev/vda', mountpoint: '/data', filesystem: 'EXT4' }])), 'node2').status, 'pass');
-  const m = disks([{ device: '/dev/vdb', mountpoint: '/data' }, { device: '/dev/vda', mountpoint: '/data2' }]);
-  const live = resultOf(storageDisks, context(m, factsFor(m, { node2: { blockDevices: [{ name: 'vda', sizeBytes: 1, type: 'disk', mountpoint: '/', fstype: 'ext4' }] } }), { mode: 'live' }), 'node2');
+  const m = disks([
+    { device: '/dev/vdb', mountpoint: '/data' },
+    { device: '/dev/vda', mountpoint: '/data2' },
+  ]);
+  const live = resultOf(
+    storageDisks,
+    context(m, factsFor(m, { node2: { blockDevices: [{ name: 'vda', sizeBytes: 1, type: 'disk', mountpoint: '/', fstype: 'ext4' }] } }), { mode: 'live' }),
+    'node2',
+  );
   assert.match(live.message, /\/dev\/vdb does not exist on node2.*\/dev\/vda is already mounted on \//);
 });
 
@@ -65,7 +72,12 @@ test('nfs.server_count: exactly one when the group is defined', () => {
   assert.equal(resultOf(nfsServerCount, context(threeNodes())).status, 'skip');
   const one = cluster({ hosts: [{ name: 'a', groups: ['nfs'] }] });
   assert.equal(resultOf(nfsServerCount, context(one)).status, 'pass');
-  const two = cluster({ hosts: [{ name: 'a', groups: ['nfs'] }, { name: 'b', groups: ['nfs'] }] });
+  const two = cluster({
+    hosts: [
+      { name: 'a', groups: ['nfs'] },
+      { name: 'b', groups: ['nfs'] },
+    ],
+  });
   assert.match(resultOf(nfsServerCount, context(two)).message, /2 hosts \(a and b\)/);
   const empty = cluster({ hosts: [], groups: { nfs: [] } });
   assert.match(resultOf(nfsServerCount, context(empty)).message, /nfs group is empty/);
@@ -75,8 +87,14 @@ test('image_registry.software: versions needed for the chosen registry', () => {
   const reg = (vars: Vars) => cluster({ vars, hosts: [{ name: 'r', groups: ['image_registry'] }] });
   assert.equal(resultOf(imageRegistrySoftware, context(reg({}))).status, 'skip');
   const harbor = resultOf(imageRegistrySoftware, context(reg({ image_registry: { type: 'harbor', ha_vip: '10.0.0.50' } })));
-  assert.match(harbor.message, /needs cri\.docker_version, image_registry\.dockercompose_version, image_registry\.harbor_version, image_registry\.keepalived_version/);
-  const ok = reg({ cri: { docker_version: '25.0.5' }, image_registry: { type: 'docker-registry', dockercompose_version: 'v2.20.3', docker_registry_version: '2.8.3' } });
+  assert.match(
+    harbor.message,
+    /needs cri\.docker_version, image_registry\.dockercompose_version, image_registry\.harbor_version, image_registry\.keepalived_version/,
+  );
+  const ok = reg({
+    cri: { docker_version: '25.0.5' },
+    image_registry: { type: 'docker-registry', dockercompose_version: 'v2.20.3', docker_registry_version: '2.8.3' },
+  });
   assert.equal(resultOf(imageRegistrySoftware, context(ok)).status, 'pass');
 });
 
@@ -89,6 +107,9 @@ test('image_registry.reachable: live only, warns naming the failing step', () =>
   assert.equal(tls.status, 'warn');
   assert.match(tls.message, /failed at TLS: unknown authority; check image_registry\.auth\.ca_file/);
   assert.equal(resultOf(imageRegistryReachable, live()).status, 'fail');
-  const installing = cluster({ vars: { image_registry: { type: 'harbor', auth: { registry: '10.0.0.5' } } }, hosts: [{ name: 'r', groups: ['image_registry'] }] });
+  const installing = cluster({
+    vars: { image_registry: { type: 'harbor', auth: { registry: '10.0.0.5' } } },
+    hosts: [{ name: 'r', groups: ['image_registry'] }],
+  });
   assert.match(resultOf(imageRegistryReachable, context(installing, new Map(), { mode: 'live' })).message, /harbor registry is being installed/);
 });

@@ -18,7 +18,10 @@ export function calicoRelease(m: ClusterModel): HelmRelease {
   // calicoctl's image moved from docker.io to quay.io in v3.31: take it from the version's image list.
   const ctl = findImage(chartImages(m, 'projectcalico/tigera-operator', version), 'calico/ctl');
   return {
-    release: 'calico', namespace: 'tigera-operator', chart: 'tigera-operator', dir: CNI_DIR,
+    release: 'calico',
+    namespace: 'tigera-operator',
+    chart: 'tigera-operator',
+    dir: CNI_DIR,
     values: {
       tigeraOperator: { registry: registryFor(m, 'quay.io') },
       calicoctl: { image: repo(m, ctl?.repository ?? 'docker.io/calico/ctl'), tag: ctl?.tag ?? version },
@@ -46,10 +49,16 @@ export function calicoctlTasks(inputs: StepInputs, host: string): StepTask[] {
     {
       task: 'install calicoctl',
       description: `${CALICOCTL} ${bin.version} (when the installed version differs)`,
-      spec: script(binaryInstallScript({
-        name: 'calicoctl', version: bin.version, src, dest: CALICOCTL, force: inputs.force,
-        installedVersion: `${CALICOCTL} version | awk '/Client Version/ {print $3}'`,
-      })),
+      spec: script(
+        binaryInstallScript({
+          name: 'calicoctl',
+          version: bin.version,
+          src,
+          dest: CALICOCTL,
+          force: inputs.force,
+          installedVersion: `${CALICOCTL} version | awk '/Client Version/ {print $3}'`,
+        }),
+      ),
     },
   ];
 }

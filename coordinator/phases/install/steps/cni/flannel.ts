@@ -11,7 +11,11 @@ export function flannelRelease(m: ClusterModel): HelmRelease {
   const tagOf = (name: string, fallback: string): string => findImage(images, `flannel-io/${name}`)?.tag ?? fallback;
   const { v4, v6 } = podCidrs(m);
   return {
-    release: 'flannel', namespace: 'kube-flannel', chart: 'flannel', dir: CNI_DIR, privilegedNamespace: true,
+    release: 'flannel',
+    namespace: 'kube-flannel',
+    chart: 'flannel',
+    dir: CNI_DIR,
+    privilegedNamespace: true,
     values: {
       podCidr: v4,
       ...(v6 ? { podCidrv6: v6 } : {}),

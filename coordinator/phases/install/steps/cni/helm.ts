@@ -19,7 +19,11 @@ export const KUBECTL = `kubectl --kubeconfig ${ADMIN_CONF}`;
 export const CNI_DIR = '/etc/kubernetes/cni';
 
 /** A node-side script run before helm (kube-ovn's node labels). */
-export interface PrepTask { task: string; description: string; script: string }
+export interface PrepTask {
+  task: string;
+  description: string;
+  script: string;
+}
 
 export interface HelmRelease {
   release: string;
@@ -56,25 +60,34 @@ export function withCustomValues(m: ClusterModel, r: HelmRelease, key: string): 
     try {
       parsed = YAML.parse(custom) as Value;
     } catch (err) {
-      throw new UserError(`${key}: not valid YAML (${(err as Error).message.split('\n')[0]}); write the chart's helm values as YAML mapping text (a block scalar: "values: |" then indented lines)`);
+      throw new UserError(
+        `${key}: not valid YAML (${(err as Error).message.split('\n')[0]}); write the chart's helm values as YAML mapping text (a block scalar: "values: |" then indented lines)`,
+      );
     }
     if (!isObj(parsed)) throw new UserError(`${key}: expected YAML mapping text (helm values), got ${parsed === null ? 'nothing' : typeof parsed}`);
     return { ...r, values: mergeValues(r.values, parsed) };
   }
   if (isObj(custom)) return { ...r, values: mergeValues(r.values, custom) };
-  if (custom !== undefined && custom !== null && custom !== '') throw new UserError(`${key}: expected helm values (YAML text or a mapping), got ${typeof custom}`);
+  if (custom !== undefined && custom !== null && custom !== '')
+    throw new UserError(`${key}: expected helm values (YAML text or a mapping), got ${typeof custom}`);
   return r;
 }
 
 /** The pod CIDRs of `cni.pod_cidr` ("v4", "v6" or "v4,v6"); '' for a family not used. */
 export function podCidrs(m: ClusterModel): { v4: string; v6: string } {
   const cidr = getString(m.vars, 'cni.pod_cidr') ?? '10.233.64.0/18';
-  const parts = cidr.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = cidr
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { v4: parts.find((p) => !p.includes(':')) ?? '', v6: parts.find((p) => p.includes(':')) ?? '' };
 }
 
 const REGISTRY_VAR: Record<string, string> = {
-  'docker.io': 'dockerio_registry', 'quay.io': 'quayio_registry', 'ghcr.io': 'ghcrio_registry', 'registry.k8s.io': 'k8sio_registry',
+  'docker.io': 'dockerio_registry',
+  'quay.io': 'quayio_registry',
+  'ghcr.io': 'ghcrio_registry',
+  'registry.k8s.io': 'k8sio_registry',
 };
 
 /** The registry an upstream registry's images come from in this cluster (the `*_registry` vars: the cluster registry when there is one). */
@@ -120,7 +133,21 @@ export function releaseFiles(r: HelmRelease, chartVersion: string): { chartFile:
 
 /** The helm command for a release: installed or upgraded, and waited for. */
 export function helmUpgradeCommand(r: HelmRelease, chartFile: string, valuesFile: string): string {
-  return ['helm', 'upgrade', '--install', q(r.release), q(chartFile), '-n', q(r.namespace), '--create-namespace', '-f', q(valuesFile), '--wait', '--timeout', '10m'].join(' ');
+  return [
+    'helm',
+    'upgrade',
+    '--install',
+    q(r.release),
+    q(chartFile),
+    '-n',
+    q(r.namespace),
+    '--create-namespace',
+    '-f',
+    q(valuesFile),
+    '--wait',
+    '--timeout',
+    '10m',
+  ].join(' ');
 }
 
 /** The namespace, labelled for privileged pods, unless it already is. */
@@ -152,12 +179,14 @@ export function helmTasks(inputs: StepInputs, host: string, r: HelmRelease): Ste
     task: `helm ${r.release}`,
     waitMs: 15 * 60_000,
     description: `helm upgrade --install ${r.release} -n ${r.namespace} (skipped when this chart and these values are deployed)`,
-    spec: script(`export KUBECONFIG=${ADMIN_CONF}
+    spec: script(
+      `export KUBECONFIG=${ADMIN_CONF}
 status=$(helm status ${q(r.release)} -n ${q(r.namespace)} -o json 2>/dev/null | grep -o '"status":"[a-z-]*"' | head -n1 || true)
 if [ "$status" = '"status":"deployed"' ] && [ "$(cat ${q(marker)} 2>/dev/null)" = ${q(digest)} ]; then exit $UNCHANGED; fi
 ${helmUpgradeCommand(r, chartFile, valuesFile)}
-printf '%s\\n' ${q(digest)} > ${q(marker)}`, { timeoutMs: 12 * 60_000 }),
+printf '%s\\n' ${q(digest)} > ${q(marker)}`,
+      { timeoutMs: 12 * 60_000 },
+    ),
   });
   return tasks;
 }
-

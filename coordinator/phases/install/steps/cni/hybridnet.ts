@@ -5,7 +5,10 @@ import { CNI_DIR, registryFor, type HelmRelease } from './helm';
 
 export function hybridnetRelease(m: ClusterModel): HelmRelease {
   return {
-    release: 'hybridnet', namespace: 'kube-system', chart: 'hybridnet', dir: CNI_DIR,
+    release: 'hybridnet',
+    namespace: 'kube-system',
+    chart: 'hybridnet',
+    dir: CNI_DIR,
     values: { images: { registryURL: registryFor(m, 'docker.io') } },
   };
 }

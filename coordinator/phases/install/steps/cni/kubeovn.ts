@@ -18,13 +18,19 @@ done
 }
 
 export function kubeovnRelease(m: ClusterModel): HelmRelease {
-  const prepare: PrepTask[] = [{
-    task: 'kube-ovn node labels',
-    description: 'nodes kubernetes.io/os=linux, control planes kube-ovn/role=master (where the chart places its pods)',
-    script: kubeovnLabelScript(hostsIn(m, 'kube_control_plane')),
-  }];
+  const prepare: PrepTask[] = [
+    {
+      task: 'kube-ovn node labels',
+      description: 'nodes kubernetes.io/os=linux, control planes kube-ovn/role=master (where the chart places its pods)',
+      script: kubeovnLabelScript(hostsIn(m, 'kube_control_plane')),
+    },
+  ];
   return {
-    release: 'kubeovn', namespace: 'kubeovn-system', chart: 'kube-ovn', dir: CNI_DIR, prepare,
+    release: 'kubeovn',
+    namespace: 'kubeovn-system',
+    chart: 'kube-ovn',
+    dir: CNI_DIR,
+    prepare,
     values: { global: { registry: { address: `${registryFor(m, 'docker.io')}/kubeovn` } } },
   };
 }

@@ -23,22 +23,42 @@ export function multusObjects(image: string): Record<string, unknown>[] {
   const labels = { app: 'multus', name: 'multus' };
   return [
     {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
       metadata: { name: 'network-attachment-definitions.k8s.cni.cncf.io' },
       spec: {
-        group: 'k8s.cni.cncf.io', scope: 'Namespaced',
-        names: { plural: 'network-attachment-definitions', singular: 'network-attachment-definition', kind: 'NetworkAttachmentDefinition', shortNames: ['net-attach-def'] },
-        versions: [{
-          name: 'v1', served: true, storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: {
-            apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-            spec: { type: 'object', properties: { config: { type: 'string' } } },
-          } } },
-        }],
+        group: 'k8s.cni.cncf.io',
+        scope: 'Namespaced',
+        names: {
+          plural: 'network-attachment-definitions',
+          singular: 'network-attachment-definition',
+          kind: 'NetworkAttachmentDefinition',
+          shortNames: ['net-attach-def'],
+        },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: { type: 'string' },
+                  metadata: { type: 'object' },
+                  spec: { type: 'object', properties: { config: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        ],
       },
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'multus' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'multus' },
       rules: [
         { apiGroups: ['k8s.cni.cncf.io'], resources: ['*'], verbs: ['*'] },
         { apiGroups: [''], resources: ['pods', 'pods/status'], verbs: ['get', 'update'] },
@@ -46,13 +66,17 @@ export function multusObjects(image: string): Record<string, unknown>[] {
       ],
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'multus' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'multus' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'multus' },
       subjects: [{ kind: 'ServiceAccount', name: 'multus', namespace: 'kube-system' }],
     },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'multus', namespace: 'kube-system' } },
     {
-      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-multus-ds', namespace: 'kube-system', labels: { tier: 'node', ...labels } },
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'kube-multus-ds', namespace: 'kube-system', labels: { tier: 'node', ...labels } },
       spec: {
         selector: { matchLabels: labels },
         updateStrategy: { type: 'RollingUpdate' },
@@ -60,24 +84,39 @@ export function multusObjects(image: string): Record<string, unknown>[] {
           metadata: { labels: { tier: 'node', ...labels } },
           spec: {
             hostNetwork: true,
-            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists', effect: 'NoExecute' }],
+            tolerations: [
+              { operator: 'Exists', effect: 'NoSchedule' },
+              { operator: 'Exists', effect: 'NoExecute' },
+            ],
             serviceAccountName: 'multus',
-            initContainers: [{
-              name: 'install-multus-binary', image,
-              command: ['/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thin'],
-              securityContext: { privileged: true },
-              volumeMounts: [{ name: 'cnibin', mountPath: '/host/opt/cni/bin', mountPropagation: 'Bidirectional' }],
-            }],
-            containers: [{
-              name: 'kube-multus', image,
-              command: ['/thin_entrypoint'],
-              args: ['--multus-conf-file=auto', '--multus-autoconfig-dir=/host/etc/cni/net.d', '--cni-conf-dir=/host/etc/cni/net.d', '--cni-version=0.3.1'],
-              resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { cpu: '100m', memory: '50Mi' } },
-              securityContext: { privileged: true },
-              volumeMounts: [{ name: 'cni', mountPath: '/host/etc/cni/net.d' }, { name: 'cnibin', mountPath: '/host/opt/cni/bin' }],
-            }],
+            initContainers: [
+              {
+                name: 'install-multus-binary',
+                image,
+                command: ['/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thin'],
+                securityContext: { privileged: true },
+                volumeMounts: [{ name: 'cnibin', mountPath: '/host/opt/cni/bin', mountPropagation: 'Bidirectional' }],
+              },
+            ],
+            containers: [
+              {
+                name: 'kube-multus',
+                image,
+                command: ['/thin_entrypoint'],
+                args: ['--multus-conf-file=auto', '--multus-autoconfig-dir=/host/etc/cni/net.d', '--cni-conf-dir=/host/etc/cni/net.d', '--cni-version=0.3.1'],
+                resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { cpu: '100m', memory: '50Mi' } },
+                securityContext: { privileged: true },
+                volumeMounts: [
+                  { name: 'cni', mountPath: '/host/etc/cni/net.d' },
+                  { name: 'cnibin', mountPath: '/host/opt/cni/bin' },
+                ],
+              },
+            ],
             terminationGracePeriodSeconds: 10,
-            volumes: [{ name: 'cni', hostPath: { path: '/etc/cni/net.d' } }, { name: 'cnibin', hostPath: { path: '/opt/cni/bin' } }],
+            volumes: [
+              { name: 'cni', hostPath: { path: '/etc/cni/net.d' } },
+              { name: 'cnibin', hostPath: { path: '/opt/cni/bin' } },
+            ],
           },
         },
       },
@@ -86,7 +125,9 @@ export function multusObjects(image: string): Record<string, unknown>[] {
 }
 
 export function multusManifest(m: ClusterModel): string {
-  return `# Written by kk (docs/install.md) for cni.multi_cni: multus.\n${multusObjects(multusImage(m)).map((o) => YAML.stringify(o)).join('---\n')}`;
+  return `# Written by kk (docs/install.md) for cni.multi_cni: multus.\n${multusObjects(multusImage(m))
+    .map((o) => YAML.stringify(o))
+    .join('---\n')}`;
 }
 
 /** Write the manifest, apply it unless the cluster already matches it. */
@@ -96,9 +137,11 @@ export function multusTasks(m: ClusterModel): StepTask[] {
     {
       task: 'apply multus',
       description: `kubectl apply -f ${MULTUS_MANIFEST} (skipped when the cluster matches it)`,
-      spec: script(`if ${KUBECTL} diff -f ${q(MULTUS_MANIFEST)} >/dev/null 2>&1; then exit $UNCHANGED; fi
-${KUBECTL} apply -f ${q(MULTUS_MANIFEST)}`, { timeoutMs: 5 * 60_000 }),
+      spec: script(
+        `if ${KUBECTL} diff -f ${q(MULTUS_MANIFEST)} >/dev/null 2>&1; then exit $UNCHANGED; fi
+${KUBECTL} apply -f ${q(MULTUS_MANIFEST)}`,
+        { timeoutMs: 5 * 60_000 },
+      ),
     },
   ];
 }
-

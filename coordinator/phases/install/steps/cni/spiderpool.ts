@@ -8,7 +8,10 @@ import { CNI_DIR, podCidrs, registryFor, type HelmRelease } from './helm';
 export function spiderpoolRelease(m: ClusterModel): HelmRelease {
   const { v4, v6 } = podCidrs(m);
   return {
-    release: 'spiderpool', namespace: 'kube-system', chart: 'spiderpool', dir: CNI_DIR,
+    release: 'spiderpool',
+    namespace: 'kube-system',
+    chart: 'spiderpool',
+    dir: CNI_DIR,
     values: {
       global: { imageRegistryOverride: registryFor(m, 'ghcr.io'), clusterDnsDomain: getString(m.vars, 'dns.domain') ?? 'cluster.local' },
       ipam: { enableIPv4: v4 !== '', enableIPv6: v6 !== '' },
