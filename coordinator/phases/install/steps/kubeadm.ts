@@ -91,6 +91,19 @@ cat > "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" ${q(KUBEADM_CONFIG_PATH)}`,
   };
 }
 
+/**
+ * Right after `delete cluster` (kubeadm reset) the old control plane's containers can still be
+ * shutting down and holding their ports; kubeadm's preflight would then fail the init. Waits up to
+ * 60 s for the ports to close; kubeadm's own check names any port still held after that.
+ */
+const CONTROL_PLANE_PORTS_FREE = `for port in 6443 10250 10257 10259; do
+  for i in $(seq 1 60); do
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || break
+    [ "$i" = 1 ] && echo "port $port is still in use (a previous control plane shutting down?): waiting up to 60 s"
+    sleep 1
+  done
+done`;
+
 const rootKubeconfig: StepTask = {
   task: 'root kubeconfig',
   description: `/root/.kube/config ← ${ADMIN_CONF} (0600, on this node)`,
@@ -128,6 +141,7 @@ export const kubeadmInitStep: InstallStep = {
         waitMs: 20 * 60_000,
         spec: script(
           `if [ -f ${ADMIN_CONF} ] && ${KUBECTL} get --raw /readyz >/dev/null 2>&1; then echo "already initialised"; exit $UNCHANGED; fi
+${CONTROL_PLANE_PORTS_FREE}
 kubeadm init --config ${KUBEADM_CONFIG_PATH} --upload-certs`,
           { timeoutMs: 15 * 60_000 },
         ),
