@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { execFileSync, spawn } from 'node:child_process';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
 import YAML from 'yaml';
 import {
   haproxyStep,
@@ -22,7 +21,7 @@ import { stepInputs, type StepInputs } from '../../../../coordinator/phases/inst
 import { UNCHANGED, type StepTask } from '../../../../coordinator/phases/install/step';
 import type { FactSet, InterfaceFacts } from '../../../../shared/facts/types';
 import { UserError } from '../../../../shared/errors';
-import { model, tempDir, inventoryText } from '../helpers';
+import { model, tempDir, inventoryText, kubernetesCa } from '../helpers';
 
 const INV = inventoryText({
   hosts: {
@@ -45,27 +44,7 @@ const eth0 = (address: string, prefixLength = 24): InterfaceFacts[] => [
 
 function inputs(spec: string, interfaces: Record<string, InterfaceFacts[]> = {}): StepInputs {
   const pki = tempDir('kk-pki-');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      path.join(pki, 'kubernetes.key'),
-      '-out',
-      path.join(pki, 'kubernetes.crt'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=kubernetes-ca',
-    ],
-    { stdio: 'ignore' },
-  );
+  kubernetesCa(pki);
   const params = new Map<string, string>();
   return stepInputs({
     model: model(`  kubernetes: {kube_version: v1.34.3, ${spec}}\n`, INV),

@@ -11,7 +11,7 @@ import { stepInputs, type StepInputs } from '../../../../coordinator/phases/inst
 import { caCertHash } from '../../../../coordinator/phases/install/kubeadm/config';
 import type { CommandSpec } from '../../../../coordinator/phases/executor';
 import type { ServiceFacts } from '../../../../shared/facts/types';
-import { model, tempDir } from '../helpers';
+import { model, tempDir, kubernetesCa } from '../helpers';
 
 const INV = `apiVersion: kubekey.kubesphere.io/v1
 kind: Inventory
@@ -30,27 +30,7 @@ spec:
 
 function inputs(kubelet: Record<string, Partial<ServiceFacts>> = {}): { inp: StepInputs; params: Map<string, string>; caPem: string } {
   const pki = tempDir('kk-pki-');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      path.join(pki, 'kubernetes.key'),
-      '-out',
-      path.join(pki, 'kubernetes.crt'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=kubernetes-ca',
-    ],
-    { stdio: 'ignore' },
-  );
+  kubernetesCa(pki);
   writeFileSync(path.join(pki, 'front-proxy.crt'), 'x');
   const params = new Map<string, string>();
   const inp = stepInputs({
