@@ -2,7 +2,7 @@
 // the coordinator CA, checked by sha256, cached by hash under <dataDir>/cache/sha256/, and resumed
 // with a Range request when a download broke off (here or in an earlier attempt). A file whose
 // hash does not match is discarded, never installed.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import https from 'node:https';
 import path from 'node:path';
@@ -27,6 +27,37 @@ export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+/**
+ * Installed files this agent has verified, by path: their sha256 and the inode, size, mtime and
+ * ctime they had then. A re-run finds the file unchanged by those (any write moves ctime, which
+ * no caller can set back) and skips hashing it again — re-hashing every installed binary and
+ * tarball was most of a re-run's time on the nodes.
+ */
+interface Verified {
+  sha256: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+const verifiedPath = (dataDir: string, file: string): string => path.join(dataDir, 'cache', 'verified', createHash('sha256').update(file).digest('hex'));
+
+function verifiedBefore(dataDir: string, file: string, sha: string, st: Stats): boolean {
+  try {
+    const v = JSON.parse(readFileSync(verifiedPath(dataDir, file), 'utf8')) as Verified;
+    return v.sha256 === sha && v.ino === st.ino && v.size === st.size && v.mtimeMs === st.mtimeMs && v.ctimeMs === st.ctimeMs;
+  } catch {
+    return false;
+  }
+}
+
+function rememberVerified(dataDir: string, file: string, sha: string): void {
+  const st = statSync(file);
+  const v: Verified = { sha256: sha, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  mkdirSync(path.dirname(verifiedPath(dataDir, file)), { recursive: true, mode: 0o700 });
+  writeFileSync(verifiedPath(dataDir, file), JSON.stringify(v), { mode: 0o600 });
 }
 
 /** The artifact URL: a path on the coordinator's own origin, whatever the path says. */
@@ -64,10 +95,17 @@ export async function runFetch(spec: FetchCommand, ctx: ExecutorContext): Promis
   if (!target) return { status: 'ok', exitCode: null, changed: data.fromCache !== 'true', data };
   try {
     const st = currentStat(target.file);
-    if (st?.isFile() && metadataMatches(st, target) && st.size === Number(data.bytes) && (await sha256File(target.file)) === sha) {
+    if (
+      st?.isFile() &&
+      metadataMatches(st, target) &&
+      st.size === Number(data.bytes) &&
+      (verifiedBefore(ctx.dataDir, target.file, sha, st) || (await sha256File(target.file)) === sha)
+    ) {
+      rememberVerified(ctx.dataDir, target.file, sha);
       return { status: 'ok', exitCode: null, changed: false, data: { ...data, path: target.file } };
     }
     installAtomically(target, { copyFrom: cached }, { makeParents: spec.makeParents });
+    rememberVerified(ctx.dataDir, target.file, sha);
     return { status: 'ok', exitCode: null, changed: true, data: { ...data, path: target.file } };
   } catch (err) {
     return failed(`fetch: installing ${target.file}: ${(err as Error).message}`, data);

@@ -98,6 +98,11 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
   }
   if (action === 'status') return { status: 'ok', exitCode: null, changed: false, data: stateData(before) };
 
+  // Nothing to do, and systemctl enable/disable take half a second even then: a re-run's common case.
+  if ((action === 'enable' && before.UnitFileState === 'enabled') || (action === 'disable' && before.UnitFileState === 'disabled')) {
+    return { status: 'ok', exitCode: 0, changed: false, data: stateData(before) };
+  }
+
   const r = await run(actionArgv(action, unit), waitMs);
   echo(r);
   if (action === 'enable' || action === 'disable' || action === 'stop') {
@@ -116,13 +121,15 @@ export async function runService(spec: ServiceCommand, ctx: ExecutorContext, run
     now = await show();
   }
   let state = settledState(now);
-  if (state === 'active' && now.ActiveState === 'active' && !ctx.signal.aborted) {
+  const fresh = action === 'restart' || before.ActiveState !== 'active';
+  if (fresh && state === 'active' && now.ActiveState === 'active' && !ctx.signal.aborted) {
     // A simple service is "active" the moment it forks: look again before calling it a success.
+    // (A unit that was already active before `start` has long since settled.)
     await new Promise((res) => setTimeout(res, SETTLE_MS));
     now = await show();
     state = settledState(now);
   }
-  const changed = action === 'restart' || before.ActiveState !== 'active';
+  const changed = fresh;
   if (state === 'active' && r.code === 0) return { status: 'ok', exitCode: 0, changed, data: stateData(now) };
   const journal = (await run(journalArgv(unit, spec.journalLines || DEFAULT_JOURNAL_LINES), 15_000)).stdout.slice(-MAX_JOURNAL_BYTES);
   if (journal) ctx.output.write('stderr', Buffer.from(journal));

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -74,6 +74,15 @@ test('downloads, verifies, installs with mode; the second fetch comes from the c
   assert.equal(again.changed, false);
   assert.equal(again.data?.fromCache, 'true');
   assert.deepEqual(ranges, [''], 'no second download');
+  // The installed file is remembered as verified; changed in place (same size), it is caught and replaced.
+  assert.equal(readdirSync(path.join(dataDir, 'cache', 'verified')).length, 1);
+  const tampered = Buffer.from(blob);
+  tampered[0] = tampered[0]! ^ 0xff;
+  writeFileSync(dest, tampered);
+  chmodSync(dest, 0o755);
+  const third = await runFetch({ urlPath: '/artifacts/blob', sha256: blobSha, dest, mode: 0o755 }, ctxFor(dataDir));
+  assert.equal(third.changed, true, 'a file changed since it was verified is hashed again and replaced');
+  assert.ok(readFileSync(dest).equals(blob));
 });
 
 test('a connection cut mid-download is resumed with a Range request', async () => {

@@ -155,8 +155,14 @@ kubeadm init --config ${KUBEADM_CONFIG_PATH} --upload-certs`,
       tasks.push({
         task: 'bootstrap token',
         spec: script(`if kubeadm token list --kubeconfig ${ADMIN_CONF} -o jsonpath='{.token}{"\\n"}' 2>/dev/null | grep -qx ${q(token)}; then exit $UNCHANGED; fi
-kubeadm token create ${q(token)} --ttl ${TOKEN_TTL} --kubeconfig ${ADMIN_CONF} --description 'kk: joins the cluster nodes' >/dev/null
-echo "bootstrap token ${token.split('.')[0]} created"`),
+# Right after kubeadm init the list can come back empty while the token exists (seen once in a
+# benchmark): "already exists" for this id means it is there.
+if out=$(kubeadm token create ${q(token)} --ttl ${TOKEN_TTL} --kubeconfig ${ADMIN_CONF} --description 'kk: joins the cluster nodes' 2>&1); then
+  echo "bootstrap token ${token.split('.')[0]} created"; exit 0
+fi
+if printf '%s' "$out" | grep -q 'already exists'; then echo "bootstrap token ${token.split('.')[0]} exists"; exit $UNCHANGED; fi
+printf '%s\n' "$out" >&2
+exit 1`),
         description: `bootstrap token ${token.split('.')[0]}.… exists (${pending.length} node(s) to join)`,
       });
       if (pending.some((h) => controlPlanes(m).includes(h))) {

@@ -3,7 +3,7 @@
 // first check the API server, and the tasks a re-run on a finished cluster sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeadmInitStep, kubeadmJoinControlPlaneStep, kubeadmJoinWorkerStep, secrets } from '../../../../coordinator/phases/install/steps/kubeadm';
@@ -98,4 +98,26 @@ test('a finished cluster: no token is minted and no certificates are uploaded', 
     kubeadmInitStep.plan(inp, 'cp1').map((t) => t.task),
     ['write kubeadm config', 'kubeadm init', 'root kubeconfig'],
   );
+});
+
+test('bootstrap token: created when missing; "already exists" (a list that came back empty just after init) counts as there; other errors fail', () => {
+  const { inp } = inputs();
+  const t = kubeadmInitStep.plan(inp, 'cp1').find((x) => x.task === 'bootstrap token');
+  assert.ok(t);
+  const bin = tempDir('kk-kubeadm-');
+  for (const [mode, code] of [
+    ['exists', 80],
+    ['other', 1],
+    ['ok', 0],
+  ] as const) {
+    writeFileSync(
+      path.join(bin, 'kubeadm'),
+      `#!/bin/bash\ncase "$2" in list) exit 0;; create) case ${mode} in exists) echo 'error: a token with id "x" already exists' >&2; exit 1;; other) echo boom >&2; exit 1;; ok) exit 0;; esac;; esac\n`,
+      { mode: 0o755 },
+    );
+    const scriptText: string = execOf(t.spec).script ?? '';
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-c', scriptText], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    assert.equal(r.status, code, `${mode}: ${r.stderr}`);
+    if (mode === 'other') assert.match(r.stderr, /boom/);
+  }
 });
