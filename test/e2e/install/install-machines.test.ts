@@ -20,6 +20,7 @@ import { nodelocaldnsManifest } from '../../../coordinator/phases/install/steps/
 import YAML from 'yaml';
 import { CALICO, CILIUM, chartFile, kkValues, missing, render, type K8sObject } from '../lib/charts';
 import { multusManifest } from '../../../coordinator/phases/install/steps/cni/multus';
+import { selfSignedEc } from '../../lib/openssl';
 
 const manifest = componentsManifest();
 const skip = installSuiteSkip();
@@ -185,27 +186,7 @@ ${c.machines.map((x) => `    ${x.name}: {internal_ipv4: ${x.ip}}`).join('\n')}
     assert.match(out, /^Usage:/, 'agnhost ran in a container from the pulled image');
     const plain = await execIn('node2', ['bash', '-c', `curl -sS -o /dev/null -w '%{http_code}' http://${reg}:443/v2/`]);
     assert.notEqual(plain.stdout.trim(), '200', 'plain HTTP is not served');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        path.join(c.dir, 'o.key'),
-        '-out',
-        path.join(c.dir, 'other-ca.crt'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=other',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedEc({ key: path.join(c.dir, 'o.key'), cert: path.join(c.dir, 'other-ca.crt'), subject: '/CN=other' });
     await copyIn('node2', path.join(c.dir, 'other-ca.crt'), '/tmp/other-ca.crt');
     const foreign = await execIn('node2', ['bash', '-c', `curl -sS --cacert /tmp/other-ca.crt https://${reg}/v2/`]);
     assert.notEqual(foreign.code, 0, 'a client trusting another CA cannot verify the registry');

@@ -1,6 +1,5 @@
 // Shared by the phase tests: a real ClusterModel from inventory/config text, a scripts_dir, and
 // a pipeline wired to the fake nodes and a real RunStore in a temp data dir.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,11 +13,11 @@ import type { PrecheckOutcome } from '../../../coordinator/phases/types';
 import { RunStore } from '../../../coordinator/runs/store';
 import { FakeNodes } from './fake-node';
 import type { InstallStep } from '../../../coordinator/phases/install/step';
+import { selfSignedEc } from '../../lib/openssl';
 
 /** A throwaway Kubernetes CA in `pkiDir` (kubernetes.crt, kubernetes.key), as init makes it. */
 export function kubernetesCa(pkiDir: string): void {
-  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=kubernetes-ca'];
-  execFileSync('openssl', [...args, '-keyout', path.join(pkiDir, 'kubernetes.key'), '-out', path.join(pkiDir, 'kubernetes.crt')], { stdio: 'ignore' });
+  selfSignedEc({ key: path.join(pkiDir, 'kubernetes.key'), cert: path.join(pkiDir, 'kubernetes.crt'), subject: '/CN=kubernetes-ca' });
 }
 
 export function tempDir(prefix = 'kk-phases-'): string {

@@ -26,6 +26,7 @@ import {
 } from '../../../../coordinator/phases/install/steps/registry';
 import type { ResolvedArtifact } from '../../../../coordinator/init/artifacts/cache';
 import { model, tempDir } from '../helpers';
+import { selfSignedEc } from '../../../lib/openssl';
 
 const UNCHANGED = 80;
 const ARCHIVE = '/opt/kubekey/artifacts/docker-registry/docker-registry-2.8.3-linux-amd64.tgz';
@@ -568,29 +569,12 @@ test(
 test('a registry certificate that does not name the host is refused before anything is installed', () => {
   const make = (sans: string): StepInputs => {
     const pkiDir = tempDir('kk-pki-');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        path.join(pkiDir, 'image_registry.key'),
-        '-out',
-        path.join(pkiDir, 'image_registry.crt'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=image_registry',
-        '-addext',
-        `subjectAltName=${sans}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedEc({
+      key: path.join(pkiDir, 'image_registry.key'),
+      cert: path.join(pkiDir, 'image_registry.crt'),
+      subject: '/CN=image_registry',
+      extraArgs: ['-addext', `subjectAltName=${sans}`],
+    });
     writeFileSync(path.join(pkiDir, 'root.crt'), 'ROOT\n');
     return stepInputs({
       model: model('  image_registry:\n    type: docker-registry\n', inventory(['reg1'])),
